@@ -1,0 +1,39 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Layers flow left to right; each target depends only on the ones before it:
+// diagnostics → model → expressions → load/check → (explore → report → llm → runtime) → CLI.
+let package = Package(
+    name: "cpn-author",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "cpn-author", targets: ["cpn-author"]),
+        .library(name: "CPNDiagnostics", targets: ["CPNDiagnostics"]),
+        .library(name: "CPNModel", targets: ["CPNModel"]),
+        .library(name: "CPNExpressions", targets: ["CPNExpressions"]),
+        .library(name: "CPNLoad", targets: ["CPNLoad"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        .target(name: "CPNDiagnostics"),
+        .target(name: "CPNModel", dependencies: ["CPNDiagnostics"]),
+        .target(name: "CPNExpressions", dependencies: ["CPNModel", "CPNDiagnostics"]),
+        .target(
+            name: "CPNLoad",
+            dependencies: ["CPNModel", "CPNExpressions", "CPNDiagnostics", .product(name: "Yams", package: "Yams")]
+        ),
+        .executableTarget(
+            name: "cpn-author",
+            dependencies: [
+                "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
+        .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
+        .testTarget(name: "CLITests", dependencies: ["cpn-author"]),
+    ]
+)

@@ -1,0 +1,78 @@
+import CPNDiagnostics
+import CPNExpressions
+import CPNModel
+
+/// A net whose names are resolved, types checked and expressions compiled:
+/// what the explorer, the simulator and the runtime execute.
+public struct CheckedNet: Sendable {
+    public let net: Net
+    public let places: [CheckedPlace]
+    public let transitions: [CheckedTransition]
+    public let invariants: [CheckedProperty]
+    public let final: CheckedProperty?
+    public let symbols: SymbolTable
+
+    public func placeIndex(named name: String) -> Int? { places.firstIndex { $0.name == name } }
+    public func transitionIndex(named name: String) -> Int? { transitions.firstIndex { $0.name == name } }
+}
+
+public struct CheckedPlace: Sendable {
+    public let name: String
+    public let color: Color
+    public let capacity: Int?
+    public let initial: [InitialToken]
+    public let order: CheckedOrder?
+    public let span: SourceSpan
+}
+
+public struct InitialToken: Sendable, Hashable {
+    public let value: Value
+    public let count: Int
+    /// Ready time relative to the start (0 for untimed tokens).
+    public let delay: Int
+}
+
+/// A place's `order`: bindings that take a token with a better key win.
+public struct CheckedOrder: Sendable {
+    public let highest: Bool
+    public let pattern: CompiledPattern
+    public let key: Evaluator
+    public let slotCount: Int
+    public let span: SourceSpan
+}
+
+public struct CheckedTransition: Sendable {
+    public let name: String
+    public let span: SourceSpan
+    /// Input inscriptions in binding order: each one's expressions only use
+    /// variables bound by the ones before it.
+    public let inputs: [CheckedInput]
+    public let outputs: [CheckedOutput]
+    public let guardExpr: CompiledExpr?
+    public let slotCount: Int
+    /// The variables a binding assigns, in slot order (for traces).
+    public let variables: [(name: String, color: Color, slot: Int)]
+}
+
+public struct CheckedInput: Sendable {
+    public let place: Int
+    public let pattern: CompiledPattern
+    public let count: Int
+    public let span: SourceSpan
+}
+
+public struct CheckedOutput: Sendable {
+    public let place: Int
+    public let value: CompiledExpr
+    public let count: Int
+    public let delay: CompiledExpr?
+    public let span: SourceSpan
+}
+
+public struct CheckedProperty: Sendable {
+    public let name: String
+    public let expr: CompiledExpr
+    public let slotCount: Int
+    public let description: String?
+    public let span: SourceSpan
+}

@@ -1,0 +1,184 @@
+import CPNDiagnostics
+import CPNExpressions
+import CPNModel
+
+extension NetChecker {
+    private struct InputTerm {
+        let place: Int
+        let color: Color
+        let inscription: Inscription
+        let count: Int
+        let names: PatternNames
+    }
+
+    mutating func checkTransition(_ t: Transition) -> CheckedTransition? {
+        if t.inputs.isEmpty && t.outputs.isEmpty {
+            diagnostics.add(.emptyTransition, "transition `\(t.name)` has no arcs", at: t.span,
+                            help: "give it `in:` and `out:` arcs, or remove it")
+            return nil
+        }
+        let compiler = ExpressionCompiler(symbols: symbols, context: .transition)
+        var ok = true
+
+        // Gather input terms and decide the order in which they bind.
+        var terms: [InputTerm] = []
+        for arc in t.inputs {
+            guard let (place, color) = placeOf(arc) else {
+                ok = false
+                // Variables this arc would bind are unknown now; do not report their uses too.
+                for i in arc.inscriptions {
+                    compiler.poisoned.formUnion(PatternNames(i.expr) { symbols.constants[$0] != nil || symbols.enumCases[$0] != nil }.binding)
+                }
+                continue
+            }
+            for i in arc.inscriptions {
+                var inscription = i, count = i.count
+                if i.isBareInteger, color.kind == .unit, case .int(let n) = i.expr.kind {
+                    guard n >= 1 else {
+                        diagnostics.add(.badInteger, "an arc takes at least one token, found \(n)", at: i.span,
+                                        help: "remove the arc instead")
+                        ok = false
+                        continue
+                    }
+                    inscription.expr = Expr(.unit, i.expr.span)
+                    count = n
+                }
+                let names = PatternNames(inscription.expr) { n in
+                    symbols.constants[n] != nil || symbols.enumCases[n] != nil
+                }
+                terms.append(InputTerm(place: place, color: color, inscription: inscription, count: count, names: names))
+            }
+        }
+        guard let ordered = bindingOrder(terms, transition: t, poisoned: compiler.poisoned) else { return nil }
+
+        var inputs: [CheckedInput] = []
+        for term in ordered {
+            if let p = compiler.compilePattern(term.inscription.expr, color: term.color) {
+                inputs.append(CheckedInput(place: term.place, pattern: p, count: term.count, span: term.inscription.span))
+            } else { ok = false }
+        }
+
+        var guardExpr: CompiledExpr? = nil
+        if let g = t.guardExpr {
+            guardExpr = compiler.compileCondition(g, what: "the guard of `\(t.name)`")
+            if guardExpr == nil { ok = false }
+            if guardExpr?.constant == .bool(false) {
+                diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: its guard is always false", at: g.span)
+            }
+        }
+
+        var outputs: [CheckedOutput] = []
+        for arc in t.outputs {
+            guard let (place, color) = placeOf(arc) else { ok = false; continue }
+            for i in arc.inscriptions {
+                var count = i.count
+                var expr = i.expr
+                if i.isBareInteger, color.kind == .unit, case .int(let n) = i.expr.kind {
+                    guard n >= 1 else {
+                        diagnostics.add(.badInteger, "an arc produces at least one token, found \(n)", at: i.span, help: "remove the arc instead")
+                        ok = false
+                        continue
+                    }
+                    expr = Expr(.unit, i.expr.span)
+                    count = n
+                }
+                let value = compiler.compile(expr, expected: color)
+                var delay: CompiledExpr? = nil
+                if let d = i.delay {
+                    delay = compiler.compile(d, expected: .anyInt)
+                    if delay == nil { ok = false }
+                    if let c = delay?.constant?.asInt, c < 0 {
+                        diagnostics.add(.constantEvaluation, "a delay cannot be negative, found \(c)", at: d.span)
+                        ok = false
+                    }
+                }
+                if let value { outputs.append(CheckedOutput(place: place, value: value, count: count, delay: delay, span: i.span)) }
+                else { ok = false }
+            }
+        }
+        diagnostics.append(contentsOf: compiler.diagnostics.items)
+
+        let variables = compiler.currentVariables
+        for v in variables where !v.used && !v.name.hasPrefix("_") {
+            diagnostics.add(.unusedVariable, "variable `\(v.name)` is never used", at: v.span,
+                            help: "if any token will do, write `_` (or `_\(v.name)`)")
+        }
+        guard ok, !compiler.diagnostics.hasErrors else { return nil }
+        return CheckedTransition(name: t.name, span: t.span, inputs: inputs, outputs: outputs, guardExpr: guardExpr,
+                                 slotCount: compiler.slotCount, variables: variables.map { ($0.name, $0.color, $0.slot) })
+    }
+
+    private mutating func placeOf(_ arc: Arc) -> (Int, Color)? {
+        if let p = symbols.places[arc.place] { return p }
+        if net.places.contains(where: { $0.name == arc.place }) { return nil }  // declared, but its color failed
+        diagnostics.add(.unknownPlace, "unknown place `\(arc.place)`", at: arc.placeSpan,
+                        help: NameSuggestion.help(for: arc.place, among: net.places.map(\.name))
+                            ?? "declare it under `places:`")
+        return nil
+    }
+
+    /// Orders input terms so every name an expression needs is bound by an
+    /// earlier term. Terms that need nothing keep their written order.
+    private mutating func bindingOrder(_ terms: [InputTerm], transition t: Transition, poisoned: Set<String>) -> [InputTerm]? {
+        var remaining = terms
+        var ordered: [InputTerm] = []
+        var bound = poisoned
+        while !remaining.isEmpty {
+            guard let next = remaining.firstIndex(where: { $0.names.required.allSatisfy { bound.contains($0.0) } }) else {
+                let allBinding = Set(remaining.flatMap(\.names.binding)).union(bound)
+                var reported = false
+                for term in remaining {
+                    for (name, span) in term.names.required where !allBinding.contains(name) {
+                        diagnostics.add(.unboundVariable, "unbound variable `\(name)`: no input arc of `\(t.name)` binds it", at: span,
+                                        help: NameSuggestion.help(for: name, among: allBinding)
+                                            ?? "bind it with a pattern on an input arc (a bare name like `\(name)` takes any token and names it)")
+                        reported = true
+                    }
+                }
+                if !reported, let first = remaining.first, let (name, span) = first.names.required.first {
+                    diagnostics.add(.circularArcs, "the input arcs of `\(t.name)` depend on each other in a cycle", at: span,
+                                    help: "`\(name)` is only bound by an arc that itself needs this one; bind `\(name)` with a plain pattern")
+                }
+                return nil
+            }
+            let term = remaining.remove(at: next)
+            bound.formUnion(term.names.binding)
+            ordered.append(term)
+        }
+        return ordered
+    }
+
+    // MARK: - Structural warnings
+
+    mutating func warnAboutStructure(places: [CheckedPlace]) {
+        var read = Set<String>(), written = Set<String>()
+        for t in net.transitions {
+            t.inputs.forEach { read.insert($0.place) }
+            t.outputs.forEach { written.insert($0.place) }
+        }
+        for p in net.places where !read.contains(p.name) && !written.contains(p.name) {
+            diagnostics.add(.unusedPlace, "place `\(p.name)` is not connected to any transition", at: p.span,
+                            help: "remove it, or check the arcs for a misspelt place name")
+        }
+        // Places that can ever hold a token: start marked, or filled by a transition that can fire.
+        var markable = Set(places.filter { !$0.initial.isEmpty }.map(\.name))
+        var changed = true
+        while changed {
+            changed = false
+            for t in net.transitions where t.inputs.allSatisfy({ markable.contains($0.place) }) {
+                for o in t.outputs where markable.insert(o.place).inserted { changed = true }
+            }
+        }
+        for t in net.transitions {
+            if let empty = t.inputs.first(where: { !markable.contains($0.place) }) {
+                diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: place `\(empty.place)` starts empty and nothing can fill it",
+                                at: empty.placeSpan, help: "give `\(empty.place)` initial tokens, or an arc into it from a transition that can fire")
+            }
+            if t.inputs.isEmpty, !t.outputs.isEmpty,
+               t.outputs.contains(where: { o in places.first { $0.name == o.place }?.capacity == nil }) {
+                diagnostics.add(.unboundedSource, "transition `\(t.name)` has no input arcs, so it can fire forever", at: t.span,
+                                help: "take a token from a budget place, or put a `capacity` on every place it fills")
+            }
+        }
+    }
+}

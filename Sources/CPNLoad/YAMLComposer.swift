@@ -1,0 +1,200 @@
+import CPNDiagnostics
+import Yams
+
+/// Turns a net file's text into a `YAMLNode` tree with Yams (libyaml), and
+/// turns every way that can fail into a diagnostic with a position.
+///
+/// libyaml itself stops at 1000 levels of nesting, which keeps Yams'
+/// recursive composer safe. Aliases are cheap to compose (Yams shares the
+/// aliased node) but a tree walk multiplies them, so the walk counts the
+/// nodes it visits and stops an alias bomb at `maximumNodes`.
+public enum YAMLComposer {
+    public static let maximumDepth = 64
+    public static let maximumNodes = 200_000
+
+    public static func compose(_ source: SourceFile) -> Result<YAMLNode, Diagnostic> {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: source.text)
+        } catch let error as YamlError {
+            return .failure(diagnostic(for: error, in: source))
+        } catch {
+            return .failure(Diagnostic(.yamlSyntax, "\(error)", at: SourceSpan(file: source.path, line: 1, column: 1)))
+        }
+        guard let root else {
+            return .failure(Diagnostic(.notAMapping, "the file is empty", at: SourceSpan(file: source.path, line: 1, column: 1),
+                                       help: "a net starts with `cpn: 1` and declares `colors:`, `places:` and `transitions:`"))
+        }
+        var walker = Walker(file: source.path)
+        do {
+            return .success(try walker.convert(root, depth: 0))
+        } catch let d as Diagnostic {
+            return .failure(d)
+        } catch {
+            return .failure(Diagnostic(.yamlSyntax, "\(error)", at: nil))
+        }
+    }
+
+    private struct Walker {
+        let file: String
+        var visited = 0
+
+        func span(_ mark: Mark?, length: Int = 1) -> SourceSpan {
+            SourceSpan(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, length: length)
+        }
+
+        mutating func convert(_ node: Node, depth: Int) throws -> YAMLNode {
+            visited += 1
+            if visited > YAMLComposer.maximumNodes {
+                throw Diagnostic(.tooManyNodes, "the document expands to more than \(YAMLComposer.maximumNodes) YAML nodes",
+                                 at: span(node.mark), help: "this looks like an alias bomb (`&a [*a, *a, ...]`); write the values out without aliases")
+            }
+            if depth > YAMLComposer.maximumDepth {
+                throw Diagnostic(.nestingTooDeep, "the document nests deeper than \(YAMLComposer.maximumDepth) levels",
+                                 at: span(node.mark), help: "a net needs only a few levels; check how this file was generated")
+            }
+            switch node {
+            case .scalar(let s):
+                return .scalar(scalar(s))
+            case .alias(let a):
+                // Yams' composer replaces aliases by the nodes they name; one left over is an anchor it could not find.
+                throw Diagnostic(.yamlSyntax, "unresolved alias `*\(a.anchor)`", at: span(a.mark),
+                                 help: "define the anchor (`&name`) before using `*name`, or write the value out")
+            case .sequence(let seq):
+                var items: [YAMLNode] = []
+                for item in seq { items.append(try convert(item, depth: depth + 1)) }
+                return .sequence(items, span(seq.mark))
+            case .mapping(let map):
+                var pairs: [(key: YAMLScalar, value: YAMLNode)] = []
+                for (k, v) in map {
+                    guard case .scalar(let ks) = k else {
+                        throw Diagnostic(.wrongYAMLType, "a mapping key must be a plain name, found \(k.sequence != nil ? "a list" : "a mapping")",
+                                         at: span(k.mark), help: "remove the `?` complex key; keys are names like `places`")
+                    }
+                    visited += 1
+                    pairs.append((scalar(ks), try convert(v, depth: depth + 1)))
+                }
+                return .mapping(pairs, span(map.mark))
+            }
+        }
+
+        func scalar(_ s: Node.Scalar) -> YAMLScalar {
+            let style: YAMLScalar.Style = switch s.style {
+            case .singleQuoted: .singleQuoted
+            case .doubleQuoted: .doubleQuoted
+            case .literal: .literal
+            case .folded: .folded
+            default: .plain
+            }
+            let resolved: YAMLScalar.Resolved
+            if style != .plain {
+                resolved = .string
+            } else {
+                switch s.tag.rawValue {
+                case Tag.Name.null.rawValue: resolved = .null
+                case Tag.Name.bool.rawValue: resolved = .bool
+                case Tag.Name.int.rawValue: resolved = .int
+                case Tag.Name.float.rawValue: resolved = .float
+                default: resolved = .string
+                }
+            }
+            let length = s.string.unicodeScalars.count
+            let width = style == .plain ? length : (style == .singleQuoted || style == .doubleQuoted) && !s.string.contains("\n") ? length + 2 : 1
+            return YAMLScalar(string: s.string, style: style, resolved: resolved, span: span(s.mark, length: min(width, 80)))
+        }
+    }
+
+    // MARK: - Errors
+
+    static func diagnostic(for error: YamlError, in source: SourceFile) -> Diagnostic {
+        let file = source.path
+        switch error {
+        case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            var message = problem
+            if let context, !context.text.isEmpty { message = "\(problem) (\(context.text) at line \(context.mark.line))" }
+            return Diagnostic(.yamlSyntax, message, at: SourceSpan(file: file, line: mark.line, column: mark.column),
+                              help: syntaxHelp(problem: problem, at: mark, in: source))
+        case let .reader(problem, offset, _, _):
+            let (line, column) = offset.map { lineAndColumn(ofCharacter: $0, in: source.text) } ?? (1, 1)
+            return Diagnostic(.yamlSyntax, problem, at: SourceSpan(file: file, line: line, column: column),
+                              help: problem.contains("control") ? "remove the control character; net files are plain text" : nil)
+        case let .duplicatedKeysInMapping(duplicates, context):
+            let key = duplicates.sorted().first ?? ""
+            let first = SourceSpan(file: file, line: context.mark.line, column: context.mark.column, length: key.unicodeScalars.count)
+            let second = findRepeatedKey(key, after: context.mark, in: source)
+            return Diagnostic(.duplicateKey, "duplicate key `\(key)`", at: second ?? first,
+                              help: "remove one of them, or rename it",
+                              notes: second == nil ? [] : [.init("first given here", at: first)])
+        case .memory:
+            return Diagnostic(.yamlSyntax, "the YAML parser ran out of memory", at: SourceSpan(file: file, line: 1, column: 1))
+        default:
+            return Diagnostic(.yamlSyntax, "\(error)", at: SourceSpan(file: file, line: 1, column: 1))
+        }
+    }
+
+    private static func syntaxHelp(problem: String, at mark: Mark, in source: SourceFile) -> String? {
+        let line = source.line(mark.line).map { Array($0.unicodeScalars) } ?? []
+        let column = mark.column - 1
+        if line.contains("\t"), problem.contains("cannot start any token") || line.prefix(while: { $0 == " " || $0 == "\t" }).contains("\t") {
+            return "YAML does not allow tabs for indentation; indent with spaces"
+        }
+        if problem.contains("mapping values are not allowed") {
+            return "quote the value: an unquoted value cannot contain `: ` (write \"...\")"
+        }
+        if problem.contains("Maximum nesting level") {
+            return "the document nests too deeply; a net needs only a few levels"
+        }
+        if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
+            return "check the indentation of this line against the lines above it"
+        }
+        if problem.contains("found undefined alias") {
+            return "define the anchor (`&name`) before using `*name`, or write the value out"
+        }
+        if problem.contains("found character that cannot start any token"), column >= 0, column < line.count {
+            let c = line[column]
+            if c == "`" || c == "@" { return "quote the value: YAML reserves `\(c)` at the start of a plain value" }
+            if c == "%" { return "quote the value: `%` starts a YAML directive" }
+        }
+        if problem.contains("did not find expected node content") { return "a value is missing here" }
+        if problem.contains("while scanning a quoted scalar") || problem.contains("found unexpected end of stream") {
+            return "close the quote or bracket opened earlier"
+        }
+        if problem.contains("but found another document") {
+            return "a net file holds one document: remove the `---` and put each net in its own file"
+        }
+        return nil
+    }
+
+    /// The position of the second `key:` after the first one at `mark`:
+    /// Yams reports where the key first appeared, the reader wants the repeat.
+    private static func findRepeatedKey(_ key: String, after mark: Mark, in source: SourceFile) -> SourceSpan? {
+        let candidates = [key + ":", "\"" + key + "\":", "'" + key + "':"]
+        for lineNumber in mark.line...max(mark.line, source.lines.count) {
+            guard let line = source.line(lineNumber) else { break }
+            let scalars = Array(line.unicodeScalars)
+            let startColumn = lineNumber == mark.line ? mark.column : 0
+            var i = max(0, startColumn)
+            while i < scalars.count {
+                for candidate in candidates {
+                    let c = Array(candidate.unicodeScalars)
+                    let boundaryBefore = i == 0 || !(scalars[i - 1].properties.isAlphabetic || scalars[i - 1] == "_" || scalars[i - 1].properties.numericType != nil)
+                    if boundaryBefore, i + c.count <= scalars.count, Array(scalars[i..<(i + c.count)]) == c,
+                       (lineNumber != mark.line || i + 1 > mark.column) {
+                        return SourceSpan(file: source.path, line: lineNumber, column: i + 1, length: c.count - 1)
+                    }
+                }
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    private static func lineAndColumn(ofCharacter offset: Int, in text: String) -> (Int, Int) {
+        var line = 1, column = 1
+        for (i, c) in text.enumerated() {
+            if i >= offset { break }
+            if c == "\n" || c == "\r\n" { line += 1; column = 1 } else { column += 1 }
+        }
+        return (line, column)
+    }
+}

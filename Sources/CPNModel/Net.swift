@@ -1,0 +1,165 @@
+import CPNDiagnostics
+
+/// A colored Petri net as written in a net file, names not yet resolved.
+///
+/// This is the document's structure with a source span on everything, so
+/// every later check can point at the line that caused it. `CPNLoad` builds it
+/// from YAML; the checker resolves it into a `CheckedNet`.
+public struct Net: Sendable {
+    public var name: String
+    public var description: String?
+    public var version: Int
+    public var constants: [Constant] = []
+    public var colors: [ColorDeclaration] = []
+    public var places: [Place] = []
+    public var transitions: [Transition] = []
+    public var invariants: [Invariant] = []
+    public var final: Expr?
+
+    public init(name: String, description: String? = nil, version: Int = 1) {
+        self.name = name
+        self.description = description
+        self.version = version
+    }
+}
+
+public struct Constant: Sendable {
+    public var name: String
+    public var value: Expr
+    public var span: SourceSpan
+    public init(name: String, value: Expr, span: SourceSpan) {
+        self.name = name
+        self.value = value
+        self.span = span
+    }
+}
+
+/// A color as written: a reference to a declared color, or a structure.
+public indirect enum ColorSyntax: Sendable {
+    case reference(String, SourceSpan)
+    case unit(SourceSpan)
+    case bool(SourceSpan)
+    /// `{ int: [lo, hi] }`; bounds are constant expressions.
+    case int(low: Expr, high: Expr, SourceSpan)
+    /// `Int` with no range: rejected by the checker, kept to point at it.
+    case unboundedInt(SourceSpan)
+    case enumeration([(String, SourceSpan)], SourceSpan)
+    case record([(String, SourceSpan, ColorSyntax)], SourceSpan)
+    case tuple([ColorSyntax], SourceSpan)
+
+    public var span: SourceSpan {
+        switch self {
+        case .reference(_, let s), .unit(let s), .bool(let s), .int(_, _, let s), .unboundedInt(let s),
+             .enumeration(_, let s), .record(_, let s), .tuple(_, let s): s
+        }
+    }
+}
+
+public struct ColorDeclaration: Sendable {
+    public var name: String
+    public var syntax: ColorSyntax
+    public var span: SourceSpan
+    public init(name: String, syntax: ColorSyntax, span: SourceSpan) {
+        self.name = name
+        self.syntax = syntax
+        self.span = span
+    }
+}
+
+/// A token term: an expression, how many copies, and (on output arcs and in
+/// initial markings) a delay after which the tokens become ready.
+public struct Inscription: Sendable {
+    public var expr: Expr
+    public var count: Int
+    public var delay: Expr?
+    public var span: SourceSpan
+    /// Written as a bare YAML integer (`initial: 3`): on a Unit place this
+    /// means that many `()` tokens, on an Int place the token `3`.
+    public var isBareInteger: Bool
+    public init(expr: Expr, count: Int = 1, delay: Expr? = nil, span: SourceSpan, isBareInteger: Bool = false) {
+        self.expr = expr
+        self.count = count
+        self.delay = delay
+        self.span = span
+        self.isBareInteger = isBareInteger
+    }
+}
+
+/// Which token an input arc prefers when a place is ordered: only bindings
+/// that take a token with the highest (or lowest) key are enabled.
+public struct PlaceOrder: Sendable {
+    public var highest: Bool
+    /// A lambda `t => key` from the token to an Int.
+    public var key: Expr
+    public var span: SourceSpan
+    public init(highest: Bool, key: Expr, span: SourceSpan) {
+        self.highest = highest
+        self.key = key
+        self.span = span
+    }
+}
+
+public struct Place: Sendable {
+    public var name: String
+    public var color: ColorSyntax
+    public var initial: [Inscription]
+    public var capacity: Int?
+    public var capacitySpan: SourceSpan?
+    public var order: PlaceOrder?
+    public var description: String?
+    public var span: SourceSpan
+    public init(name: String, color: ColorSyntax, initial: [Inscription] = [], capacity: Int? = nil,
+                capacitySpan: SourceSpan? = nil, order: PlaceOrder? = nil, description: String? = nil,
+                span: SourceSpan) {
+        self.name = name
+        self.color = color
+        self.initial = initial
+        self.capacity = capacity
+        self.capacitySpan = capacitySpan
+        self.order = order
+        self.description = description
+        self.span = span
+    }
+}
+
+public struct Arc: Sendable {
+    public var place: String
+    public var placeSpan: SourceSpan
+    public var inscriptions: [Inscription]
+    public init(place: String, placeSpan: SourceSpan, inscriptions: [Inscription]) {
+        self.place = place
+        self.placeSpan = placeSpan
+        self.inscriptions = inscriptions
+    }
+}
+
+public struct Transition: Sendable {
+    public var name: String
+    public var inputs: [Arc]
+    public var outputs: [Arc]
+    public var guardExpr: Expr?
+    public var description: String?
+    public var span: SourceSpan
+    public init(name: String, inputs: [Arc] = [], outputs: [Arc] = [], guardExpr: Expr? = nil,
+                description: String? = nil, span: SourceSpan) {
+        self.name = name
+        self.inputs = inputs
+        self.outputs = outputs
+        self.guardExpr = guardExpr
+        self.description = description
+        self.span = span
+    }
+}
+
+public struct Invariant: Sendable {
+    public var name: String
+    public var expr: Expr
+    public var description: String?
+    public var span: SourceSpan
+    public init(name: String, expr: Expr, description: String? = nil, span: SourceSpan) {
+        self.name = name
+        self.expr = expr
+        self.description = description
+        self.span = span
+    }
+}

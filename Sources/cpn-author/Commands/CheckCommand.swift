@@ -1,0 +1,124 @@
+import ArgumentParser
+import CPNDiagnostics
+import CPNLoad
+import Foundation
+
+/// `cpn-author check`: parse and type-check nets, report every problem.
+///
+/// ```
+/// $ cpn-author check bad.yaml
+/// error[E0201]: unknown color `Proxi`
+///  --> bad.yaml:9:22
+///   |
+/// 9 |   proxies: { color: Proxi, initial: [p1, p2] }
+///   |                     ^^^^^
+///   = help: did you mean `Proxy`?
+///
+/// bad.yaml: 1 error
+/// ```
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Parse and type-check net files; report every problem with its location and a fix.",
+        discussion: """
+            Checks the YAML, the net format, names and types, in one run, and reports all problems \
+            rustc-style: a stable code (see `cpn-author explain CODE`), the file:line:column, the \
+            source line with a caret, and a help line.
+
+            Exits 0 when every file is valid, 2 when any has an error (or a warning, with \
+            --deny-warnings).
+            """
+    )
+
+    @Argument(help: "Net files (YAML) to check.")
+    var files: [String]
+
+    @Flag(help: "Treat warnings as errors.")
+    var denyWarnings = false
+
+    @Option(help: "Output format: text or json.")
+    var format: CheckFormat = .text
+
+    @Option(help: "Color the text output: auto, always or never.")
+    var color: ColorChoice = .auto
+
+    @Flag(name: .shortAndLong, help: "Print only problems, not a line per valid file.")
+    var quiet = false
+
+    enum CheckFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+    func run() throws {
+        let results = files.map { NetLoader.load(path: $0) }
+        let failed = results.filter { $0.hasErrors || (denyWarnings && $0.warningCount > 0) }
+        switch format {
+        case .json:
+            print(CheckReport(results: results, denyWarnings: denyWarnings).json())
+        case .text:
+            var out = ""
+            let renderer = DiagnosticRenderer(useColor: color.enabled(forFileDescriptor: STDOUT_FILENO))
+            for r in results {
+                if !r.diagnostics.isEmpty {
+                    out += renderer.render(r.diagnostics) { path in path == r.path ? r.source : nil } + "\n"
+                }
+                out += summary(r)
+            }
+            if results.count > 1 {
+                out += "checked \(results.count) files: \(results.count - failed.count) ok, \(failed.count) failed\n"
+            }
+            print(out, terminator: "")
+        }
+        if !failed.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
+    }
+
+    private func summary(_ r: LoadResult) -> String {
+        var parts: [String] = []
+        if r.errorCount > 0 { parts.append("\(r.errorCount) error\(r.errorCount == 1 ? "" : "s")") }
+        if r.warningCount > 0 { parts.append("\(r.warningCount) warning\(r.warningCount == 1 ? "" : "s")") }
+        if let net = r.checked, !(denyWarnings && r.warningCount > 0) {
+            if quiet && parts.isEmpty { return "" }
+            let shape = "\(net.places.count) places, \(net.transitions.count) transitions, \(net.invariants.count) invariants"
+            return "\(r.path): ok (\(shape))" + (parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")) + "\n"
+        }
+        return "\(r.path): " + parts.joined(separator: ", ") + "\n"
+    }
+}
+
+/// The JSON form of a `check` run, for editors, CI and the LLM repair loop.
+struct CheckReport: Encodable {
+    struct File: Encodable {
+        let path: String
+        let ok: Bool
+        let errors: Int
+        let warnings: Int
+        let diagnostics: [Item]
+    }
+    struct Item: Encodable {
+        let severity: String
+        let code: String
+        let message: String
+        let file: String?
+        let line: Int?
+        let column: Int?
+        let help: String?
+    }
+    let files: [File]
+    let ok: Bool
+
+    init(results: [LoadResult], denyWarnings: Bool) {
+        files = results.map { r in
+            File(path: r.path, ok: !r.hasErrors && !(denyWarnings && r.warningCount > 0), errors: r.errorCount,
+                 warnings: r.warningCount,
+                 diagnostics: r.diagnostics.map {
+                     Item(severity: $0.severity.rawValue, code: $0.code.rawValue, message: $0.message, file: $0.span?.file,
+                          line: $0.span?.start.line, column: $0.span?.start.column, help: $0.help)
+                 })
+        }
+        ok = files.allSatisfy(\.ok)
+    }
+
+    func json() -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        return (try? encoder.encode(self)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+    }
+}
