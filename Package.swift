@@ -12,6 +12,8 @@ let package = Package(
         .library(name: "CPNModel", targets: ["CPNModel"]),
         .library(name: "CPNExpressions", targets: ["CPNExpressions"]),
         .library(name: "CPNLoad", targets: ["CPNLoad"]),
+        .library(name: "CPNExplore", targets: ["CPNExplore"]),
+        .library(name: "CPNReport", targets: ["CPNReport"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -25,15 +27,18 @@ let package = Package(
             name: "CPNLoad",
             dependencies: ["CPNModel", "CPNExpressions", "CPNDiagnostics", .product(name: "Yams", package: "Yams")]
         ),
+        .target(name: "CPNExplore", dependencies: ["CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics"]),
+        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNDiagnostics"]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
-                "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics",
+                "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
+        .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author"]),
     ]
 )

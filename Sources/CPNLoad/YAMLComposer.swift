@@ -90,7 +90,7 @@ public enum YAMLComposer {
             if style != .plain {
                 resolved = .string
             } else {
-                switch s.tag.rawValue {
+                switch Node.scalar(s).tag.rawValue {  // Node.tag resolves the implicit tag
                 case Tag.Name.null.rawValue: resolved = .null
                 case Tag.Name.bool.rawValue: resolved = .bool
                 case Tag.Name.int.rawValue: resolved = .int

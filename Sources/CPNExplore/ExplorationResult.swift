@@ -1,0 +1,140 @@
+import CPNDiagnostics
+
+/// What `verify` found: one value that every report format renders.
+public struct ExplorationResult: Sendable, Codable {
+    public var net: String
+    public var file: String
+    public var verdict: Verdict
+    public var complete: Bool
+    /// Why exploration stopped early, when it did ("state limit 1000000 reached").
+    public var stopReason: String?
+    public var states: Int
+    public var edges: Int
+    public var depth: Int
+    public var elapsedMs: Int
+    public var bytesPerState: Double
+    public var memoryBytes: Int
+    public var timed: Bool
+    public var properties: [PropertyResult]
+    public var deadTransitions: [String]
+    public var placeBounds: [PlaceBound]
+    public var deadlocks: Int
+    public var finalMarkings: Int
+
+    public var statesPerSecond: Double { elapsedMs > 0 ? Double(states) * 1000 / Double(elapsedMs) : Double(states) * 1000 }
+
+    enum CodingKeys: String, CodingKey {
+        case net, file, verdict, complete, stopReason = "stop_reason", states, edges, depth, elapsedMs = "elapsed_ms"
+        case bytesPerState = "bytes_per_state", memoryBytes = "memory_bytes", timed, properties
+        case deadTransitions = "dead_transitions", placeBounds = "place_bounds", deadlocks, finalMarkings = "final_markings"
+    }
+}
+
+/// 0: every property holds and exploration was complete; 1: a property is
+/// violated; 3: no violation found, but a bound stopped exploration.
+public enum Verdict: String, Sendable, Codable {
+    case pass, violated, bounded
+
+    public var exitCode: Int32 {
+        switch self {
+        case .pass: 0
+        case .violated: 1
+        case .bounded: 3
+        }
+    }
+}
+
+public struct PropertyResult: Sendable, Codable {
+    public enum Kind: String, Sendable, Codable {
+        case invariant, deadlock
+        case finalReachable = "final-reachable"
+        case expressionError = "expression-error"
+    }
+
+    public enum Status: String, Sendable, Codable {
+        case holds, violated
+        /// Not violated in the states explored, but exploration was incomplete.
+        case unknown
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var status: Status
+    public var message: String?
+    /// Where the property (or the failing expression) is written.
+    public var location: Location?
+    public var trace: Trace?
+
+    public struct Location: Sendable, Codable, Hashable {
+        public var file: String
+        public var line: Int
+        public var column: Int
+        init(_ span: SourceSpan) {
+            file = span.file
+            line = span.start.line
+            column = span.start.column
+        }
+    }
+}
+
+public struct PlaceBound: Sendable, Codable {
+    public var place: String
+    public var max: Int
+    public var capacity: Int?
+}
+
+/// A run from the initial marking: the counterexample of a violated property,
+/// a simulation, or a replay of the runtime's event log.
+public struct Trace: Sendable, Codable {
+    public var net: String
+    public var property: String?
+    public var initial: [PlaceMarking]
+    public var steps: [TraceStep]
+    /// For an evaluation error: what failed, at the last marking.
+    public var failure: Failure?
+
+    public struct Failure: Sendable, Codable {
+        public var transition: String
+        public var binding: [Binding]
+        public var message: String
+        public var location: PropertyResult.Location
+    }
+}
+
+public struct TraceStep: Sendable, Codable {
+    public var index: Int
+    /// `fire` or `tick`.
+    public var kind: String
+    public var transition: String?
+    public var binding: [Binding]
+    /// The clock after this step (0 throughout an untimed net).
+    public var clock: Int
+    public var consumed: [TokenMove]
+    public var produced: [TokenMove]
+    public var marking: [PlaceMarking]
+}
+
+public struct Binding: Sendable, Codable, Hashable {
+    public var variable: String
+    public var value: String
+}
+
+public struct TokenMove: Sendable, Codable, Hashable {
+    public var place: String
+    public var token: String
+    public var count: Int
+    /// Ready this many time units after the step (output tokens of timed nets).
+    public var delay: Int?
+}
+
+public struct PlaceMarking: Sendable, Codable, Hashable {
+    public var place: String
+    public var tokens: [TokenCount]
+}
+
+public struct TokenCount: Sendable, Codable, Hashable {
+    public var token: String
+    public var count: Int
+    /// Time units until the token is ready (absent when ready).
+    public var ready: Int?
+}

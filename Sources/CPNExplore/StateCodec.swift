@@ -1,0 +1,95 @@
+/// Encodes a marking as a short byte string, the form states are stored,
+/// hashed and compared in.
+///
+/// A marking is first flattened to a sequence of non-negative integers
+/// (per place: the count for a counter place; otherwise the number of
+/// entries, then token, count and, in timed nets, ready offset of each).
+/// The sequence is stored as its length (varint), then 2 bits per integer
+/// (0, 1, 2, or 3 = "see the tail"), then the tail: a varint for each
+/// integer of 3 or more. A 1-safe net thus costs a quarter byte per place.
+struct StateCodec {
+    enum Layout { case counter, multiset }
+    let layouts: [Layout]
+    let timed: Bool
+
+    func encode(_ m: Marking, into out: inout [UInt8]) {
+        var fields: [UInt64] = []
+        fields.reserveCapacity(layouts.count * 2)
+        for (p, layout) in layouts.enumerated() {
+            let entries = m.places[p]
+            switch layout {
+            case .counter:
+                fields.append(UInt64(entries.reduce(0) { $0 + Int($1.count) }))
+            case .multiset:
+                fields.append(UInt64(entries.count))
+                for e in entries {
+                    fields.append(UInt64(e.token))
+                    fields.append(UInt64(e.count))
+                    if timed { fields.append(UInt64(e.ready)) }
+                }
+            }
+        }
+        out.removeAll(keepingCapacity: true)
+        Self.appendVarint(UInt64(fields.count), to: &out)
+        let codeStart = out.count
+        out.append(contentsOf: repeatElement(0, count: (fields.count + 3) / 4))
+        for (i, f) in fields.enumerated() {
+            let code = UInt8(min(f, 3))
+            out[codeStart + i / 4] |= code << UInt8((i % 4) * 2)
+            if code == 3 { Self.appendVarint(f, to: &out) }
+        }
+    }
+
+    func decode(_ bytes: UnsafeRawBufferPointer) -> Marking {
+        var m = Marking(placeCount: layouts.count)
+        var cursor = 0
+        let count = Int(Self.readVarint(bytes, &cursor))
+        let codeStart = cursor
+        var tail = codeStart + (count + 3) / 4
+        var index = 0
+        func next() -> Int {
+            let code = (bytes[codeStart + index / 4] >> UInt8((index % 4) * 2)) & 3
+            index += 1
+            return code == 3 ? Int(Self.readVarint(bytes, &tail)) : Int(code)
+        }
+        for (p, layout) in layouts.enumerated() {
+            switch layout {
+            case .counter:
+                let n = next()
+                if n > 0 { m.places[p] = [Marking.Entry(token: 0, ready: 0, count: Int32(n))] }
+            case .multiset:
+                let entries = next()
+                var list: [Marking.Entry] = []
+                list.reserveCapacity(entries)
+                for _ in 0..<entries {
+                    let token = next(), count = next()
+                    let ready = timed ? next() : 0
+                    list.append(Marking.Entry(token: Int32(token), ready: Int32(ready), count: Int32(count)))
+                }
+                m.places[p] = list
+            }
+        }
+        return m
+    }
+
+    static func appendVarint(_ v: UInt64, to out: inout [UInt8]) {
+        var v = v
+        while v >= 0x80 {
+            out.append(UInt8(v & 0x7F) | 0x80)
+            v >>= 7
+        }
+        out.append(UInt8(v))
+    }
+
+    static func readVarint(_ bytes: UnsafeRawBufferPointer, _ cursor: inout Int) -> UInt64 {
+        var result: UInt64 = 0, shift: UInt64 = 0
+        while cursor < bytes.count {
+            let b = bytes[cursor]
+            cursor += 1
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        return result
+    }
+}

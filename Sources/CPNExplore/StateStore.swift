@@ -1,0 +1,81 @@
+/// Every state found so far, in the order found (which is BFS order, so the
+/// store is also the queue), each with the index of the state it was first
+/// reached from. Parent pointers give shortest traces.
+///
+/// Storage: encoded states back to back in one byte arena, a start offset
+/// and a parent index per state, and an open-addressing hash table of state
+/// indices (see `StateTable`). No per-state objects.
+///
+/// Memory per state: its encoding + 4 (offset) + 4 (parent) + 4 / load (table).
+struct StateStore {
+    private(set) var arena: [UInt8] = []
+    private(set) var offsets: [UInt32] = [0]
+    private(set) var parents: [UInt32] = []
+    private var table = StateTable()
+
+    static let noParent = UInt32.max
+
+    var count: Int { parents.count }
+
+    /// Inserts `bytes` unless present. Returns the state's index and whether it is new.
+    mutating func insert(_ bytes: [UInt8], parent: UInt32) -> (index: Int, inserted: Bool) {
+        let hash = bytes.withUnsafeBytes { StateTable.hash($0) }
+        let found = bytes.withUnsafeBytes { b in
+            table.find(hash: hash) { index in self.equals(index, b) }
+        }
+        if let found { return (found, false) }
+        let index = parents.count
+        arena.append(contentsOf: bytes)
+        offsets.append(UInt32(truncatingIfNeeded: arena.count))
+        parents.append(parent)
+        // Growing the table rehashes stored states; read them through local
+        // copies (no copying happens: nothing mutates the arena meanwhile).
+        let arena = self.arena, offsets = self.offsets
+        table.insert(index: index, hash: hash) { i in
+            arena.withUnsafeBytes { StateTable.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[i])..<Int(offsets[i + 1])])) }
+        }
+        return (index, true)
+    }
+
+    func parent(of index: Int) -> Int? {
+        let p = parents[index]
+        return p == Self.noParent ? nil : Int(p)
+    }
+
+    func withState<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
+        let start = Int(offsets[index]), end = Int(offsets[index + 1])
+        return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    func bytes(of index: Int) -> [UInt8] {
+        Array(arena[Int(offsets[index])..<Int(offsets[index + 1])])
+    }
+
+    private func equals(_ index: Int, _ other: UnsafeRawBufferPointer) -> Bool {
+        withState(index) { $0.elementsEqual(other) }
+    }
+
+    /// The path of state indices from the initial state to `index`.
+    func path(to index: Int) -> [Int] {
+        var path = [index]
+        var i = index
+        while let p = parent(of: i) { path.append(p); i = p }
+        return path.reversed()
+    }
+
+    /// Bytes held per state, all structures included.
+    var bytesPerState: Double {
+        guard count > 0 else { return 0 }
+        let total = arena.count + offsets.count * 4 + parents.count * 4 + table.byteCount
+        return Double(total) / Double(count)
+    }
+
+    var memoryBytes: Int { arena.capacity + offsets.capacity * 4 + parents.capacity * 4 + table.byteCount }
+
+    /// For tests: every stored state is found again at its own index.
+    func checkInvariants() -> Bool {
+        (0..<count).allSatisfy { i in
+            withState(i) { b in table.find(hash: StateTable.hash(b)) { j in withState(j) { $0.elementsEqual(b) } } == i }
+        }
+    }
+}
