@@ -70,6 +70,16 @@ struct CheckCommand: ParsableCommand {
         if !failed.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
     }
 
+    /// Prints a net's diagnostics to stderr and exits 2: what every command
+    /// that needs a valid net does with an invalid one.
+    static func reportInvalid(_ loaded: LoadResult) throws -> Never {
+        var err = StandardError()
+        let renderer = DiagnosticRenderer(useColor: ColorChoice.auto.enabled(forFileDescriptor: STDERR_FILENO))
+        print(renderer.render(loaded.diagnostics) { $0 == loaded.path ? loaded.source : nil }, to: &err)
+        print("\(loaded.path): \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s")", to: &err)
+        throw ExitCode(ExitStatus.invalidInput)
+    }
+
     private func summary(_ r: LoadResult) -> String {
         var parts: [String] = []
         if r.errorCount > 0 { parts.append("\(r.errorCount) error\(r.errorCount == 1 ? "" : "s")") }

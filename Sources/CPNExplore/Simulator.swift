@@ -1,0 +1,147 @@
+import CPNExpressions
+import CPNLoad
+import CPNModel
+
+/// Random runs through a net: at each step one enabled step is chosen
+/// uniformly (the clock advances when nothing can fire). Runs are identical
+/// for the same seed on any machine. Invariants are checked on the way.
+public struct SimulationResult: Sendable, Codable {
+    public var net: String
+    public var file: String
+    public var seed: UInt64
+    public var runs: Int
+    public var maxSteps: Int
+    public var totalSteps: Int
+    public var firings: [TransitionCount]
+    public var maxTokens: [PlaceBound]
+    /// Runs that ended in a dead marking satisfying `final`.
+    public var finished: Int
+    /// Runs that ended in a dead marking that is not final.
+    public var deadlocked: Int
+    /// Runs that reached the step limit.
+    public var unfinished: Int
+    public var violations: [Violation]
+    /// Model time elapsed, summed over runs (timed nets).
+    public var totalTime: Int
+    /// Firings per unit of model time (timed nets), or nil.
+    public var throughput: Double?
+    /// The first run that violated something, else the first run.
+    public var trace: Trace?
+
+    public struct TransitionCount: Sendable, Codable {
+        public var transition: String
+        public var count: Int
+    }
+
+    public struct Violation: Sendable, Codable {
+        public var property: String
+        public var run: Int
+        public var step: Int
+        public var message: String
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case net, file, seed, runs, maxSteps = "max_steps", totalSteps = "total_steps", firings
+        case maxTokens = "max_tokens", finished, deadlocked, unfinished, violations
+        case totalTime = "total_time", throughput, trace
+    }
+}
+
+public struct Simulator {
+    let net: CheckedNet
+
+    public init(net: CheckedNet) { self.net = net }
+
+    public func run(file: String, seed: UInt64, runs: Int, steps: Int) -> SimulationResult {
+        let generator = SuccessorGenerator(net: net)
+        let builder = TraceBuilder(net: net, generator: generator, codec: generator.codec)
+        var random = SplitMix64(seed: seed)
+        var fired = Array(repeating: 0, count: net.transitions.count)
+        var maxTokens = Array(repeating: 0, count: net.places.count)
+        var result = SimulationResult(net: net.net.name, file: file, seed: seed, runs: runs, maxSteps: steps, totalSteps: 0,
+                                      firings: [], maxTokens: [], finished: 0, deadlocked: 0, unfinished: 0, violations: [],
+                                      totalTime: 0, throughput: nil, trace: nil)
+        var reported = Set<String>()
+        var firings = 0
+        var keptTraceIsViolation = false
+
+        for run in 1...max(1, runs) {
+            var m = generator.initialMarking()
+            var clock = 0
+            var traceSteps: [TraceStep] = []
+            /// The first property this run violated.
+            var violation: String? = nil
+            var violated: Bool { violation != nil }
+            let initial = builder.snapshot(m)
+            func check(_ m: Marking, step: Int) {
+                let view = MarkingView(marking: m, interners: generator.interners)
+                for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
+                for inv in net.invariants {
+                    var ctx = EvalContext(slotCount: inv.slotCount, marking: view)
+                    let holds: Bool
+                    do { holds = try inv.expr.evaluate(&ctx) == .bool(true) } catch { holds = false }
+                    if !holds {
+                        if violation == nil { violation = inv.name }
+                        if reported.insert(inv.name).inserted {
+                            result.violations.append(.init(property: inv.name, run: run, step: step, message: "invariant `\(inv.name)` does not hold"))
+                        }
+                    }
+                }
+            }
+            check(m, step: 0)
+            var step = 0
+            var ended = false
+            while step < steps {
+                var options: [(Step, Marking)] = []
+                do {
+                    try generator.successors(of: m) { s, next in options.append((s, next)) }
+                } catch {
+                    if violation == nil { violation = "expression-errors" }
+                    if reported.insert("expression-errors").inserted {
+                        result.violations.append(.init(property: "expression-errors", run: run, step: step + 1, message: error.error.message))
+                    }
+                    ended = true
+                    break
+                }
+                if options.isEmpty {
+                    let final = net.final.map { f -> Bool in
+                        var ctx = EvalContext(slotCount: f.slotCount, marking: MarkingView(marking: m, interners: generator.interners))
+                        return (try? f.expr.evaluate(&ctx)) == .bool(true)
+                    } ?? false
+                    if final { result.finished += 1 } else {
+                        result.deadlocked += 1
+                        if violation == nil { violation = "deadlock" }
+                        if reported.insert("deadlock").inserted {
+                            result.violations.append(.init(property: "deadlock", run: run, step: step, message: "dead marking that is not final"))
+                        }
+                    }
+                    ended = true
+                    break
+                }
+                let (s, next) = options[random.below(options.count)]
+                step += 1
+                switch s.kind {
+                case .fire(let t):
+                    fired[t] += 1
+                    firings += 1
+                case .tick(let d): clock += Int(d)
+                }
+                m = next
+                traceSteps.append(builder.describe(s, index: step, clock: clock, after: m))
+                check(m, step: step)
+            }
+            if !ended { result.unfinished += 1 }
+            result.totalSteps += step
+            result.totalTime += clock
+            // Keep the first run's trace, or the first run that violated something.
+            if result.trace == nil || (violated && !keptTraceIsViolation) {
+                result.trace = Trace(net: net.net.name, property: violation, initial: initial, steps: traceSteps, failure: nil)
+                keptTraceIsViolation = violated
+            }
+        }
+        result.firings = net.transitions.indices.map { .init(transition: net.transitions[$0].name, count: fired[$0]) }
+        result.maxTokens = net.places.indices.map { PlaceBound(place: net.places[$0].name, max: maxTokens[$0], capacity: net.places[$0].capacity) }
+        if generator.timed, result.totalTime > 0 { result.throughput = Double(firings) / Double(result.totalTime) }
+        return result
+    }
+}
