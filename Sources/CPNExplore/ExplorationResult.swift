@@ -117,6 +117,10 @@ public struct TraceStep: Sendable, Codable {
 public struct Binding: Sendable, Codable, Hashable {
     public var variable: String
     public var value: String
+    public init(variable: String, value: String) {
+        self.variable = variable
+        self.value = value
+    }
 }
 
 public struct TokenMove: Sendable, Codable, Hashable {
