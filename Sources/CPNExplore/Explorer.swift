@@ -43,7 +43,16 @@ public final class Explorer {
         self.codec = generator.codec
     }
 
+    /// Whether the place/transition fast path applies to this net.
+    public var usesCounterFastPath: Bool { CounterExpander(net: net, generator: generator) != nil }
+
     public func run(file: String) -> ExplorationResult {
+        if var fast = CounterExpander(net: net, generator: generator) { return run(file: file, expander: &fast) }
+        var general = ColoredExpander(generator: generator)
+        return run(file: file, expander: &general)
+    }
+
+    private func run<E: StateExpander>(file: String, expander: inout E) -> ExplorationResult {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
@@ -52,7 +61,6 @@ public final class Explorer {
         var deadlocks = 0
         var expressionFailure: (state: Int, failure: BindingFailure?, error: EvaluationError, property: String?)? = nil
         var fired = Array(repeating: false, count: net.transitions.count)
-        var maxTokens = Array(repeating: 0, count: net.places.count)
         var isFinal: [Bool] = []
         let hasFinal = net.final != nil
         var edgeFrom: [UInt32] = [], edgeTo: [UInt32] = []
@@ -63,7 +71,6 @@ public final class Explorer {
         /// Checks a newly found state's invariants (and `final`), once.
         func visit(_ m: Marking, index: Int) {
             let view = MarkingView(marking: m, interners: generator.interners)
-            for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
             for (k, inv) in net.invariants.enumerated() where invariantViolations[k] == nil {
                 var ctx = EvalContext(slotCount: inv.slotCount, marking: view)
                 do {
@@ -83,11 +90,16 @@ public final class Explorer {
             }
         }
 
+        // Only properties need a decoded marking of each new state; place
+        // bounds are tracked by the expander on the states it expands.
+        let needsMarking = !net.invariants.isEmpty || hasFinal
+
         let initial = generator.initialMarking()
         codec.encode(initial, into: &bytes)
         _ = store.insert(bytes, parent: StateStore.noParent)
         visit(initial, index: 0)
 
+        var current: [UInt8] = []
         var cursor = 0
         var depth = 0
         var levelEnd = 1
@@ -110,30 +122,31 @@ public final class Explorer {
                     progress(.init(states: store.count, depth: depth, elapsed: t, memoryBytes: store.memoryBytes))
                 }
             }
-            let m = store.withState(cursor) { codec.decode($0) }
-            var any = false
             var full = false
-            do {
-                try generator.successors(of: m) { step, next in
-                    any = true
-                    edges += 1
-                    if case .fire(let t) = step.kind { fired[t] = true }
-                    codec.encode(next, into: &bytes)
-                    if full { return }
-                    let (index, inserted) = store.insert(bytes, parent: UInt32(cursor))
-                    if inserted {
-                        visit(next, index: index)
-                        if store.count >= options.maxStates { full = true }
+            var failure: BindingFailure? = nil
+            store.copyState(cursor, into: &current)
+            let any = current.withUnsafeBytes { state -> Bool in
+                do {
+                    return try expander.expand(state) { encoded, transition in
+                        edges += 1
+                        if let t = transition { fired[t] = true }
+                        if full { return }
+                        let (index, inserted) = store.insert(encoded, parent: UInt32(cursor))
+                        if inserted {
+                            if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
+                            if store.count >= options.maxStates { full = true }
+                        }
+                        if hasFinal {
+                            edgeFrom.append(UInt32(cursor))
+                            edgeTo.append(UInt32(index))
+                        }
                     }
-                    if hasFinal {
-                        edgeFrom.append(UInt32(cursor))
-                        edgeTo.append(UInt32(index))
-                    }
+                } catch {
+                    failure = error as? BindingFailure
+                    return true  // an erroneous binding is not a deadlock; it is reported as what it is
                 }
-            } catch {
-                if expressionFailure == nil { expressionFailure = (cursor, error, error.error, nil) }
-                any = true  // an erroneous binding is not a deadlock; it is reported as what it is
             }
+            if let failure, expressionFailure == nil { expressionFailure = (cursor, failure, failure.error, nil) }
             if !any {
                 let final = hasFinal ? isFinal[cursor] : false
                 if !final {
@@ -149,6 +162,7 @@ public final class Explorer {
         }
         let complete = stopReason == nil
         let builder = TraceBuilder(net: net, generator: generator, codec: codec)
+        let maxTokens = expander.maxTokens
 
         // Properties, each with the shortest trace to its first violation.
         var properties: [PropertyResult] = []

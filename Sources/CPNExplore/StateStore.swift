@@ -28,12 +28,15 @@ struct StateStore {
         arena.append(contentsOf: bytes)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         parents.append(parent)
-        // Growing the table rehashes stored states; read them through local
-        // copies (no copying happens: nothing mutates the arena meanwhile).
-        let arena = self.arena, offsets = self.offsets
-        table.insert(index: index, hash: hash) { i in
-            arena.withUnsafeBytes { StateTable.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[i])..<Int(offsets[i + 1])])) }
+        if table.isFull {
+            // Growing rehashes stored states; read them through local copies
+            // (no copying happens: nothing mutates the arena meanwhile).
+            let arena = self.arena, offsets = self.offsets
+            table.grow { i in
+                arena.withUnsafeBytes { StateTable.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[i])..<Int(offsets[i + 1])])) }
+            }
         }
+        table.insert(index: index, hash: hash)
         return (index, true)
     }
 
@@ -47,12 +50,19 @@ struct StateStore {
         return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
     }
 
+    /// Copies a state's encoding into `buffer` (reusing its storage), so it
+    /// can be read while new states are appended.
+    func copyState(_ index: Int, into buffer: inout [UInt8]) {
+        buffer.removeAll(keepingCapacity: true)
+        buffer.append(contentsOf: arena[Int(offsets[index])..<Int(offsets[index + 1])])
+    }
+
     func bytes(of index: Int) -> [UInt8] {
         Array(arena[Int(offsets[index])..<Int(offsets[index + 1])])
     }
 
     private func equals(_ index: Int, _ other: UnsafeRawBufferPointer) -> Bool {
-        withState(index) { $0.elementsEqual(other) }
+        withState(index) { StateTable.equal($0, other) }
     }
 
     /// The path of state indices from the initial state to `index`.

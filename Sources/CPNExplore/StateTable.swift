@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The open-addressing hash table behind `StateStore`: slots hold state
 /// index + 1 (0 = empty), linear probing, grown at 1/2 load. The only
 /// unsafe code of the explorer lives here, in the hash over raw bytes.
@@ -30,6 +36,12 @@ struct StateTable {
         return h
     }
 
+    static func equal(_ a: UnsafeRawBufferPointer, _ b: UnsafeRawBufferPointer) -> Bool {
+        guard a.count == b.count else { return false }
+        guard let x = a.baseAddress, let y = b.baseAddress else { return a.count == 0 }
+        return memcmp(x, y, a.count) == 0
+    }
+
     func find(hash: UInt64, _ matches: (Int) -> Bool) -> Int? {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
@@ -41,9 +53,11 @@ struct StateTable {
         }
     }
 
-    /// Inserts a state known to be absent; `rehash` gives the hash of a stored state when growing.
-    mutating func insert(index: Int, hash: UInt64, rehash: (Int) -> UInt64) {
-        if (used + 1) * 2 > slots.count { grow(rehash) }
+    /// Whether the next insertion must first `grow` the table (load 1/2).
+    var isFull: Bool { (used + 1) * 2 > slots.count }
+
+    /// Inserts a state known to be absent. The caller grows the table first when `isFull`.
+    mutating func insert(index: Int, hash: UInt64) {
         place(index, hash)
         used += 1
     }
@@ -55,7 +69,8 @@ struct StateTable {
         slots[i] = UInt32(index + 1)
     }
 
-    private mutating func grow(_ rehash: (Int) -> UInt64) {
+    /// Doubles the table; `rehash` gives the hash of a stored state.
+    mutating func grow(_ rehash: (Int) -> UInt64) {
         let old = slots
         slots = Array(repeating: 0, count: old.count * 2)
         for s in old where s != 0 { place(Int(s) - 1, rehash(Int(s) - 1)) }

@@ -16,7 +16,13 @@ final class SuccessorGenerator {
 
     init(net: CheckedNet) {
         self.net = net
-        self.interners = net.places.map { _ in TokenInterner() }
+        self.interners = net.places.map { place in
+            // The counter layout stores a count with token number 0, so a
+            // color with a single value has it interned first, always.
+            let interner = TokenInterner()
+            if place.color.cardinality == 1, let only = place.color.value(at: 0) { _ = interner.id(of: only) }
+            return interner
+        }
         self.timed = net.places.contains { $0.initial.contains { $0.delay > 0 } }
             || net.transitions.contains { $0.outputs.contains { $0.delay != nil } }
     }

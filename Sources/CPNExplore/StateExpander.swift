@@ -1,0 +1,170 @@
+import CPNLoad
+
+/// Computes the successors of a stored state. The BFS loop in `Explorer` is
+/// generic over it, so the place/transition fast path and the general
+/// colored path share everything but this (and Swift specialises the loop).
+/// Both encode with the explorer's `StateCodec`, which decodes any state
+/// for property checks and traces.
+protocol StateExpander {
+    /// Calls `emit` with the encoding of each successor of `state` and the
+    /// transition fired (nil for a clock tick). Returns whether any step was enabled.
+    mutating func expand(_ state: UnsafeRawBufferPointer, _ emit: (_ encoded: [UInt8], _ transition: Int?) -> Void) throws(BindingFailure) -> Bool
+
+    /// The most tokens seen in each place among the states expanded so far.
+    var maxTokens: [Int] { get }
+}
+
+/// The general expander: decode, enumerate bindings, encode.
+struct ColoredExpander: StateExpander {
+    let generator: SuccessorGenerator
+    let codec: StateCodec
+    private var buffer: [UInt8] = []
+    private(set) var maxTokens: [Int]
+
+    init(generator: SuccessorGenerator) {
+        self.generator = generator
+        self.codec = generator.codec
+        self.maxTokens = Array(repeating: 0, count: generator.net.places.count)
+    }
+
+    mutating func expand(_ state: UnsafeRawBufferPointer, _ emit: ([UInt8], Int?) -> Void) throws(BindingFailure) -> Bool {
+        let m = codec.decode(state)
+        for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
+        var any = false
+        var buffer = self.buffer
+        defer { self.buffer = buffer }
+        try generator.successors(of: m) { step, next in
+            any = true
+            codec.encode(next, into: &buffer)
+            if case .fire(let t) = step.kind { emit(buffer, t) } else { emit(buffer, nil) }
+        }
+        return any
+    }
+}
+
+/// The fast path for place/transition nets: every place holds plain tokens
+/// (a color with one value), no time, no guards, no ordering. A state is then
+/// a vector of counts and a transition a pair of weight vectors, so
+/// successors are computed on integers without building any `Value`.
+/// The encoding is `StateCodec`'s counter layout, byte for byte.
+///
+/// Arcs are flattened into contiguous arrays and every buffer is reused, so
+/// computing a successor allocates nothing.
+struct CounterExpander: StateExpander {
+    /// Arcs of transition t: `arcPlace[arcStart[t] ..< inputEnd[t]]` are its
+    /// inputs, `arcPlace[inputEnd[t] ..< arcStart[t + 1]]` its outputs.
+    private let arcStart: [Int]
+    private let inputEnd: [Int]
+    private let arcPlace: [Int]
+    private let arcWeight: [Int32]
+    private let capacity: [Int32]  // Int32.max when unlimited
+    private var counts: [Int32]
+    private var scratch: [Int32]
+    private var bytes: [UInt8] = []
+    private(set) var maxTokens: [Int]
+
+    /// Nil when the net needs the general path.
+    init?(net: CheckedNet, generator: SuccessorGenerator) {
+        guard !generator.timed, net.places.allSatisfy({ $0.color.cardinality == 1 && $0.order == nil }) else { return nil }
+        var start: [Int] = [], inputEnd: [Int] = [], places: [Int] = [], weights: [Int32] = []
+        for t in net.transitions {
+            guard t.guardExpr == nil, t.inputs.allSatisfy({ $0.pattern.isIrrefutable || $0.pattern.constant != nil }) else { return nil }
+            start.append(places.count)
+            for (p, w) in Self.merge(t.inputs.map { ($0.place, $0.count) }) { places.append(p); weights.append(w) }
+            inputEnd.append(places.count)
+            for (p, w) in Self.merge(t.outputs.map { ($0.place, $0.count) }) { places.append(p); weights.append(w) }
+        }
+        start.append(places.count)
+        arcStart = start
+        self.inputEnd = inputEnd
+        arcPlace = places
+        arcWeight = weights
+        capacity = net.places.map { $0.capacity.map { Int32(clamping: $0) } ?? Int32.max }
+        counts = Array(repeating: 0, count: net.places.count)
+        scratch = counts
+        maxTokens = Array(repeating: 0, count: net.places.count)
+        bytes.reserveCapacity(16 + net.places.count)
+    }
+
+    private static func merge(_ arcs: [(Int, Int)]) -> [(Int, Int32)] {
+        var total: [Int: Int] = [:]
+        for (p, w) in arcs { total[p, default: 0] += w }
+        return total.keys.sorted().map { ($0, Int32(clamping: total[$0]!)) }
+    }
+
+    mutating func expand(_ state: UnsafeRawBufferPointer, _ emit: ([UInt8], Int?) -> Void) throws(BindingFailure) -> Bool {
+        Self.decodeCounts(state, into: &counts)
+        for p in counts.indices where Int(counts[p]) > maxTokens[p] { maxTokens[p] = Int(counts[p]) }
+        // `scratch` equals `counts` between transitions: each transition
+        // changes only its arc places and puts them back afterwards.
+        for p in counts.indices { scratch[p] = counts[p] }
+        var any = false
+        let codeStart = state.count > 0 && state[0] < 0x80 ? 1 : Self.varintLength(counts.count)
+        for t in 0..<inputEnd.count {
+            let first = arcStart[t], split = inputEnd[t], end = arcStart[t + 1]
+            var enabled = true
+            for a in first..<split where counts[arcPlace[a]] < arcWeight[a] { enabled = false; break }
+            if !enabled { continue }
+            for a in first..<split { scratch[arcPlace[a]] -= arcWeight[a] }
+            var fits = true
+            for a in split..<end {
+                let p = arcPlace[a]
+                let (n, overflow) = scratch[p].addingReportingOverflow(arcWeight[a])
+                if overflow || n > capacity[p] { fits = false; break }
+                scratch[p] = n
+            }
+            if fits {
+                any = true
+                // Counts below 3 live in the 2-bit codes alone: patch the
+                // parent's encoding. Otherwise the varint tail moves: re-encode.
+                var patchable = true
+                for a in first..<end where counts[arcPlace[a]] >= 3 || scratch[arcPlace[a]] >= 3 { patchable = false; break }
+                if patchable {
+                    bytes.removeAll(keepingCapacity: true)
+                    bytes.append(contentsOf: state)
+                    for a in first..<end {
+                        let p = arcPlace[a]
+                        let shift = UInt8((p & 3) * 2)
+                        let i = codeStart + p >> 2
+                        bytes[i] = (bytes[i] & ~(3 << shift)) | (UInt8(scratch[p]) << shift)
+                    }
+                } else {
+                    Self.encodeCounts(scratch, into: &bytes)
+                }
+                emit(bytes, t)
+            }
+            for a in first..<end { scratch[arcPlace[a]] = counts[arcPlace[a]] }
+        }
+        return any
+    }
+
+    private static func varintLength(_ n: Int) -> Int {
+        var n = n, length = 1
+        while n >= 0x80 { n >>= 7; length += 1 }
+        return length
+    }
+
+    /// `StateCodec` for all-counter layouts: varint(n), 2-bit codes, varint tail.
+    static func encodeCounts(_ counts: [Int32], into out: inout [UInt8]) {
+        out.removeAll(keepingCapacity: true)
+        StateCodec.appendVarint(UInt64(counts.count), to: &out)
+        let codeStart = out.count
+        out.append(contentsOf: repeatElement(0, count: (counts.count + 3) / 4))
+        for i in counts.indices {
+            let c = counts[i]
+            if c > 0 { out[codeStart + i >> 2] |= UInt8(min(c, 3)) << UInt8((i & 3) * 2) }
+        }
+        for c in counts where c >= 3 { StateCodec.appendVarint(UInt64(c), to: &out) }
+    }
+
+    static func decodeCounts(_ bytes: UnsafeRawBufferPointer, into counts: inout [Int32]) {
+        var cursor = 0
+        let n = Int(StateCodec.readVarint(bytes, &cursor))
+        let codeStart = cursor
+        var tail = codeStart + (n + 3) / 4
+        for i in 0..<min(n, counts.count) {
+            let code = (bytes[codeStart + i >> 2] >> UInt8((i & 3) * 2)) & 3
+            counts[i] = code == 3 ? Int32(truncatingIfNeeded: StateCodec.readVarint(bytes, &tail)) : Int32(code)
+        }
+    }
+}
