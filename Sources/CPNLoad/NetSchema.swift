@@ -1,8 +1,202 @@
 /// The JSON Schema of the net format, embedded so that `cpn-author schema`
 /// works from any copy of the binary. Generated from
-/// `specs/cpn-net.schema.json` by `make embed`; a test keeps them equal.
+/// `specs/cpn-net.schema.json` by `make embed`; `make test` checks they agree.
 public enum NetSchema {
     public static let json = #"""
-{}
+{
+  "$schema": "https://json-schema.org/draft/2020-12/schema",
+  "$id": "https://cpn-author.dev/schemas/cpn-net-1.json",
+  "title": "cpn-author colored Petri net, format version 1",
+  "description": "A colored Petri net for cpn-author. Normative text: specs/net-format.md (structure), specs/expressions.md (expression strings). The schema checks shape only; `cpn-author check` also checks names, types and expressions.",
+  "type": "object",
+  "required": ["cpn", "places"],
+  "additionalProperties": false,
+  "properties": {
+    "cpn": { "const": 1, "description": "Version of the net format. This cpn-author reads `cpn: 1`." },
+    "name": { "type": "string", "description": "Name of the net used in reports; defaults to the file name." },
+    "description": { "type": "string" },
+    "constants": {
+      "type": "object",
+      "description": "Named values usable in every expression, e.g. `max_retries: 3`. Each value is an expression over earlier constants.",
+      "propertyNames": { "$ref": "#/$defs/identifier" },
+      "additionalProperties": { "$ref": "#/$defs/expression" }
+    },
+    "colors": {
+      "type": "object",
+      "description": "Named token types (colors).",
+      "propertyNames": { "$ref": "#/$defs/identifier" },
+      "additionalProperties": { "$ref": "#/$defs/color" }
+    },
+    "places": {
+      "type": "object",
+      "description": "Places hold multisets of tokens of one color. `name: Color` is short for `name: { color: Color }`.",
+      "propertyNames": { "$ref": "#/$defs/identifier" },
+      "additionalProperties": {
+        "oneOf": [
+          { "$ref": "#/$defs/colorReference" },
+          { "$ref": "#/$defs/place" }
+        ]
+      }
+    },
+    "transitions": {
+      "type": "object",
+      "description": "Transitions consume tokens matching their input patterns and produce tokens on their output arcs.",
+      "propertyNames": { "$ref": "#/$defs/identifier" },
+      "additionalProperties": { "$ref": "#/$defs/transition" }
+    },
+    "invariants": {
+      "type": "object",
+      "description": "Boolean expressions over the marking that must hold in every reachable marking.",
+      "propertyNames": { "$ref": "#/$defs/identifier" },
+      "additionalProperties": {
+        "oneOf": [
+          { "$ref": "#/$defs/expression" },
+          {
+            "type": "object",
+            "required": ["expr"],
+            "additionalProperties": false,
+            "properties": {
+              "expr": { "$ref": "#/$defs/expression" },
+              "description": { "type": "string", "description": "Why the invariant exists; shown in reports." }
+            }
+          }
+        ]
+      }
+    },
+    "final": {
+      "$ref": "#/$defs/expression",
+      "description": "Boolean expression over the marking naming the markings where the net is done. A dead marking that is not final is a deadlock."
+    }
+  },
+  "$defs": {
+    "identifier": {
+      "type": "string",
+      "pattern": "^[A-Za-z_][A-Za-z0-9_]*$"
+    },
+    "expression": {
+      "description": "An expression string in the cpn-author expression language (specs/expressions.md). Plain YAML integers and booleans are accepted as literals.",
+      "type": ["string", "integer", "boolean"]
+    },
+    "colorReference": {
+      "type": "string",
+      "description": "A color name (`Proxy`, `Unit`, `Bool`, `Int`) or a tuple of colors written `(Proxy, Target)`."
+    },
+    "color": {
+      "oneOf": [
+        { "$ref": "#/$defs/colorReference" },
+        {
+          "type": "object",
+          "additionalProperties": false,
+          "minProperties": 1,
+          "properties": {
+            "enum": {
+              "type": "array",
+              "minItems": 1,
+              "uniqueItems": true,
+              "items": { "$ref": "#/$defs/identifier" },
+              "description": "An enumeration: the listed case names, in order."
+            },
+            "int": {
+              "type": "array",
+              "minItems": 2,
+              "maxItems": 2,
+              "items": { "$ref": "#/$defs/expression" },
+              "description": "The integers from low to high inclusive: `[low, high]`."
+            },
+            "record": {
+              "type": "object",
+              "minProperties": 1,
+              "propertyNames": { "$ref": "#/$defs/identifier" },
+              "additionalProperties": { "$ref": "#/$defs/color" },
+              "description": "A record: field names mapped to colors."
+            },
+            "tuple": {
+              "type": "array",
+              "minItems": 2,
+              "items": { "$ref": "#/$defs/color" },
+              "description": "A tuple of colors."
+            },
+            "description": { "type": "string" }
+          },
+          "oneOf": [
+            { "required": ["enum"] },
+            { "required": ["int"] },
+            { "required": ["record"] },
+            { "required": ["tuple"] }
+          ]
+        }
+      ]
+    },
+    "place": {
+      "type": "object",
+      "required": ["color"],
+      "additionalProperties": false,
+      "properties": {
+        "color": { "$ref": "#/$defs/color" },
+        "initial": {
+          "$ref": "#/$defs/tokens",
+          "description": "The initial marking. On a Unit place a bare integer N means N `()` tokens."
+        },
+        "capacity": {
+          "type": "integer",
+          "minimum": 0,
+          "description": "Most tokens the place may hold; a firing that would exceed it is not enabled (backpressure)."
+        },
+        "order": {
+          "type": "object",
+          "description": "Consume tokens in priority order: only bindings taking a best-keyed token are enabled.",
+          "additionalProperties": false,
+          "minProperties": 1,
+          "maxProperties": 1,
+          "properties": {
+            "highest": { "type": "string", "description": "Key function, e.g. \"t => t.prio\"." },
+            "lowest": { "type": "string", "description": "Key function, e.g. \"t => t.attempt\"." }
+          }
+        },
+        "description": { "type": "string" }
+      }
+    },
+    "transition": {
+      "type": "object",
+      "additionalProperties": false,
+      "properties": {
+        "in": {
+          "type": "object",
+          "description": "Input arcs: place name to pattern(s). Patterns bind variables; a variable used on two arcs joins them.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
+        "out": {
+          "type": "object",
+          "description": "Output arcs: place name to token expression(s); `expr @+ delay` makes the token ready later.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
+        "guard": { "$ref": "#/$defs/expression", "description": "Boolean condition over the bound variables." },
+        "description": { "type": "string" }
+      }
+    },
+    "token": {
+      "oneOf": [
+        { "$ref": "#/$defs/expression" },
+        {
+          "type": "object",
+          "required": ["token"],
+          "additionalProperties": false,
+          "properties": {
+            "token": { "$ref": "#/$defs/expression" },
+            "count": { "type": "integer", "minimum": 1, "description": "How many copies of the token." }
+          }
+        }
+      ]
+    },
+    "tokens": {
+      "oneOf": [
+        { "$ref": "#/$defs/token" },
+        { "type": "array", "items": { "$ref": "#/$defs/token" } }
+      ]
+    }
+  }
+}
 """#
 }
