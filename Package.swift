@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "CPNLoad", targets: ["CPNLoad"]),
         .library(name: "CPNExplore", targets: ["CPNExplore"]),
         .library(name: "CPNReport", targets: ["CPNReport"]),
+        .library(name: "CPNInterop", targets: ["CPNInterop"]),
+        .library(name: "CPNLLM", targets: ["CPNLLM"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -29,16 +31,25 @@ let package = Package(
         ),
         .target(name: "CPNExplore", dependencies: ["CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNDiagnostics"]),
+        // PNML import/export and Promela export (cross-checking state counts with SPIN).
+        .target(name: "CPNInterop", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
+        // libcurl, through pkg-config, for the LLM client.
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
+        .target(name: "CPNLLM", dependencies: ["CCurl"]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
                 "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
+                "CPNInterop", "CPNLLM",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
+        .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
+        .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author"]),
     ]
 )
