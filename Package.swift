@@ -37,6 +37,8 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
         .target(name: "CPNLLM", dependencies: ["CCurl"]),
+        // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
+        .target(name: "CPNFakeLLM"),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
@@ -49,7 +51,7 @@ let package = Package(
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
-        .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM"]),
-        .testTarget(name: "CLITests", dependencies: ["cpn-author"]),
+        .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
+        .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM"]),
     ]
 )

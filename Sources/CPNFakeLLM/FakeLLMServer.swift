@@ -1,0 +1,2 @@
+/// Placeholder until the scripted server lands; keeps the target building.
+public enum FakeLLM {}
