@@ -26,7 +26,7 @@ struct CPNAuthor: ParsableCommand {
               cpn-author schema > cpn-net.schema.json
             """,
         version: CPNAuthorVersion.string,
-        subcommands: [CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self, ExplainCommand.self, SchemaCommand.self]
+        subcommands: [CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self, ExportCommand.self, ConvertCommand.self, ExplainCommand.self, SchemaCommand.self]
     )
 }
 

@@ -48,7 +48,7 @@ struct CheckCommand: ParsableCommand {
     enum CheckFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func run() throws {
-        let results = files.map { NetLoader.load(path: $0) }
+        let results = files.map { NetInput.load(path: $0) }
         let failed = results.filter { $0.hasErrors || (denyWarnings && $0.warningCount > 0) }
         switch format {
         case .json:

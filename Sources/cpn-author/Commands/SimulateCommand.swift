@@ -48,11 +48,8 @@ struct SimulateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let loaded = NetLoader.load(path: file)
-        guard let net = loaded.checked else {
-            try CheckCommand.reportInvalid(loaded)
-            return
-        }
+        let loaded = NetInput.load(path: file)
+        guard let net = loaded.checked else { try CheckCommand.reportInvalid(loaded) }
         var result = Simulator(net: net).run(file: file, seed: seed, runs: runs, steps: steps)
         if let traceOut, let trace = result.trace {
             try AtomicFile.write(JSONReport.encode(trace) + "\n", to: traceOut)

@@ -76,7 +76,7 @@ struct VerifyCommand: ParsableCommand {
         let useColor = color.enabled(forFileDescriptor: STDOUT_FILENO)
         let interrupt = InterruptFlag.install()
         for file in files {
-            let loaded = NetLoader.load(path: file)
+            let loaded = NetInput.load(path: file)
             guard let net = loaded.checked else {
                 let renderer = DiagnosticRenderer(useColor: color.enabled(forFileDescriptor: STDERR_FILENO))
                 print(renderer.render(loaded.diagnostics) { $0 == loaded.path ? loaded.source : nil }, to: &err)

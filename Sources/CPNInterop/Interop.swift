@@ -1,2 +1,0 @@
-/// Namespace for PNML and Promela conversion (filled in by the interop work).
-public enum Interop {}

@@ -1,0 +1,72 @@
+import CPNLoad
+import CPNModel
+
+/// Writes a net as a PNML place/transition net (ISO/IEC 15909-2 `ptnet`).
+///
+/// A P/T net (every place `Unit`) is written as it is. A colored net is
+/// unfolded first (see `Unfolding`): one PNML place per (place, value) named
+/// `place[value]`, one PNML transition per binding. PNML P/T nets have no
+/// capacities, so a net with `capacity` is refused rather than silently
+/// given more behaviours.
+public enum PNMLExport {
+    public static func pnml(_ net: CheckedNet) throws(InteropError) -> String {
+        if let p = net.places.first(where: { $0.capacity != nil }) {
+            throw InteropError("place `\(p.name)` has a capacity, which PNML P/T nets cannot express",
+                               help: "export to Promela instead (`--to promela`), which keeps capacities")
+        }
+        let u = try Unfolding(net)
+        var placeID: [Unfolding.Cell: String] = [:]
+        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+        out += "<!-- Written by cpn-author export (PNML): \(u.cells.count) places, \(u.steps.count) transitions. -->\n"
+        out += "<pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">\n"
+        out += "  <net id=\"\(escape(PromelaExport.sanitize(net.net.name)))\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\">\n"
+        out += "    <name><text>\(escape(net.net.name))</text></name>\n"
+        out += "    <page id=\"page0\">\n"
+        for (i, cell) in u.cells.enumerated() {
+            let place = net.places[cell.place]
+            let id = "p\(i)"
+            placeID[cell] = id
+            var name = place.name
+            if place.color.cardinality != 1, let v = place.color.value(at: cell.valueIndex) { name += "[\(place.color.format(v))]" }
+            out += "      <place id=\"\(id)\"><name><text>\(escape(name))</text></name>"
+            if let n = u.initial[cell], n > 0 { out += "<initialMarking><text>\(n)</text></initialMarking>" }
+            out += "</place>\n"
+        }
+        var arcCount = 0
+        var arcs = ""
+        for (i, step) in u.steps.enumerated() {
+            let t = net.transitions[step.transition]
+            let name = step.binding.isEmpty ? t.name : "\(t.name)[\(step.binding)]"
+            out += "      <transition id=\"t\(i)\"><name><text>\(escape(name))</text></name></transition>\n"
+            for (cell, n) in step.consumed.sorted(by: { ($0.key.place, $0.key.valueIndex) < ($1.key.place, $1.key.valueIndex) }) {
+                arcs += arc(&arcCount, placeID[cell]!, "t\(i)", n)
+            }
+            for (cell, n) in step.produced.sorted(by: { ($0.key.place, $0.key.valueIndex) < ($1.key.place, $1.key.valueIndex) }) {
+                arcs += arc(&arcCount, "t\(i)", placeID[cell]!, n)
+            }
+        }
+        out += arcs
+        out += "    </page>\n  </net>\n</pnml>\n"
+        return out
+    }
+
+    private static func arc(_ count: inout Int, _ source: String, _ target: String, _ weight: Int) -> String {
+        defer { count += 1 }
+        let inscription = weight == 1 ? "" : "<inscription><text>\(weight)</text></inscription>"
+        return "      <arc id=\"a\(count)\" source=\"\(source)\" target=\"\(target)\">\(inscription)</arc>\n"
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,26 @@
+import CPNDiagnostics
+import CPNInterop
+import CPNLoad
+import Foundation
+
+/// Loads a net file given on the command line: the YAML format, or a PNML
+/// P/T net (by its `.pnml` extension), converted on the fly.
+enum NetInput {
+    static func load(path: String) -> LoadResult {
+        guard isPNML(path) else { return NetLoader.load(path: path) }
+        switch SourceReader.read(path: path) {
+        case .failure(let d):
+            return .failure(path: path, source: nil, diagnostics: [d])
+        case .success(let source):
+            switch PNMLImport.convert(data: Data(source.text.utf8), path: path) {
+            case .failure(let d):
+                return .failure(path: path, source: source, diagnostics: [d])
+            case .success(let converted):
+                // Diagnostics on the converted net point into the YAML it became.
+                return NetLoader.load(text: converted.yaml, path: path)
+            }
+        }
+    }
+
+    static func isPNML(_ path: String) -> Bool { path.lowercased().hasSuffix(".pnml") }
+}
