@@ -100,6 +100,7 @@ public final class Explorer {
         visit(initial, index: 0)
 
         var current: [UInt8] = []
+        var batch: [UInt8] = [], batchEnds: [Int] = [], batchHashes: [UInt64] = []
         var cursor = 0
         var depth = 0
         var levelEnd = 1
@@ -125,25 +126,47 @@ public final class Explorer {
             var full = false
             var failure: BindingFailure? = nil
             store.copyState(cursor, into: &current)
+            // Successors are gathered first, then their table slots prefetched
+            // together, then inserted in order: the cache misses of one
+            // state's lookups overlap (same states, same order, same result).
+            batch.removeAll(keepingCapacity: true)
+            batchEnds.removeAll(keepingCapacity: true)
+            batchHashes.removeAll(keepingCapacity: true)
             let any = current.withUnsafeBytes { state -> Bool in
                 do {
                     return try expander.expand(state) { encoded, transition in
                         edges += 1
                         if let t = transition { fired[t] = true }
-                        if full { return }
-                        let (index, inserted) = store.insert(encoded, parent: UInt32(cursor))
-                        if inserted {
-                            if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
-                            if store.count >= options.maxStates { full = true }
-                        }
-                        if hasFinal {
-                            edgeFrom.append(UInt32(cursor))
-                            edgeTo.append(UInt32(index))
-                        }
+                        batch.append(contentsOf: encoded)
+                        batchEnds.append(batch.count)
                     }
                 } catch {
                     failure = error as? BindingFailure
                     return true  // an erroneous binding is not a deadlock; it is reported as what it is
+                }
+            }
+            batch.withUnsafeBytes { all in
+                var start = 0
+                for end in batchEnds {
+                    let h = StateTable.hash(UnsafeRawBufferPointer(rebasing: all[start..<end]))
+                    batchHashes.append(h)
+                    start = end
+                }
+                store.prefetch(batchHashes)
+                start = 0
+                for (k, end) in batchEnds.enumerated() {
+                    defer { start = end }
+                    if full { break }
+                    let (index, inserted) = store.insert(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: batchHashes[k],
+                                                         parent: UInt32(cursor))
+                    if inserted {
+                        if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
+                        if store.count >= options.maxStates || store.isNearCapacity { full = true }
+                    }
+                    if hasFinal {
+                        edgeFrom.append(UInt32(cursor))
+                        edgeTo.append(UInt32(index))
+                    }
                 }
             }
             if let failure, expressionFailure == nil { expressionFailure = (cursor, failure, failure.error, nil) }
@@ -156,7 +179,7 @@ public final class Explorer {
             }
             cursor += 1
             if full {
-                stopReason = "state limit \(options.maxStates) reached"
+                stopReason = store.isNearCapacity ? "state store full (4 GiB of encoded states)" : "state limit \(options.maxStates) reached"
                 break
             }
         }

@@ -6,7 +6,7 @@
 /// and a parent index per state, and an open-addressing hash table of state
 /// indices (see `StateTable`). No per-state objects.
 ///
-/// Memory per state: its encoding + 4 (offset) + 4 (parent) + 4 / load (table).
+/// Memory per state: its encoding + 4 (offset) + 4 (parent) + 5 / load (table).
 struct StateStore {
     private(set) var arena: [UInt8] = []
     private(set) var offsets: [UInt32] = [0]
@@ -19,13 +19,26 @@ struct StateStore {
 
     /// Inserts `bytes` unless present. Returns the state's index and whether it is new.
     mutating func insert(_ bytes: [UInt8], parent: UInt32) -> (index: Int, inserted: Bool) {
-        let hash = bytes.withUnsafeBytes { StateTable.hash($0) }
-        let found = bytes.withUnsafeBytes { b in
-            table.find(hash: hash) { index in self.equals(index, b) }
+        bytes.withUnsafeBytes { b in insert(b, hash: StateTable.hash(b), parent: parent) }
+    }
+
+    /// Starts loading what lookups of `hashes` will read (see `StateTable.prefetch`).
+    func prefetch(_ hashes: [UInt64]) { table.prefetch(hashes) }
+
+    /// Inserts a state whose hash (`StateTable.hash`) is already known.
+    mutating func insert(_ b: UnsafeRawBufferPointer, hash: UInt64, parent: UInt32) -> (index: Int, inserted: Bool) {
+        // Compare against the arena through raw pointers: no closure over
+        // `self`, no retain per probe.
+        let found = arena.withUnsafeBytes { a in
+            offsets.withUnsafeBufferPointer { o in
+                table.find(hash: hash) { index in
+                    StateTable.equal(UnsafeRawBufferPointer(rebasing: a[Int(o[index])..<Int(o[index + 1])]), b)
+                }
+            }
         }
         if let found { return (found, false) }
         let index = parents.count
-        arena.append(contentsOf: bytes)
+        arena.append(contentsOf: b)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         parents.append(parent)
         if table.isFull {
@@ -39,6 +52,9 @@ struct StateStore {
         table.insert(index: index, hash: hash)
         return (index, true)
     }
+
+    /// Offsets and indices are 32-bit: stop well before they would wrap.
+    var isNearCapacity: Bool { arena.count >= Int(UInt32.max) - (1 << 20) || parents.count >= Int(UInt32.max) - 1 }
 
     func parent(of index: Int) -> Int? {
         let p = parents[index]

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# make bench: prints the speed and memory figures of cpn-author, with SPIN
+# measured in the same run as the peer. Installs nothing.
+#   1. check: time to load and type-check a ~200-line net and every example.
+#   2. verify: dining philosophers N=10..16 (1-safe P/T nets), ours vs SPIN's BFS
+#      on the Promela our `export --to promela` writes (state counts must agree).
+# Usage: scripts/bench.sh [path/to/cpn-author] (default: release build)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin=${1:-.build/release/cpn-author}
+[ -x "$bin" ] || { echo "bench: $bin not found; run \`make release\` first" >&2; exit 2; }
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+ns=${BENCH_N:-"10 11 12 13 14 15 16"}
+
+now_ns() { date +%s%N; }
+# Best of 5 wall-clock runs, in milliseconds with one decimal.
+best_ms() {
+  local best=0 t0 t1 d
+  for _ in 1 2 3 4 5; do
+    t0=$(now_ns); "$@" >/dev/null 2>&1 || true; t1=$(now_ns)
+    d=$(((t1 - t0) / 100000))
+    if [ "$best" = 0 ] || [ "$d" -lt "$best" ]; then best=$d; fi
+  done
+  printf '%d.%d' $((best / 10)) $((best % 10))
+}
+json_field() { sed -n "s/^ *\"$1\" : \([0-9.]*\),\{0,1\}$/\1/p" "$2" | head -1; }
+
+echo "cpn-author benchmark — $(uname -m), $(nproc) cores, $("$bin" --version)"
+echo
+echo "1. check (load, YAML, schema and type checks; whole process, best of 5)"
+printf '  %-44s %6s %10s\n' "net" "lines" "ms"
+scripts/gen-philosophers.sh 28 >"$work/phil28.yaml"
+for f in "$work/phil28.yaml" examples/*/net.yaml; do
+  [ -f "$f" ] || continue
+  name=$f; [ "$f" = "$work/phil28.yaml" ] && name="philosophers N=28 (generated)"
+  printf '  %-44s %6d %10s\n' "$name" "$(wc -l <"$f")" "$(best_ms "$bin" check "$f")"
+done
+echo "  target: < 50 ms for a 200-line net"
+echo
+
+have_spin=1
+for tool in spin gcc; do
+  command -v $tool >/dev/null || have_spin=0
+done
+echo "2. verify: dining philosophers, exhaustive BFS, ours vs SPIN $( [ $have_spin = 1 ] && spin -V 2>/dev/null | sed -n 's/^Spin Version \([0-9.]*\).*/\1/p')"
+if [ $have_spin = 0 ]; then
+  echo "  SPIN (and gcc) not found: showing our figures only."
+  echo "  To compare: sudo apt-get install -y spin gcc   (Debian package \`spin\`)"
+fi
+echo "  SPIN: gcc -O2 -DBFS -DSAFETY -DNOREDUCE, ./pan -E -w<log2 states+1>; time = pan's elapsed time"
+printf '  %3s %10s %10s %8s %8s %11s %11s %7s %7s %8s %8s\n' N states spin_st ours_s spin_s ours_st/s spin_st/s ours_B spin_B speed× mem×
+fail=0
+for n in $ns; do
+  f="$work/phil$n.yaml"
+  scripts/gen-philosophers.sh "$n" >"$f"
+  "$bin" verify "$f" --format json >"$work/r$n.json" || true
+  states=$(json_field states "$work/r$n.json")
+  ms=$(json_field elapsed_ms "$work/r$n.json")
+  bps=$(json_field bytes_per_state "$work/r$n.json")
+  ours_s=$(awk -v m="$ms" 'BEGIN { printf "%.3f", m / 1000 }')
+  ours_rate=$(awk -v s="$states" -v m="$ms" 'BEGIN { printf "%.0f", (m > 0 ? s / (m / 1000) : 0) }')
+  if [ $have_spin = 1 ]; then
+    d="$work/spin$n"; mkdir -p "$d"
+    "$bin" export "$f" --to promela -o "$d/net.pml"
+    w=$(awk -v s="$states" 'BEGIN { w = 1; while ((2 ^ w) < s) w++; print w + 1 }')
+    (cd "$d" && spin -a net.pml >/dev/null && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -o pan pan.c 2>/dev/null && ./pan -E -w"$w" >out.txt 2>&1) || true
+    spin_states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$d/out.txt" | head -1)
+    spin_s=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$d/out.txt" | head -1)
+    spin_mb=$(sed -n 's/^ *\([0-9.]*\)[[:space:]]*total actual memory usage.*/\1/p' "$d/out.txt" | head -1)
+    spin_rate=$(awk -v s="$spin_states" -v t="$spin_s" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
+    spin_bps=$(awk -v s="$spin_states" -v m="$spin_mb" 'BEGIN { printf "%.1f", (s > 0 ? m * 1048576 / s : 0) }')
+    speed=$(awk -v a="$ours_rate" -v b="$spin_rate" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }')
+    mem=$(awk -v a="$bps" -v b="$spin_bps" 'BEGIN { printf "%.2f", (a > 0 ? b / a : 0) }')
+    [ "$states" = "$spin_states" ] || { fail=1; spin_states="$spin_states!"; }
+  else
+    spin_states="-"; spin_s="-"; spin_rate="-"; spin_bps="-"; speed="-"; mem="-"
+  fi
+  printf '  %3s %10s %10s %8s %8s %11s %11s %7.1f %7s %8s %8s\n' "$n" "$states" "$spin_states" "$ours_s" "$spin_s" \
+    "$ours_rate" "$spin_rate" "$bps" "$spin_bps" "$speed" "$mem"
+done
+echo "  speed× = our states/s ÷ SPIN's (target ≥ 3); mem× = SPIN bytes/state ÷ ours; ours_B target ≤ 40"
+if [ $fail = 1 ]; then
+  echo "bench: state counts differ between cpn-author and SPIN (marked !)" >&2
+  exit 1
+fi
