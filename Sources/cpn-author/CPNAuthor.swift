@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `cpn-author` command: colored Petri nets as a safety gate for
 /// LLM-written coordination logic.
@@ -22,12 +23,35 @@ struct CPNAuthor: ParsableCommand {
 
             Examples:
               cpn-author check examples/*/net.yaml
+              cpn-author verify examples/polite-scraper/net.yaml
+              cpn-author verify net.yaml --format json --trace-out trace.json
+              cpn-author replay trace.json --step 3
               cpn-author explain E0302
-              cpn-author schema > cpn-net.schema.json
             """,
         version: CPNAuthorVersion.string,
-        subcommands: [CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self, ExportCommand.self, ConvertCommand.self, ExplainCommand.self, SchemaCommand.self]
+        subcommands: [
+            CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self,
+            ExportCommand.self, ConvertCommand.self, ExplainCommand.self, SchemaCommand.self,
+        ]
     )
+
+    /// Runs the command with the tool's exit codes: argument-parser reports
+    /// usage errors as 64 (EX_USAGE); cpn-author promises 2 for any invalid
+    /// input or usage, so scripts need to know only 0/1/2/3.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            if code == .validationFailure {
+                var err = StandardError()
+                print(fullMessage(for: error), to: &err)
+                Foundation.exit(ExitStatus.invalidInput)
+            }
+            exit(withError: error)
+        }
+    }
 }
 
 enum CPNAuthorVersion {
