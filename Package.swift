@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
+        .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM"]),
