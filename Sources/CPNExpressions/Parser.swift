@@ -10,6 +10,15 @@ public struct ExpressionParser {
     private var tokens: [Token] = []
     private var index = 0
     private let source: ExpressionSource
+    /// Nesting of the tree being built: parentheses, operands, and each
+    /// operator folded into a chain (`a + b + c` is a left-deep tree).
+    private var depth = 0
+
+    /// The deepest expression tree the parser builds. The compiler and the
+    /// evaluator recurse over the tree, and a debug build spends about 13 KB
+    /// of stack per level, so without a limit 10,000 nested `(` (or a sum of
+    /// 700 terms) overflowed the stack: a crash instead of a diagnostic.
+    public static let maximumDepth = 100
 
     private struct Failure: Error { let diagnostic: Diagnostic }
 
@@ -124,6 +133,7 @@ public struct ExpressionParser {
         case .symbol(.delay): help = "`@+ delay` is only allowed after an output-arc token or an initial token"
         case .symbol(.ellipsis): help = "`...` may only end a record pattern on an input arc"
         case .keyword(.then), .keyword(.else): help = "a conditional is written `if c then a else b`"
+        case .end: help = "the expression stops too early: the operand after the last operator is missing"
         default: if after { help = "an operator is missing, or the expression should end here" }
         }
         let message = after ? "unexpected \(t.kind) after a complete expression" : "expected an expression, found \(t.kind)"
@@ -158,12 +168,16 @@ public struct ExpressionParser {
 
     private mutating func expression(_ minimum: Int) throws -> Expr {
         let start = peek
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend(at: start)
         var left = try prefix()
         var lastComparison = false
         while true {
             let t = peek
             if t.kind == .symbol(.dot) {
                 guard Self.postfixBindingPower >= minimum else { break }
+                try descend(at: t)
                 _ = advance()
                 let member: String
                 switch peek.kind {
@@ -184,12 +198,23 @@ public struct ExpressionParser {
                 throw Failure(diagnostic: Diagnostic(.expressionSyntax, "comparisons cannot be chained", at: spanOf(t),
                                                      help: "write `a < b && b < c`"))
             }
+            try descend(at: t)
             _ = advance()
             let right = try expression(rbp)
             left = Expr(.binary(op, left, right), span(from: start))
             lastComparison = isComparison
         }
         return left
+    }
+
+    /// One level deeper into the tree; fails past `maximumDepth`.
+    private mutating func descend(at t: Token) throws {
+        depth += 1
+        guard depth <= Self.maximumDepth else {
+            throw Failure(diagnostic: Diagnostic(.nestingTooDeep, "the expression nests deeper than \(Self.maximumDepth) levels",
+                                                 at: spanOf(t),
+                                                 help: "split it into smaller expressions (several invariants, or named constants)"))
+        }
     }
 
     private mutating func prefix() throws -> Expr {
