@@ -8,10 +8,27 @@ public struct SourceFile: Sendable {
     public init(path: String, text: String) {
         self.path = path
         self.text = text
-        // Split on "\n" only and drop a trailing "\r", so CRLF files quote cleanly.
-        self.lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
-            line.last == "\r" ? line.dropLast() : line
+        // Split on the scalar "\n" and drop a trailing "\r", so CRLF files quote
+        // cleanly. Not `text.split(separator: "\n")`: that splits Characters, and
+        // "\r\n" is one Character, so a CRLF file came out as a single line and
+        // every diagnostic in it lost its excerpt and its expression columns.
+        var lines: [Substring] = []
+        let scalars = text.unicodeScalars
+        var start = scalars.startIndex
+        var index = start
+        while index < scalars.endIndex {
+            if scalars[index] == "\n" {
+                lines.append(Self.line(scalars[start..<index]))
+                start = scalars.index(after: index)
+            }
+            index = scalars.index(after: index)
         }
+        lines.append(Self.line(scalars[start..<scalars.endIndex]))
+        self.lines = lines
+    }
+
+    private static func line(_ scalars: Substring.UnicodeScalarView) -> Substring {
+        Substring(scalars.last == "\r" ? scalars.dropLast() : scalars)
     }
 
     /// The 1-based line `number`, or nil when it lies outside the file.
