@@ -22,7 +22,9 @@ public enum YAMLComposer {
             return .failure(Diagnostic(.yamlSyntax, "\(error)", at: SourceSpan(file: source.path, line: 1, column: 1)))
         }
         guard let root else {
-            return .failure(Diagnostic(.notAMapping, "the file is empty", at: SourceSpan(file: source.path, line: 1, column: 1),
+            let blank = source.text.unicodeScalars.allSatisfy { $0.properties.isWhitespace }
+            return .failure(Diagnostic(.notAMapping, blank ? "the file is empty" : "the file holds only comments",
+                                       at: SourceSpan(file: source.path, line: 1, column: 1),
                                        help: "a net starts with `cpn: 1` and declares `colors:`, `places:` and `transitions:`"))
         }
         var walker = Walker(file: source.path)
@@ -38,6 +40,10 @@ public enum YAMLComposer {
     private struct Walker {
         let file: String
         var visited = 0
+        /// The top-level key whose value is being walked: where an alias bomb
+        /// is pointed out. The node that crosses the limit is a shared one, so
+        /// its own mark is somewhere in the first anchor, which explains nothing.
+        var topLevelKey: SourceSpan? = nil
 
         func span(_ mark: Mark?, length: Int = 1) -> SourceSpan {
             SourceSpan(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, length: length)
@@ -47,7 +53,7 @@ public enum YAMLComposer {
             visited += 1
             if visited > YAMLComposer.maximumNodes {
                 throw Diagnostic(.tooManyNodes, "the document expands to more than \(YAMLComposer.maximumNodes) YAML nodes",
-                                 at: span(node.mark), help: "this looks like an alias bomb (`&a [*a, *a, ...]`); write the values out without aliases")
+                                 at: topLevelKey ?? span(node.mark), help: "this looks like an alias bomb (`&a [*a, *a, ...]`); write the values out without aliases")
             }
             if depth > YAMLComposer.maximumDepth {
                 throw Diagnostic(.nestingTooDeep, "the document nests deeper than \(YAMLComposer.maximumDepth) levels",
@@ -72,7 +78,9 @@ public enum YAMLComposer {
                                          at: span(k.mark), help: "remove the `?` complex key; keys are names like `places`")
                     }
                     visited += 1
-                    pairs.append((scalar(ks), try convert(v, depth: depth + 1)))
+                    let key = scalar(ks)
+                    if depth == 0 { topLevelKey = key.span }
+                    pairs.append((key, try convert(v, depth: depth + 1)))
                 }
                 return .mapping(pairs, span(map.mark))
             }
@@ -110,6 +118,27 @@ public enum YAMLComposer {
         let file = source.path
         switch error {
         case let .scanner(context, problem, mark, _), let .parser(context, problem, mark, _), let .composer(context, problem, mark, _):
+            // libyaml's own depth limit (1000) speaks of its C API; say what it means for the file.
+            if problem.hasPrefix("Maximum nesting level") {
+                return Diagnostic(.nestingTooDeep, "the document nests deeper than \(maximumDepth) levels",
+                                  at: SourceSpan(file: file, line: mark.line, column: mark.column),
+                                  help: "a net needs only a few levels; check how this file was generated")
+            }
+            if problem.contains("but found another document") {
+                return Diagnostic(.multipleDocuments, "the file holds more than one YAML document",
+                                  at: SourceSpan(file: file, line: mark.line, column: mark.column, length: 3),
+                                  help: "a net file holds one document: remove the `---` and put each net in its own file")
+            }
+            // libyaml notices a missing closing quote only at the end of the file;
+            // the reader needs to see where the string opened.
+            if let context, context.text.contains("while scanning a quoted scalar"), problem.contains("end of stream") {
+                let quote = source.line(context.mark.line).flatMap { line in
+                    line.unicodeScalars.dropFirst(max(0, context.mark.column - 1)).first
+                }.map { String($0) } ?? "\""
+                return Diagnostic(.yamlSyntax, "this quoted string is never closed",
+                                  at: SourceSpan(file: file, line: context.mark.line, column: context.mark.column),
+                                  help: "end it with `\(quote)`; a quote inside it is written \(quote == "'" ? "`''`" : "`\\\"`")")
+            }
             var message = problem
             if let context, !context.text.isEmpty { message = "\(problem) (\(context.text) at line \(context.mark.line))" }
             return Diagnostic(.yamlSyntax, message, at: SourceSpan(file: file, line: mark.line, column: mark.column),
@@ -141,11 +170,17 @@ public enum YAMLComposer {
         if problem.contains("mapping values are not allowed") {
             return "quote the value: an unquoted value cannot contain `: ` (write \"...\")"
         }
-        if problem.contains("Maximum nesting level") {
-            return "the document nests too deeply; a net needs only a few levels"
+        if problem.contains("did not find expected key"), line.first(where: { $0 != " " }) == ":" {
+            return "a mapping entry is written `key: value`; this line has no key before its `:`"
         }
         if problem.contains("did not find expected key") || problem.contains("did not find expected '-'") {
             return "check the indentation of this line against the lines above it"
+        }
+        if problem.contains("did not find expected ',' or ']'") {
+            return "close the list with `]`, or separate its items with `,`"
+        }
+        if problem.contains("did not find expected ',' or '}'") {
+            return "close the mapping with `}`, or separate its entries with `,`"
         }
         if problem.contains("found undefined alias") {
             return "define the anchor (`&name`) before using `*name`, or write the value out"
@@ -156,11 +191,8 @@ public enum YAMLComposer {
             if c == "%" { return "quote the value: `%` starts a YAML directive" }
         }
         if problem.contains("did not find expected node content") { return "a value is missing here" }
-        if problem.contains("while scanning a quoted scalar") || problem.contains("found unexpected end of stream") {
+        if problem.contains("found unexpected end of stream") {
             return "close the quote or bracket opened earlier"
-        }
-        if problem.contains("but found another document") {
-            return "a net file holds one document: remove the `---` and put each net in its own file"
         }
         return nil
     }
