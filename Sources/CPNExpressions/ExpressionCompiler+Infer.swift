@@ -185,6 +185,21 @@ extension ExpressionCompiler {
             case .remainder: .remainder
             default: .power
             }
+            // A constant divisor of 0 (or a constant negative exponent) fails
+            // for every binding; `finish` only catches it when both sides are
+            // constant, so `t.n / 0` used to load and fail only at run time.
+            if let divisor = y.constant?.asInt {
+                if divisor == 0, kind == .divide || kind == .remainder {
+                    report(.constantEvaluation, "this expression always fails: \(kind == .divide ? "division" : "remainder") by zero",
+                           at: b.span, help: "the right side of `\(op.rawValue)` is always 0")
+                    return nil
+                }
+                if divisor < 0, kind == .power {
+                    report(.constantEvaluation, "this expression always fails: negative exponent \(divisor)", at: b.span,
+                           help: "`**` takes an exponent of 0 or more")
+                    return nil
+                }
+            }
             return finish(.anyInt, span, parts: [x, y]) { ctx throws(EvaluationError) in
                 .int(try CheckedArithmetic.apply(kind, try xe(&ctx).asInt!, try ye(&ctx).asInt!, at: span))
             }
@@ -272,6 +287,7 @@ extension ExpressionCompiler {
         var seen = Set<String>()
         var byName: [String: CompiledExpr] = [:]
         var failed = false
+        var misspelt = false
         for f in fields {
             guard seen.insert(f.name).inserted else {
                 report(.typeMismatch, "field `\(f.name)` is given twice", at: f.nameSpan)
@@ -283,12 +299,14 @@ extension ExpressionCompiler {
                        help: NameSuggestion.help(for: f.name, among: declared.map(\.name).filter { !seen.contains($0) })
                         ?? "its fields are: " + declared.map(\.name).joined(separator: ", "))
                 failed = true
+                misspelt = true
                 continue
             }
             if let c = compile(f.value, expected: field.color) { byName[f.name] = c } else { failed = true }
         }
         let missing = declared.map(\.name).filter { !seen.contains($0) }
-        if !missing.isEmpty {
+        // With a misspelt field, the "missing" one is usually that field: one message is enough.
+        if !missing.isEmpty && !misspelt {
             report(.typeMismatch, "record of `\(expected)` lacks " + missing.map { "`\($0)`" }.joined(separator: ", "), at: span,
                    help: "give every field: {" + declared.map { "\($0.name): ..." }.joined(separator: ", ") + "}")
             return nil

@@ -98,7 +98,9 @@ extension ExpressionCompiler {
             }
             return failed ? nil : structured(subpatterns)
         case .int(let i) where !color.contains(.int(i)) && color.isInt:
-            report(.neverFires, "pattern `\(i)` can never match: `\(color)` is \(color.structure)", at: span)
+            // "`Int[0..3]` is Int[0..3]" said nothing for an inline range: name the values instead.
+            report(.neverFires, "pattern `\(i)` can never match a token of `\(color)`", at: span,
+                   help: rangeHelp(color).map { $0 + ", so the transition can never fire" })
             return CompiledPattern(match: { _, _ throws(EvaluationError) in false }, isIrrefutable: false, constant: nil)
         default:
             guard let value = compile(expr, expected: color) else { return nil }

@@ -142,7 +142,7 @@ public final class ExpressionCompiler {
         return result
     }
 
-    private func rangeHelp(_ color: Color) -> String? {
+    func rangeHelp(_ color: Color) -> String? {
         if case .int(let r?) = color.kind { return "`\(color)` holds \(r.lowerBound) ... \(r.upperBound)" }
         return nil
     }
