@@ -33,7 +33,7 @@ extension NetChecker {
             }
             for i in arc.inscriptions {
                 var inscription = i, count = i.count
-                if i.isBareInteger, color.kind == .unit, case .int(let n) = i.expr.kind {
+                if color.kind == .unit, let n = i.bareCount {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an arc takes at least one token, found \(n)", at: i.span,
                                         help: "remove the arc instead")
@@ -63,17 +63,28 @@ extension NetChecker {
             guardExpr = compiler.compileCondition(g, what: "the guard of `\(t.name)`")
             if guardExpr == nil { ok = false }
             if guardExpr?.constant == .bool(false) {
-                diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: its guard is always false", at: g.span)
+                diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: its guard is always false", at: g.span,
+                                help: "fix the guard, or remove the transition")
             }
         }
 
         var outputs: [CheckedOutput] = []
+        // Variables used by arcs that could not be checked (their place's color
+        // failed): not compiled, so not marked used, yet not unused either.
+        var usedByUncheckedArcs = Set<String>()
         for arc in t.outputs {
-            guard let (place, color) = placeOf(arc) else { ok = false; continue }
+            guard let (place, color) = placeOf(arc) else {
+                ok = false
+                for i in arc.inscriptions {
+                    usedByUncheckedArcs.formUnion(i.expr.names.map(\.0))
+                    usedByUncheckedArcs.formUnion((i.delay?.names ?? []).map(\.0))
+                }
+                continue
+            }
             for i in arc.inscriptions {
                 var count = i.count
                 var expr = i.expr
-                if i.isBareInteger, color.kind == .unit, case .int(let n) = i.expr.kind {
+                if color.kind == .unit, let n = i.bareCount {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an arc produces at least one token, found \(n)", at: i.span, help: "remove the arc instead")
                         ok = false
@@ -99,7 +110,8 @@ extension NetChecker {
         diagnostics.append(contentsOf: compiler.diagnostics.items)
 
         let variables = compiler.currentVariables
-        for v in variables where !v.used && !v.name.hasPrefix("_") {
+        for v in variables where !v.used && !v.name.hasPrefix("_") && !usedByUncheckedArcs.contains(v.name)
+            && !incompleteTransitions.contains(t.name) {
             diagnostics.add(.unusedVariable, "variable `\(v.name)` is never used", at: v.span,
                             help: "if any token will do, write `_` (or `_\(v.name)`)")
         }
@@ -110,7 +122,7 @@ extension NetChecker {
 
     private mutating func placeOf(_ arc: Arc) -> (Int, Color)? {
         if let p = symbols.places[arc.place] { return p }
-        if net.places.contains(where: { $0.name == arc.place }) { return nil }  // declared, but its color failed
+        if symbols.failed.contains(arc.place) { return nil }  // declared, but it failed: reported there
         diagnostics.add(.unknownPlace, "unknown place `\(arc.place)`", at: arc.placeSpan,
                         help: NameSuggestion.help(for: arc.place, among: net.places.map(\.name))
                             ?? "declare it under `places:`")

@@ -11,10 +11,20 @@ struct NetChecker {
     var symbols = SymbolTable()
     private var declarations: [String: ColorDeclaration] = [:]
     private var resolving: Set<String> = []
+    /// Whether decoding the file already found errors: then parts of the net
+    /// are missing, and warnings about its structure (a place nothing fills,
+    /// a place nothing reads) would be about the holes, not the net.
+    var decodingFailed = false
+    /// Transitions the decoder could not read in full (see `NetDecoder`).
+    var incompleteTransitions: Set<String> = []
+    /// Declarations the decoder dropped (see `NetDecoder`): uses of them are
+    /// silent, like uses of any declaration that failed.
+    var undecodedNames: Set<String> = []
 
     init(net: Net) { self.net = net }
 
     mutating func check() -> CheckedNet? {
+        symbols.failed.formUnion(undecodedNames)
         for d in net.colors { declarations[d.name] = d }
         collectEnumerations()
         evaluateConstants()
@@ -23,7 +33,7 @@ struct NetChecker {
         let transitions = net.transitions.compactMap { checkTransition($0) }
         let invariants = net.invariants.compactMap { property($0.name, $0.expr, what: "invariant `\($0.name)`", $0.description, $0.span) }
         let final = net.final.flatMap { property("final", $0, what: "`final`", nil, $0.span) }
-        if !diagnostics.hasErrors {
+        if !diagnostics.hasErrors && !decodingFailed {
             warnAboutStructure(places: places)
         }
         guard !diagnostics.hasErrors, places.count == net.places.count, transitions.count == net.transitions.count else { return nil }
@@ -157,9 +167,14 @@ struct NetChecker {
             let compiler = ExpressionCompiler(symbols: symbols, context: .constant)
             let result = compiler.compile(c.value)
             diagnostics.append(contentsOf: compiler.diagnostics.items)
-            guard let result else { continue }
+            // A constant that failed is reported once, here; its uses stay silent.
+            guard let result else {
+                symbols.failed.insert(c.name)
+                continue
+            }
             guard let value = result.constant else {
                 diagnostics.add(.constantEvaluation, "constant `\(c.name)` must be computable when the net is loaded", at: c.value.span)
+                symbols.failed.insert(c.name)
                 continue
             }
             symbols.constants[c.name] = (result.color, value)
@@ -202,9 +217,10 @@ struct NetChecker {
             guard let (_, color) = symbols.places[p.name] else { continue }
             var initial: [InitialToken] = []
             for i in p.initial {
-                if i.isBareInteger, color.kind == .unit, case .int(let n) = i.expr.kind {
+                if color.kind == .unit, let n = i.bareCount {
                     guard n >= 0 else {
-                        diagnostics.add(.badInteger, "a place cannot start with \(n) tokens", at: i.span)
+                        diagnostics.add(.badInteger, "a place cannot start with \(n) tokens", at: i.span,
+                                        help: "on a Unit place a number is how many `()` tokens it starts with: 0 or more")
                         continue
                     }
                     if n > 0 { initial.append(InitialToken(value: .unit, count: n, delay: 0)) }
@@ -260,5 +276,20 @@ struct NetChecker {
         diagnostics.append(contentsOf: compiler.diagnostics.items)
         guard let result else { return nil }
         return CheckedProperty(name: name, expr: result, slotCount: compiler.slotCount, description: description, span: span)
+    }
+}
+
+extension Inscription {
+    /// The number of a bare integer on a Unit place or arc (`initial: 3`,
+    /// `in: { ready: 2 }`), negative ones included: `-1` parses as a negation,
+    /// and without this it was type-checked as an Int token ("expected `Unit`,
+    /// found `Int`") instead of being called a bad count.
+    var bareCount: Int? {
+        guard isBareInteger else { return nil }
+        switch expr.kind {
+        case .int(let n): return n
+        case .unary(.negate, let operand): if case .int(let n) = operand.kind { return -n } else { return nil }
+        default: return nil
+        }
     }
 }

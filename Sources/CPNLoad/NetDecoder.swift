@@ -9,6 +9,14 @@ import CPNModel
 struct NetDecoder {
     let source: SourceFile
     var diagnostics = DiagnosticBag()
+    /// Transitions with a problem in their own text: parts of them are
+    /// missing from the decoded net, so the checker does not guess which of
+    /// their variables are unused.
+    var incompleteTransitions: Set<String> = []
+    /// Constants, colors and places that are declared but could not be
+    /// decoded: their uses are not "unknown", and the checker keeps quiet
+    /// about them (each was reported once, where it is declared).
+    var undecodedNames: Set<String> = []
 
     init(source: SourceFile) { self.source = source }
 
@@ -55,14 +63,22 @@ struct NetDecoder {
 
     private mutating func constants(_ node: YAMLNode) -> [Constant] {
         entries(node, what: "`constants`").compactMap { key, value in
-            guard let name = declaredName(key, what: "constant"), let e = expression(value, what: "constant `\(name)`") else { return nil }
+            guard let name = declaredName(key, what: "constant") else { return nil }
+            guard let e = expression(value, what: "constant `\(name)`") else {
+                undecodedNames.insert(name)
+                return nil
+            }
             return Constant(name: name, value: e, span: key.span)
         }
     }
 
     private mutating func colors(_ node: YAMLNode) -> [ColorDeclaration] {
         entries(node, what: "`colors`").compactMap { key, value in
-            guard let name = declaredName(key, what: "color"), let syntax = colorSyntax(value) else { return nil }
+            guard let name = declaredName(key, what: "color") else { return nil }
+            guard let syntax = colorSyntax(value) else {
+                undecodedNames.insert(name)
+                return nil
+            }
             return ColorDeclaration(name: name, syntax: syntax, span: key.span)
         }
     }
@@ -174,28 +190,34 @@ struct NetDecoder {
     private mutating func places(_ node: YAMLNode) -> [Place] {
         entries(node, what: "`places`").compactMap { key, value in
             guard let name = declaredName(key, what: "place") else { return nil }
-            // `name: Color` is short for `name: { color: Color }`.
-            if case .scalar = value {
-                guard let color = colorSyntax(value) else { return nil }
-                return Place(name: name, color: color, span: key.span)
-            }
-            guard case .mapping(let pairs, let span) = value else {
-                diagnostics.add(.wrongYAMLType, "place `\(name)` must be a mapping, found \(value.kindName)", at: value.span,
-                                help: "write `\(name): { color: SomeColor, initial: [...] }`")
-                return nil
-            }
-            let m = keyed(pairs, allowed: Self.placeKeys, required: ["color"], in: "place `\(name)`", span: span)
-            guard let colorNode = m["color"], let color = colorSyntax(colorNode) else { return nil }
-            var place = Place(name: name, color: color, span: key.span)
-            if let v = m["initial"] { place.initial = inscriptions(v, what: "initial marking of `\(name)`", allowDelay: true) }
-            if let v = m["capacity"] {
-                place.capacity = integer(v, what: "`capacity`")
-                place.capacitySpan = v.span
-            }
-            if let v = m["order"] { place.order = order(v) }
-            if let v = m["description"] { place.description = text(v, what: "`description`") }
+            let place = place(named: name, key, value)
+            if place == nil { undecodedNames.insert(name) }
             return place
         }
+    }
+
+    private mutating func place(named name: String, _ key: YAMLScalar, _ value: YAMLNode) -> Place? {
+        // `name: Color` is short for `name: { color: Color }`.
+        if case .scalar = value {
+            guard let color = colorSyntax(value) else { return nil }
+            return Place(name: name, color: color, span: key.span)
+        }
+        guard case .mapping(let pairs, let span) = value else {
+            diagnostics.add(.wrongYAMLType, "place `\(name)` must be a mapping, found \(value.kindName)", at: value.span,
+                            help: "write `\(name): { color: SomeColor, initial: [...] }`")
+            return nil
+        }
+        let m = keyed(pairs, allowed: Self.placeKeys, required: ["color"], in: "place `\(name)`", span: span)
+        guard let colorNode = m["color"], let color = colorSyntax(colorNode) else { return nil }
+        var place = Place(name: name, color: color, span: key.span)
+        if let v = m["initial"] { place.initial = inscriptions(v, what: "initial marking of `\(name)`", allowDelay: true) }
+        if let v = m["capacity"] {
+            place.capacity = integer(v, what: "`capacity`")
+            place.capacitySpan = v.span
+        }
+        if let v = m["order"] { place.order = order(v) }
+        if let v = m["description"] { place.description = text(v, what: "`description`") }
+        return place
     }
 
     private mutating func order(_ node: YAMLNode) -> PlaceOrder? {
@@ -232,6 +254,8 @@ struct NetDecoder {
                                 help: "write `\(name): { in: { place: pattern }, out: { place: expression } }`")
                 return nil
             }
+            let errorsBefore = diagnostics.errorCount
+            defer { if diagnostics.errorCount > errorsBefore { incompleteTransitions.insert(name) } }
             let m = keyed(pairs, allowed: Self.transitionKeys, required: [], in: "transition `\(name)`", span: span)
             var t = Transition(name: name, span: key.span)
             if let v = m["in"] { t.inputs = arcs(v, input: true) }
@@ -288,6 +312,14 @@ struct NetDecoder {
             guard let (e, delay) = parseInscription(s, allowDelay: allowDelay) else { return nil }
             return Inscription(expr: e, delay: delay, span: s.span, isBareInteger: s.style == .plain && s.resolved == .int)
         case .mapping(let pairs, let span):
+            // `{attempt: 0}` unquoted is a YAML mapping, not a record token:
+            // say so once instead of "no `token`" plus an unknown key per field.
+            guard pairs.contains(where: { Self.inscriptionKeys.contains($0.key.string) }) else {
+                diagnostics.add(.wrongYAMLType, "expected a token for the \(what), found a YAML mapping", at: span,
+                                help: pairs.isEmpty ? "for no tokens write `[]`, or leave the key out"
+                                    : "quote the token: unquoted, `{...}` is a YAML mapping, not a record (write \"{field: value}\")")
+                return nil
+            }
             let m = keyed(pairs, allowed: Self.inscriptionKeys, required: ["token"], in: "a token", span: span)
             guard let tokenNode = m["token"] else { return nil }
             guard case .scalar(let s) = tokenNode, !s.isNull else {
@@ -299,7 +331,7 @@ struct NetDecoder {
                 guard let n = integer(c, what: "`count`") else { return nil }
                 guard n >= 1 else {
                     diagnostics.add(.badInteger, "`count` must be at least 1, found \(n)", at: c.span,
-                                    help: "remove the token instead of giving it count 0")
+                                    help: "`count` is how many copies of the token there are; remove the token to have none")
                     return nil
                 }
                 count = n
@@ -322,7 +354,8 @@ struct NetDecoder {
             if let delay, !allowDelay {
                 diagnostics.add(.notAllowedHere, "an input arc cannot delay a token", at: delay.span,
                                 help: "delays (`@+ n`) belong on output arcs: they say when a produced token becomes ready")
-                return nil
+                // Keep the pattern: dropping it made its variables "unbound" further on.
+                return (e, nil)
             }
             return (e, delay)
         }

@@ -46,6 +46,9 @@ public enum NetLoader {
         var checked: CheckedNet? = nil
         if let net {
             var checker = NetChecker(net: net)
+            checker.decodingFailed = decoder.diagnostics.hasErrors
+            checker.incompleteTransitions = decoder.incompleteTransitions
+            checker.undecodedNames = decoder.undecodedNames
             checked = checker.check()
             diagnostics.append(contentsOf: checker.diagnostics.items)
         }
