@@ -1,0 +1,52 @@
+#!/bin/sh
+# Regenerates the goldens of the invalid-input corpus: for every
+# Tests/Fixtures/invalid/NAME.yaml, NAME.expected becomes the exact output of
+#
+#     cpn-author check Tests/Fixtures/invalid/NAME.yaml --color never [ARGS]
+#
+# run from the repository root: stdout first, then stderr (`check` writes its
+# report to stdout; stderr only ever holds argument errors or a crash).
+#
+# An optional sidecar NAME.args holds `key: value` lines:
+#     args: --deny-warnings     extra arguments, split on spaces
+#     exit: 0                   the expected exit status (2 when absent)
+# InvalidFixtureTests (Tests/CLITests) reads the same files.
+#
+# Usage: scripts/update-goldens.sh [path/to/cpn-author]   (default .build/debug/cpn-author)
+# Review every changed golden by eye before committing it (git diff).
+set -eu
+cd "$(dirname "$0")/.."
+binary=${1:-.build/debug/cpn-author}
+if [ ! -x "$binary" ]; then
+    echo "update-goldens: no executable at $binary (build first, or pass the binary's path)" >&2
+    exit 2
+fi
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mismatched=0
+count=0
+for fixture in Tests/Fixtures/invalid/*.yaml; do
+    name=${fixture%.yaml}
+    extra=""
+    expected_status=2
+    if [ -f "$name.args" ]; then
+        extra=$(sed -n 's/^args:[[:space:]]*//p' "$name.args")
+        status_line=$(sed -n 's/^exit:[[:space:]]*//p' "$name.args")
+        [ -n "$status_line" ] && expected_status=$status_line
+    fi
+    status=0
+    # $extra is split on spaces on purpose: it holds several arguments.
+    # shellcheck disable=SC2086
+    NO_COLOR=1 "$binary" check "$fixture" --color never $extra >"$scratch/out" 2>"$scratch/err" || status=$?
+    cat "$scratch/out" "$scratch/err" >"$name.expected"
+    count=$((count + 1))
+    if [ "$status" -ne "$expected_status" ]; then
+        echo "update-goldens: $fixture exited $status, expected $expected_status" >&2
+        mismatched=$((mismatched + 1))
+    fi
+done
+echo "update-goldens: wrote $count goldens"
+if [ "$mismatched" -ne 0 ]; then
+    echo "update-goldens: $mismatched fixture(s) exited with an unexpected status" >&2
+    exit 1
+fi
