@@ -41,12 +41,15 @@ demo: build
 bench: release
 	@scripts/bench.sh $(BIN_RELEASE)
 
-# The JSON Schema is embedded in the binary; regenerate the Swift file from specs/.
+# The JSON Schema, the prompts and the teaching example are embedded in the binary;
+# regenerate the Swift files from specs/, prompts/ and examples/.
 embed:
 	@scripts/embed-schema.sh
+	@scripts/embed-prompts.sh
 
 check-embed:
 	@scripts/embed-schema.sh --check
+	@scripts/embed-prompts.sh --check
 
 clean:
 	rm -rf .build

@@ -39,19 +39,22 @@ let package = Package(
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
         .target(name: "CPNLLM", dependencies: ["CCurl"]),
+        // The drafting loop: prompts, YAML extraction, the check/verify gate, repair rounds.
+        .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics"]),
         // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
         .target(name: "CPNFakeLLM"),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
                 "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
-                "CPNInterop", "CPNLLM",
+                "CPNInterop", "CPNLLM", "CPNDraft",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
+        .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft", "CPNLoad"]),
         .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
