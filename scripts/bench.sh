@@ -2,7 +2,8 @@
 # make bench: prints the speed and memory figures of cpn-author, with SPIN
 # measured in the same run as the peer. Installs nothing.
 #   1. check: time to load and type-check a ~200-line net and every example.
-#   2. verify: dining philosophers N=10..16 (1-safe P/T nets), ours vs SPIN's BFS
+#   2. verify: every example net;
+#   3. verify: dining philosophers N=10..16 (1-safe P/T nets), ours vs SPIN's BFS
 #      on the Promela our `export --to promela` writes (state counts must agree).
 # Usage: scripts/bench.sh [path/to/cpn-author] (default: release build)
 set -euo pipefail
@@ -40,11 +41,21 @@ done
 echo "  target: < 50 ms for a 200-line net"
 echo
 
+echo "2. verify every example (release build; states, time, states/s)"
+printf '  %-44s %10s %9s %12s\n' "net" "states" "ms" "states/s"
+for f in examples/*/net.yaml; do
+  [ -f "$f" ] || continue
+  "$bin" verify "$f" --format json >"$work/ex.json" 2>/dev/null || true
+  st=$(json_field states "$work/ex.json"); ms=$(json_field elapsed_ms "$work/ex.json")
+  printf '  %-44s %10s %9s %12s\n' "$f" "$st" "$ms" "$(awk -v s="$st" -v m="$ms" 'BEGIN { printf "%.0f", (m > 0 ? s / (m / 1000) : s * 1000) }')"
+done
+echo
+
 have_spin=1
 for tool in spin gcc; do
   command -v $tool >/dev/null || have_spin=0
 done
-echo "2. verify: dining philosophers, exhaustive BFS, ours vs SPIN $( [ $have_spin = 1 ] && spin -V 2>/dev/null | sed -n 's/^Spin Version \([0-9.]*\).*/\1/p')"
+echo "3. verify: dining philosophers, exhaustive BFS, ours vs SPIN $( [ $have_spin = 1 ] && spin -V 2>/dev/null | sed -n 's/^Spin Version \([0-9.]*\).*/\1/p')"
 if [ $have_spin = 0 ]; then
   echo "  SPIN (and gcc) not found: showing our figures only."
   echo "  To compare: sudo apt-get install -y spin gcc   (Debian package \`spin\`)"

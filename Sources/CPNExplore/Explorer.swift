@@ -100,7 +100,7 @@ public final class Explorer {
         visit(initial, index: 0)
 
         var current: [UInt8] = []
-        var batch: [UInt8] = [], batchEnds: [Int] = [], batchHashes: [UInt64] = []
+        var batch = SuccessorBatch(), batchHashes: [UInt64] = []
         var cursor = 0
         var depth = 0
         var levelEnd = 1
@@ -129,32 +129,28 @@ public final class Explorer {
             // Successors are gathered first, then their table slots prefetched
             // together, then inserted in order: the cache misses of one
             // state's lookups overlap (same states, same order, same result).
-            batch.removeAll(keepingCapacity: true)
-            batchEnds.removeAll(keepingCapacity: true)
+            batch.removeAll()
             batchHashes.removeAll(keepingCapacity: true)
             let any = current.withUnsafeBytes { state -> Bool in
                 do {
-                    return try expander.expand(state) { encoded, transition in
-                        edges += 1
-                        if let t = transition { fired[t] = true }
-                        batch.append(contentsOf: encoded)
-                        batchEnds.append(batch.count)
-                    }
+                    return try expander.expand(state, into: &batch)
                 } catch {
                     failure = error as? BindingFailure
                     return true  // an erroneous binding is not a deadlock; it is reported as what it is
                 }
             }
-            batch.withUnsafeBytes { all in
+            edges += batch.count
+            for t in batch.transitions where t >= 0 { fired[Int(t)] = true }
+            batch.bytes.withUnsafeBytes { all in
                 var start = 0
-                for end in batchEnds {
+                for end in batch.ends {
                     let h = StateTable.hash(UnsafeRawBufferPointer(rebasing: all[start..<end]))
                     batchHashes.append(h)
                     start = end
                 }
                 store.prefetch(batchHashes)
                 start = 0
-                for (k, end) in batchEnds.enumerated() {
+                for (k, end) in batch.ends.enumerated() {
                     defer { start = end }
                     if full { break }
                     let (index, inserted) = store.insert(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: batchHashes[k],

@@ -6,12 +6,39 @@ import CPNLoad
 /// Both encode with the explorer's `StateCodec`, which decodes any state
 /// for property checks and traces.
 protocol StateExpander {
-    /// Calls `emit` with the encoding of each successor of `state` and the
-    /// transition fired (nil for a clock tick). Returns whether any step was enabled.
-    mutating func expand(_ state: UnsafeRawBufferPointer, _ emit: (_ encoded: [UInt8], _ transition: Int?) -> Void) throws(BindingFailure) -> Bool
+    /// Appends the encoding of each successor of `state` to `batch`, with the
+    /// transition fired (nil for a clock tick). Returns whether any step was
+    /// enabled. On a thrown failure, the successors found before it stay in `batch`.
+    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool
 
     /// The most tokens seen in each place among the states expanded so far.
     var maxTokens: [Int] { get }
+}
+
+/// The successors of one state, encodings back to back: written by an
+/// expander, then hashed, prefetched and inserted by the explorer. Reused
+/// from state to state, so it allocates only while it grows.
+struct SuccessorBatch {
+    var bytes: [UInt8] = []
+    /// End offset in `bytes` of each successor.
+    var ends: [Int] = []
+    /// Transition fired for each successor; -1 for a clock tick.
+    var transitions: [Int32] = []
+
+    var count: Int { ends.count }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+        transitions.removeAll(keepingCapacity: true)
+    }
+
+    /// Closes the successor whose bytes were appended since the last one.
+    @inline(__always)
+    mutating func close(transition: Int?) {
+        ends.append(bytes.count)
+        transitions.append(Int32(transition ?? -1))
+    }
 }
 
 /// The general expander: decode, enumerate bindings, encode.
@@ -27,7 +54,7 @@ struct ColoredExpander: StateExpander {
         self.maxTokens = Array(repeating: 0, count: generator.net.places.count)
     }
 
-    mutating func expand(_ state: UnsafeRawBufferPointer, _ emit: ([UInt8], Int?) -> Void) throws(BindingFailure) -> Bool {
+    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool {
         let m = codec.decode(state)
         for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
         var any = false
@@ -36,7 +63,8 @@ struct ColoredExpander: StateExpander {
         try generator.successors(of: m) { step, next in
             any = true
             codec.encode(next, into: &buffer)
-            if case .fire(let t) = step.kind { emit(buffer, t) } else { emit(buffer, nil) }
+            batch.bytes.append(contentsOf: buffer)
+            if case .fire(let t) = step.kind { batch.close(transition: t) } else { batch.close(transition: nil) }
         }
         return any
     }
@@ -92,7 +120,7 @@ struct CounterExpander: StateExpander {
         return total.keys.sorted().map { ($0, Int32(clamping: total[$0]!)) }
     }
 
-    mutating func expand(_ state: UnsafeRawBufferPointer, _ emit: ([UInt8], Int?) -> Void) throws(BindingFailure) -> Bool {
+    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool {
         Self.decodeCounts(state, into: &counts)
         for p in counts.indices where Int(counts[p]) > maxTokens[p] { maxTokens[p] = Int(counts[p]) }
         // `scratch` equals `counts` between transitions: each transition
@@ -120,18 +148,19 @@ struct CounterExpander: StateExpander {
                 var patchable = true
                 for a in first..<end where counts[arcPlace[a]] >= 3 || scratch[arcPlace[a]] >= 3 { patchable = false; break }
                 if patchable {
-                    bytes.removeAll(keepingCapacity: true)
-                    bytes.append(contentsOf: state)
+                    let base = batch.bytes.count
+                    batch.bytes.append(contentsOf: state)
                     for a in first..<end {
                         let p = arcPlace[a]
                         let shift = UInt8((p & 3) * 2)
-                        let i = codeStart + p >> 2
-                        bytes[i] = (bytes[i] & ~(3 << shift)) | (UInt8(scratch[p]) << shift)
+                        let i = base + codeStart + p >> 2
+                        batch.bytes[i] = (batch.bytes[i] & ~(3 << shift)) | (UInt8(scratch[p]) << shift)
                     }
                 } else {
                     Self.encodeCounts(scratch, into: &bytes)
+                    batch.bytes.append(contentsOf: bytes)
                 }
-                emit(bytes, t)
+                batch.close(transition: t)
             }
             for a in first..<end { scratch[arcPlace[a]] = counts[arcPlace[a]] }
         }
