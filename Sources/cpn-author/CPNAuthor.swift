@@ -35,21 +35,21 @@ struct CPNAuthor: ParsableCommand {
         ]
     )
 
-    /// Runs the command with the tool's exit codes: argument-parser reports
-    /// usage errors as 64 (EX_USAGE); cpn-author promises 2 for any invalid
-    /// input or usage, so scripts need to know only 0/1/2/3.
+    /// Runs the command with the tool's exit codes. Commands throw `ExitCode`
+    /// for their verdicts (1 violated, 3 bounded); argument-parser would exit
+    /// 64 on usage errors and 1 on any other error, but cpn-author promises 2
+    /// for every invalid input or usage, so scripts need only 0/1/2/3.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let code as ExitCode {
+            exit(withError: code)
         } catch {
-            let code = exitCode(for: error)
-            if code == .validationFailure {
-                var err = StandardError()
-                print(fullMessage(for: error), to: &err)
-                Foundation.exit(ExitStatus.invalidInput)
-            }
-            exit(withError: error)
+            if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
+            var err = StandardError()
+            print(fullMessage(for: error), to: &err)
+            Foundation.exit(ExitStatus.invalidInput)
         }
     }
 }

@@ -200,6 +200,15 @@ import Testing
         #expect(run.stderr.contains("help:"))
     }
 
+    @Test func replayRejectsWhatIsNotATraceWithExitTwo() throws {
+        let (dir, path) = try write("{\"steps\": 3}", "bad.json")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let run = try CLI.run(["replay", path])
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("not a cpn-author trace"))
+        #expect(try CLI.run(["replay", dir.appendingPathComponent("missing.json").path]).status == 2)
+    }
+
     @Test func schemaAndExplainWork() throws {
         let schema = try CLI.run(["schema"])
         #expect(schema.status == 0)
