@@ -7,7 +7,10 @@ import Yams
 /// libyaml itself stops at 1000 levels of nesting, which keeps Yams'
 /// recursive composer safe. Aliases are cheap to compose (Yams shares the
 /// aliased node) but a tree walk multiplies them, so the walk counts the
-/// nodes it visits and stops an alias bomb at `maximumNodes`.
+/// nodes it visits again through aliases and stops an alias bomb at
+/// `maximumNodes`. Nodes written out in the file are not counted: the
+/// 8 MiB limit on the file bounds them, and a large generated net (100,000
+/// places is 600,000 nodes) is not a bomb.
 public enum YAMLComposer {
     public static let maximumDepth = 64
     public static let maximumNodes = 200_000
@@ -39,7 +42,12 @@ public enum YAMLComposer {
 
     private struct Walker {
         let file: String
-        var visited = 0
+        /// Nodes walked again because an alias repeats them.
+        var repeated = 0
+        /// Where the last container walked starts. Without aliases, containers
+        /// are walked in source order; one that starts at or before this one is
+        /// a repeat, reached through an alias (anchors precede their aliases).
+        var lastContainer = (line: 0, column: 0)
         /// The top-level key whose value is being walked: where an alias bomb
         /// is pointed out. The node that crosses the limit is a shared one, so
         /// its own mark is somewhere in the first anchor, which explains nothing.
@@ -49,10 +57,14 @@ public enum YAMLComposer {
             SourceSpan(file: file, line: mark?.line ?? 1, column: mark?.column ?? 1, length: length)
         }
 
-        mutating func convert(_ node: Node, depth: Int) throws -> YAMLNode {
-            visited += 1
-            if visited > YAMLComposer.maximumNodes {
-                throw Diagnostic(.tooManyNodes, "the document expands to more than \(YAMLComposer.maximumNodes) YAML nodes",
+        mutating func convert(_ node: Node, depth: Int, throughAlias: Bool = false) throws -> YAMLNode {
+            var throughAlias = throughAlias
+            if !throughAlias, node.sequence != nil || node.mapping != nil, let m = node.mark {
+                if (m.line, m.column) <= lastContainer { throughAlias = true } else { lastContainer = (m.line, m.column) }
+            }
+            if throughAlias { repeated += 1 }
+            if repeated > YAMLComposer.maximumNodes {
+                throw Diagnostic(.tooManyNodes, "aliases expand the document by more than \(YAMLComposer.maximumNodes) YAML nodes",
                                  at: topLevelKey ?? span(node.mark), help: "this looks like an alias bomb (`&a [*a, *a, ...]`); write the values out without aliases")
             }
             if depth > YAMLComposer.maximumDepth {
@@ -68,7 +80,7 @@ public enum YAMLComposer {
                                  help: "define the anchor (`&name`) before using `*name`, or write the value out")
             case .sequence(let seq):
                 var items: [YAMLNode] = []
-                for item in seq { items.append(try convert(item, depth: depth + 1)) }
+                for item in seq { items.append(try convert(item, depth: depth + 1, throughAlias: throughAlias)) }
                 return .sequence(items, span(seq.mark))
             case .mapping(let map):
                 var pairs: [(key: YAMLScalar, value: YAMLNode)] = []
@@ -77,10 +89,10 @@ public enum YAMLComposer {
                         throw Diagnostic(.wrongYAMLType, "a mapping key must be a plain name, found \(k.sequence != nil ? "a list" : "a mapping")",
                                          at: span(k.mark), help: "remove the `?` complex key; keys are names like `places`")
                     }
-                    visited += 1
+                    if throughAlias { repeated += 1 }
                     let key = scalar(ks)
                     if depth == 0 { topLevelKey = key.span }
-                    pairs.append((key, try convert(v, depth: depth + 1)))
+                    pairs.append((key, try convert(v, depth: depth + 1, throughAlias: throughAlias)))
                 }
                 return .mapping(pairs, span(map.mark))
             }
@@ -181,6 +193,9 @@ public enum YAMLComposer {
         }
         if problem.contains("did not find expected ',' or '}'") {
             return "close the mapping with `}`, or separate its entries with `,`"
+        }
+        if problem.contains("could not find expected ':'") {
+            return "a key ends with `:` on the line where it starts, and is at most 1024 characters long"
         }
         if problem.contains("found undefined alias") {
             return "define the anchor (`&name`) before using `*name`, or write the value out"
