@@ -17,7 +17,7 @@ public struct DiagnosticRenderer: Sendable {
         var out = ""
         let label = diagnostic.severity.rawValue
         let header = "\(label)[\(diagnostic.code)]"
-        out += paint(header, diagnostic.severity == .error ? .red : .yellow) + paint(": \(diagnostic.message)", .bold) + "\n"
+        out += paint(header, diagnostic.severity == .error ? .red : .yellow) + paint(": \(shorten(diagnostic.message))", .bold) + "\n"
         let gutterWidth = String(maxLine(diagnostic)).count
         let pad = String(repeating: " ", count: gutterWidth)
         if let span = diagnostic.span {
@@ -25,14 +25,14 @@ public struct DiagnosticRenderer: Sendable {
         }
         for note in diagnostic.notes {
             if let span = note.span {
-                out += "\(pad) \(paint("=", .blue)) note: \(note.message)\n"
+                out += "\(pad) \(paint("=", .blue)) note: \(shorten(note.message))\n"
                 out += excerpt(span, severity: nil, label: nil, source: source, pad: pad, gutterWidth: gutterWidth)
             } else {
-                out += "\(pad) \(paint("=", .blue)) note: \(note.message)\n"
+                out += "\(pad) \(paint("=", .blue)) note: \(shorten(note.message))\n"
             }
         }
         if let help = diagnostic.help {
-            out += "\(pad) \(paint("=", .blue)) \(paint("help", .bold)): \(help)\n"
+            out += "\(pad) \(paint("=", .blue)) \(paint("help", .bold)): \(shorten(help))\n"
         }
         return out
     }
@@ -50,7 +50,7 @@ public struct DiagnosticRenderer: Sendable {
                          source: (String) -> SourceFile?, pad: String, gutterWidth: Int) -> String {
         var out = "\(pad)\(paint("-->", .blue)) \(span.file):\(span.start.line):\(span.start.column)\n"
         guard let file = source(span.file), let line = file.line(span.start.line) else { return out }
-        let scalars = Array(line.unicodeScalars.map { $0 == "\t" ? " " : Character($0) })
+        let scalars = Array(line.unicodeScalars.map(Self.visible))
         let caretStart = max(0, min(span.start.column - 1, scalars.count))
         let caretLength = max(1, min(span.length, max(1, scalars.count - caretStart)))
         // Cut a window around the caret when the line is too long to read.
@@ -72,6 +72,39 @@ public struct DiagnosticRenderer: Sendable {
         let caret = String(repeating: " ", count: max(0, caretColumn)) + String(repeating: "^", count: visibleLength)
         let color: Paint = severity == .error ? .red : severity == .warning ? .yellow : .blue
         out += "\(pad) \(paint("|", .blue)) \(paint(caret, color))\(label.map { " " + $0 } ?? "")\n"
+        return out
+    }
+
+    /// One visible character per source scalar, so carets stay aligned: a tab
+    /// as a space, other control characters as their Unicode pictures (`␀`),
+    /// never raw (a NUL or an escape sequence would garble the terminal).
+    static func visible(_ c: Unicode.Scalar) -> Character {
+        switch c.value {
+        case 0x09: return " "
+        case 0x00..<0x20: return Character(Unicode.Scalar(0x2400 + c.value)!)
+        case 0x7F: return "\u{2421}"
+        case 0x80..<0xA0: return "\u{FFFD}"
+        default: return Character(c)
+        }
+    }
+
+    /// Messages quote names from the file, which can be a megabyte long in a
+    /// generated or hostile file: a quoted name longer than 60 characters (any
+    /// other stretch longer than 300) keeps its two ends, and control
+    /// characters are made visible.
+    func shorten(_ text: String) -> String {
+        var out = ""
+        for (index, part) in text.split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { out += "`" }
+            let scalars = Array(part.unicodeScalars)
+            let quoted = index % 2 == 1
+            let keep = quoted ? 28 : 140
+            if scalars.count > 2 * keep + 4 {
+                out += String(scalars.prefix(keep).map(Self.visible)) + "…" + String(scalars.suffix(keep).map(Self.visible))
+            } else {
+                out += String(scalars.map { $0 == "\n" ? " " : Self.visible($0) })
+            }
+        }
         return out
     }
 

@@ -30,7 +30,7 @@ struct Lexer {
                                           help: "put an operator or a space between them"))
                 }
                 guard let value = Int(digits) else {
-                    return .failure(error(.badInteger, "integer literal \(digits) does not fit in 64 bits", at: start, i - start,
+                    return .failure(error(.badInteger, "integer literal `\(digits)` does not fit in 64 bits", at: start, i - start,
                                           help: "integers range from -9223372036854775808 to 9223372036854775807"))
                 }
                 tokens.append(Token(kind: .int(value), offset: start, length: i - start))

@@ -388,7 +388,7 @@ struct NetDecoder {
         if let n = Int(digits) { return n }
         let looksNumeric = !digits.isEmpty && digits.drop(while: { $0 == "-" || $0 == "+" }).allSatisfy(\.isNumber)
         if looksNumeric {
-            diagnostics.add(.badInteger, "\(s.string) does not fit in a 64-bit integer", at: s.span,
+            diagnostics.add(.badInteger, "`\(s.string)` does not fit in a 64-bit integer", at: s.span,
                             help: "integers range from -9223372036854775808 to 9223372036854775807")
         } else {
             diagnostics.add(.wrongYAMLType, "\(what) must be an integer, found \(s.style == .plain ? "`\(s.string)`" : "text \"\(s.string)\"")",
