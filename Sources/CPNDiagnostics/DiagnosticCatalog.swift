@@ -23,7 +23,7 @@ extension DiagnosticCode {
         .init(code: .duplicateKey, title: "duplicate key in a mapping",
               explanation: "A YAML mapping lists the same key twice; YAML parsers disagree about which wins, so cpn-author refuses both. Remove or rename one."),
         .init(code: .nestingTooDeep, title: "nesting too deep",
-              explanation: "The document nests sequences or mappings deeper than 64 levels, or an expression nests deeper than 100 levels (parentheses, operands, a chain of operators). No net needs that much; the input is probably generated or corrupted."),
+              explanation: "The document nests sequences or mappings deeper than 64 levels, an expression deeper than 100 levels (parentheses, operands, a chain of operators), or a color deeper than 64 levels (tuples and records of colors, references followed). No net needs that much; the input is probably generated or corrupted."),
         .init(code: .tooManyNodes, title: "too many YAML nodes",
               explanation: "Expanding the document's aliases (`*name`) would visit more than 200,000 nodes: an alias bomb. Net files do not need aliases; write the values out."),
         .init(code: .notAMapping, title: "the document is not a net",

@@ -11,6 +11,12 @@ struct NetChecker {
     var symbols = SymbolTable()
     private var declarations: [String: ColorDeclaration] = [:]
     private var resolving: Set<String> = []
+    /// How deep `resolve` is in a color's structure, references followed.
+    private var colorDepth = 0
+    /// Deepest color structure accepted. Resolving recurses once per level
+    /// (and so do hashing, formatting and enumerating values later): a chain
+    /// of 1,000 colors, each a tuple of the next, overflowed the stack.
+    static let maximumColorDepth = 64
     /// Whether decoding the file already found errors: then parts of the net
     /// are missing, and warnings about its structure (a place nothing fills,
     /// a place nothing reads) would be about the holes, not the net.
@@ -96,6 +102,13 @@ struct NetChecker {
     }
 
     mutating func resolve(_ syntax: ColorSyntax, name: String?) -> Color? {
+        colorDepth += 1
+        defer { colorDepth -= 1 }
+        guard colorDepth <= Self.maximumColorDepth else {
+            diagnostics.add(.nestingTooDeep, "colors nest deeper than \(Self.maximumColorDepth) levels here", at: syntax.span,
+                            help: "no net needs colors this deep; check how this file was generated")
+            return nil
+        }
         switch syntax {
         case .reference(let n, let span): return resolveNamed(n, at: span)
         case .unit: return .unit
