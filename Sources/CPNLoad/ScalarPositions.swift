@@ -21,7 +21,15 @@ enum ScalarPositions {
                .positions(openingAt: start, expecting: text) {
             return ExpressionSource(text: text, file: source.path, positions: positions)
         }
-        return ExpressionSource(text: text, file: source.path, positions: followRaw(scalar, in: source))
+        return ExpressionSource(text: text, file: source.path, positions: followRaw(scalar, in: source).map { clamp($0, in: source) })
+    }
+
+    /// Keeps a walked position on a real line and column: an empty block
+    /// scalar at the end of the file would otherwise start on a line after it.
+    private static func clamp(_ location: SourceLocation, in source: SourceFile) -> SourceLocation {
+        let line = min(max(1, location.line), source.lines.count)
+        let width = source.line(line)?.unicodeScalars.count ?? 0
+        return SourceLocation(line: line, column: min(max(1, location.column), width + 1))
     }
 
     /// Matches value characters to raw characters in order. A line break in

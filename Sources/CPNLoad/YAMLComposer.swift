@@ -133,12 +133,12 @@ public enum YAMLComposer {
             // libyaml's own depth limit (1000) speaks of its C API; say what it means for the file.
             if problem.hasPrefix("Maximum nesting level") {
                 return Diagnostic(.nestingTooDeep, "the document nests deeper than \(maximumDepth) levels",
-                                  at: SourceSpan(file: file, line: mark.line, column: mark.column),
+                                  at: span(at: mark, in: source),
                                   help: "a net needs only a few levels; check how this file was generated")
             }
             if problem.contains("but found another document") {
                 return Diagnostic(.multipleDocuments, "the file holds more than one YAML document",
-                                  at: SourceSpan(file: file, line: mark.line, column: mark.column, length: 3),
+                                  at: span(at: mark, in: source, length: 3),
                                   help: "a net file holds one document: remove the `---` and put each net in its own file")
             }
             // libyaml notices a missing closing quote only at the end of the file;
@@ -148,20 +148,20 @@ public enum YAMLComposer {
                     line.unicodeScalars.dropFirst(max(0, context.mark.column - 1)).first
                 }.map { String($0) } ?? "\""
                 return Diagnostic(.yamlSyntax, "this quoted string is never closed",
-                                  at: SourceSpan(file: file, line: context.mark.line, column: context.mark.column),
+                                  at: span(at: context.mark, in: source),
                                   help: "end it with `\(quote)`; a quote inside it is written \(quote == "'" ? "`''`" : "`\\\"`")")
             }
             var message = problem
             if let context, !context.text.isEmpty { message = "\(problem) (\(context.text) at line \(context.mark.line))" }
-            return Diagnostic(.yamlSyntax, message, at: SourceSpan(file: file, line: mark.line, column: mark.column),
+            return Diagnostic(.yamlSyntax, message, at: span(at: mark, in: source),
                               help: syntaxHelp(problem: problem, at: mark, in: source))
         case let .reader(problem, offset, _, _):
             let (line, column) = offset.map { lineAndColumn(ofCharacter: $0, in: source.text) } ?? (1, 1)
-            return Diagnostic(.yamlSyntax, problem, at: SourceSpan(file: file, line: line, column: column),
+            return Diagnostic(.yamlSyntax, problem, at: span(line: line, column: column, in: source),
                               help: problem.contains("control") ? "remove the control character; net files are plain text" : nil)
         case let .duplicatedKeysInMapping(duplicates, context):
             let key = duplicates.sorted().first ?? ""
-            let first = SourceSpan(file: file, line: context.mark.line, column: context.mark.column, length: key.unicodeScalars.count)
+            let first = span(at: context.mark, in: source, length: key.unicodeScalars.count)
             let second = findRepeatedKey(key, after: context.mark, in: source)
             return Diagnostic(.duplicateKey, "duplicate key `\(key)`", at: second ?? first,
                               help: "remove one of them, or rename it",
@@ -171,6 +171,19 @@ public enum YAMLComposer {
         default:
             return Diagnostic(.yamlSyntax, "\(error)", at: SourceSpan(file: file, line: 1, column: 1))
         }
+    }
+
+    /// The span at a libyaml mark, kept inside the text: at the end of a file
+    /// without a final line break, libyaml marks the line after the last one.
+    private static func span(at mark: Mark, in source: SourceFile, length: Int = 1) -> SourceSpan {
+        span(line: mark.line, column: mark.column, in: source, length: length)
+    }
+
+    private static func span(line: Int, column: Int, in source: SourceFile, length: Int = 1) -> SourceSpan {
+        let clampedLine = min(max(1, line), source.lines.count)
+        let width = source.line(clampedLine)?.unicodeScalars.count ?? 0
+        let clampedColumn = line > source.lines.count ? width + 1 : min(max(1, column), width + 1)
+        return SourceSpan(file: source.path, line: clampedLine, column: clampedColumn, length: length)
     }
 
     private static func syntaxHelp(problem: String, at mark: Mark, in source: SourceFile) -> String? {
@@ -236,11 +249,13 @@ public enum YAMLComposer {
         return nil
     }
 
+    /// Yams gives a reader error's offset in Characters; columns count
+    /// scalars (a combining accent is a column of its own).
     private static func lineAndColumn(ofCharacter offset: Int, in text: String) -> (Int, Int) {
+        let end = text.index(text.startIndex, offsetBy: max(0, offset), limitedBy: text.endIndex) ?? text.endIndex
         var line = 1, column = 1
-        for (i, c) in text.enumerated() {
-            if i >= offset { break }
-            if c == "\n" || c == "\r\n" { line += 1; column = 1 } else { column += 1 }
+        for c in text.unicodeScalars[..<end] {
+            if c == "\n" { line += 1; column = 1 } else if c != "\r" { column += 1 }
         }
         return (line, column)
     }
