@@ -71,8 +71,11 @@ extension ExpressionCompiler {
                     return .int(total)
                 }
             }
+            // Checked like every other sum: `&+` wrapped a huge count to a negative size.
             return CompiledExpr(color: .anyInt, span: span) { ctx throws(EvaluationError) in
-                .int(ctx.marking!.tokens(inPlace: place).reduce(0) { $0 &+ $1.count })
+                var total = 0
+                for (_, n) in ctx.marking!.tokens(inPlace: place) { total = try CheckedArithmetic.apply(.add, total, n, at: span) }
+                return .int(total)
             }
         }
         let second = arguments[1]
