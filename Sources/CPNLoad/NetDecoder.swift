@@ -260,7 +260,7 @@ struct NetDecoder {
             var t = Transition(name: name, span: key.span)
             if let v = m["in"] { t.inputs = arcs(v, input: true) }
             if let v = m["out"] { t.outputs = arcs(v, input: false) }
-            if let v = m["guard"] { t.guardExpr = expression(v, what: "guard of `\(name)`") }
+            if let v = m["guard"] { t.guardExpr = expression(v, what: "the guard of `\(name)`") }
             if let v = m["description"] { t.description = text(v, what: "`description`") }
             return t
         }

@@ -153,6 +153,11 @@ public enum YAMLComposer {
             }
             var message = problem
             if let context, !context.text.isEmpty { message = "\(problem) (\(context.text) at line \(context.mark.line))" }
+            // libyaml's words for a tab in the indentation do not mention tabs.
+            let indentation = source.line(mark.line)?.unicodeScalars.prefix { $0 == " " || $0 == "\t" } ?? []
+            if problem.contains("cannot start any token"), indentation.contains("\t") {
+                message = "a tab indents this line"
+            }
             return Diagnostic(.yamlSyntax, message, at: span(at: mark, in: source),
                               help: syntaxHelp(problem: problem, at: mark, in: source))
         case let .reader(problem, offset, _, _):
