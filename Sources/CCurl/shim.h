@@ -15,4 +15,9 @@ static inline CURLcode ccurl_setopt_data_callback(CURL *h, CURLoption o, ccurl_d
 static inline CURLcode ccurl_setopt_progress_callback(CURL *h, CURLoption o, ccurl_progress_callback f) { return curl_easy_setopt(h, o, f); }
 static inline CURLcode ccurl_getinfo_long(CURL *h, CURLINFO i, long *v) { return curl_easy_getinfo(h, i, v); }
 static inline CURLcode ccurl_getinfo_double(CURL *h, CURLINFO i, double *v) { return curl_easy_getinfo(h, i, v); }
+
+// CURL_GLOBAL_DEFAULT is a macro over other macros, which Swift does not import.
+static inline CURLcode ccurl_global_init_default(void) { return curl_global_init(CURL_GLOBAL_DEFAULT); }
+// CURL_ERROR_SIZE, as a value Swift can use to size the error buffer.
+static inline size_t ccurl_error_size(void) { return CURL_ERROR_SIZE; }
 #endif

@@ -1,0 +1,183 @@
+import Foundation
+
+/// One request/response exchange with a provider, shared by both wire formats: sends
+/// the body with retries, follows the event stream or reads the whole reply, and turns
+/// every failure into an `LLMError` that names the status, quotes the provider and says
+/// what to do, with the key redacted.
+struct ChatExchange<Format: WireFormat> {
+    var providerName: String
+    var endpoint: String
+    var headers: [HTTPHeader]
+    var body: JSONValue
+    var stream: Bool
+    var apiKey: String?
+    var client: HTTPClient
+    var retry: RetryPolicy
+    var format: Format
+
+    func run(cancellation: CancellationFlag?, observe: (CompletionEvent) -> Void) throws -> Completion {
+        let requestBody = body.encoded()
+        let shownHeaders = headers.map {
+            Redactor.isCredentialHeader($0.name) ? HTTPHeader($0.name, Redactor.placeholder) : $0
+        }
+        observe(.sending(url: endpoint, headers: shownHeaders, body: requestBody))
+        let clock = ContinuousClock()
+        let start = clock.now
+        func elapsed() -> Double {
+            let duration = clock.now - start
+            return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        }
+        do {
+            return try retry.run(cancellation: cancellation, onRetry: { observe(.retrying($0.redacting(apiKey))) }) { number in
+                var completion = try attempt(number: number, body: requestBody, cancellation: cancellation) { accumulator in
+                    observe(.progress(StreamProgress(characters: accumulator.characters, deltas: accumulator.deltas,
+                                                     outputTokens: accumulator.reply.usage.output,
+                                                     elapsed: elapsed(), attempt: number)))
+                }
+                completion.seconds = elapsed()
+                completion.attempts = number
+                return completion
+            }
+        } catch let error as LLMError {
+            throw error.redacting(apiKey)
+        }
+    }
+
+    private func attempt(number: Int, body: Data, cancellation: CancellationFlag?,
+                         progress: (Format.Stream) -> Void) throws -> Completion {
+        var parser = SSEParser()
+        var accumulator = format.makeStream()
+        var sawEvents = false
+        let request = HTTPRequest(method: "POST", url: endpoint, headers: headers, body: body)
+        let response = try client.send(request, cancellation: cancellation) { chunk in
+            guard stream else { return }
+            for event in parser.feed(chunk) {
+                sawEvents = true
+                let before = accumulator.deltas
+                try accumulator.consume(event)
+                if accumulator.deltas != before { progress(accumulator) }
+            }
+        }
+        guard response.isSuccess else { throw httpError(response) }
+
+        let isEventStream = response.mediaType == "text/event-stream" || (response.mediaType == nil && sawEvents)
+        let reply: ParsedReply
+        if stream && isEventStream {
+            for event in parser.finish() { try accumulator.consume(event) }
+            guard accumulator.isComplete else {
+                throw LLMError(.truncatedStream,
+                               "the reply stream from \(providerName) ended before its last event "
+                                   + "(\(accumulator.characters) characters received) for POST \(endpoint)",
+                               hint: "the server or a proxy cut the stream; try again later", retryable: true)
+            }
+            reply = accumulator.reply
+        } else {
+            reply = try parseWhole(response)
+        }
+        return Completion(text: reply.text, model: reply.model, stopReason: reply.stopReason, usage: reply.usage,
+                          status: response.status, streamed: stream && isEventStream,
+                          requestBody: body, responseBody: response.body)
+    }
+
+    /// A whole JSON reply: an error body is a provider error, anything not JSON is reported
+    /// with its first characters.
+    private func parseWhole(_ response: HTTPResponse) throws -> ParsedReply {
+        guard !response.body.isEmpty else {
+            throw LLMError(.invalidResponse, "\(providerName) answered HTTP \(response.status) with an empty body to POST \(endpoint)",
+                           hint: "check the base URL: it should point at the API (for OpenAI-compatible servers it usually ends in /v1)")
+        }
+        guard let json = try? JSONValue(parsing: response.body) else {
+            throw LLMError(.invalidResponse,
+                           "\(providerName) answered HTTP \(response.status) to POST \(endpoint) with a body that is not JSON "
+                               + "(\(response.mediaType ?? "no content type"): \(ErrorBody.snippet(response.body)))",
+                           hint: "check the base URL (--base-url or CPN_AUTHOR_BASE_URL): it should be the API, not a web page; a proxy may be answering instead")
+        }
+        if !json["error"].isNull || json["type"].string == "error" {
+            let message = ErrorBody.message(in: json) ?? ErrorBody.snippet(response.body)
+            let type = ErrorBody.type(in: json)
+            throw LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(endpoint)",
+                           providerMessage: message, hint: Self.hint(forProviderError: type),
+                           retryable: ErrorBody.isTransient(type: type))
+        }
+        return try format.parseReply(json)
+    }
+
+    private func httpError(_ response: HTTPResponse) -> LLMError {
+        let status = response.status
+        let json = try? JSONValue(parsing: response.body)
+        let reason = Self.reason(status)
+        var message = "\(providerName) answered HTTP \(status)\(reason.isEmpty ? "" : " " + reason) to POST \(endpoint)"
+        let providerMessage = json.flatMap(ErrorBody.message(in:))
+        if providerMessage == nil, !response.body.isEmpty {
+            message += " (\(response.mediaType ?? "body"): \(ErrorBody.snippet(response.body)))"
+        }
+        let retryable = [429, 500, 502, 503, 504, 529].contains(status)
+        return LLMError(.http(status: status), message, providerMessage: providerMessage,
+                        hint: hint(forStatus: status, location: response.headers.value(for: "location")),
+                        retryable: retryable, retryAfter: retryable ? RetryAfter.seconds(in: response.headers) : nil)
+    }
+
+    private func hint(forStatus status: Int, location: String?) -> String {
+        let keyVariables = providerName == "anthropic" ? "CPN_AUTHOR_API_KEY or ANTHROPIC_API_KEY" : "CPN_AUTHOR_API_KEY or OPENAI_API_KEY"
+        switch status {
+        case 300..<400:
+            return "the server redirects to \(location ?? "another address"); use that address as the base URL"
+        case 400:
+            return "the provider rejected the request; check the model name and its limits (max tokens, context length)"
+        case 401:
+            return "check the API key (\(keyVariables)); it is missing, wrong or revoked"
+        case 403:
+            return "the key is not allowed to do this; check the key (\(keyVariables)) and that it may use this model"
+        case 404:
+            return "check the model name (--model or CPN_AUTHOR_MODEL) and the base URL (--base-url or CPN_AUTHOR_BASE_URL)"
+        case 408, 504:
+            return "the provider timed out; try again later"
+        case 413:
+            return "the request is too large for the provider; shorten the input"
+        case 429:
+            return "the provider is rate limiting this key; try again later, or check the account's quota and billing"
+        case 500..<600:
+            return "the provider is failing or overloaded; try again later"
+        default:
+            return "check the base URL, the model name and the API key"
+        }
+    }
+
+    private static func hint(forProviderError type: String?) -> String {
+        ErrorBody.isTransient(type: type)
+            ? "the provider is failing or overloaded; try again later"
+            : "check the model name and the request; the provider's message says what it refused"
+    }
+
+    static func reason(_ status: Int) -> String {
+        switch status {
+        case 301: "Moved Permanently"
+        case 302: "Found"
+        case 307: "Temporary Redirect"
+        case 308: "Permanent Redirect"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 408: "Request Timeout"
+        case 413: "Payload Too Large"
+        case 422: "Unprocessable Entity"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        case 529: "Overloaded"
+        default: ""
+        }
+    }
+}
+
+extension RetryPolicy.Notice {
+    func redacting(_ secret: String?) -> RetryPolicy.Notice {
+        var copy = self
+        copy.error = error.redacting(secret)
+        return copy
+    }
+}
