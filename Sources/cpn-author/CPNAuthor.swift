@@ -29,9 +29,22 @@ struct CPNAuthor: ParsableCommand {
               cpn-author explain E0302
             """,
         version: CPNAuthorVersion.string,
+        // One line per command, grouped by job, so each group can grow on its own.
         subcommands: [
-            CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self,
-            ExportCommand.self, ConvertCommand.self, ExplainCommand.self, SchemaCommand.self,
+            // Drafting with a model.
+            // Checking and exploring.
+            CheckCommand.self,
+            VerifyCommand.self,
+            SimulateCommand.self,
+            ReplayCommand.self,
+            // Reviewing and pictures.
+            // Running a net for real.
+            // Other formats.
+            ExportCommand.self,
+            ConvertCommand.self,
+            // Reference.
+            ExplainCommand.self,
+            SchemaCommand.self,
         ]
     )
 
