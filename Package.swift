@@ -16,10 +16,15 @@ let package = Package(
         .library(name: "CPNReport", targets: ["CPNReport"]),
         .library(name: "CPNInterop", targets: ["CPNInterop"]),
         .library(name: "CPNLLM", targets: ["CPNLLM"]),
+        .library(name: "CPNRuntime", targets: ["CPNRuntime"]),
+        .library(name: "CPNRuntimeSQLite", targets: ["CPNRuntimeSQLite"]),
+        .library(name: "CPNRuntimePostgres", targets: ["CPNRuntimePostgres"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         .target(name: "CPNDiagnostics"),
@@ -41,6 +46,11 @@ let package = Package(
         .target(name: "CPNLLM", dependencies: ["CCurl"]),
         // The drafting loop: prompts, YAML extraction, the check/verify gate, repair rounds.
         .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics"]),
+        // The runtime: runs a checked net for real, one atomic firing per store transaction.
+        // Each store is its own target, so an embedding app links only the database it uses.
+        .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CPNRuntimeSQLite", dependencies: ["CPNRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "CPNRuntimePostgres", dependencies: ["CPNRuntime", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
         .target(name: "CPNFakeLLM"),
         .executableTarget(
@@ -48,6 +58,7 @@ let package = Package(
             dependencies: [
                 "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
                 "CPNInterop", "CPNLLM", "CPNDraft",
+                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -59,5 +70,6 @@ let package = Package(
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM"]),
+        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNLoad", "cpn-author"]),
     ]
 )

@@ -1,0 +1,102 @@
+import CPNDiagnostics
+import CPNModel
+
+/// Tokens that come from outside the net (new scrape targets, jobs) and
+/// tokens that leave it (results a consumer drains). Each is one transaction
+/// with its event, checked against capacities and invariants like a firing.
+extension Engine {
+    /// Adds tokens to `place`, ready `delay` time units from now. The values
+    /// are written as in a net file: `{domain: shop, prio: 2, attempt: 0}`.
+    @discardableResult
+    public func addTokens(place name: String, values: [String], delay: Int = 0) throws -> EventRecord {
+        let p = try place(named: name)
+        guard delay >= 0 else { throw RuntimeError(.invalidInput, "a delay cannot be negative (found \(delay))") }
+        var texts: [String] = []
+        for v in values {
+            switch text.parse(v, place: p) {
+            case .success(let value): texts.append(text.format(value, place: p))
+            case .failure(let e): throw RuntimeError(.invalidInput, e.description, details: ["help: write the token as in the net file's `initial:` list"])
+            }
+        }
+        return try transaction { tx in
+            let now = try tx.now()
+            if !tx.isExclusive { try tx.lockPlaces([name]) }
+            let rows = try tx.tokens()
+            if let cap = net.checked.places[p].capacity {
+                let present = rows.count { $0.place == name }
+                guard present + texts.count <= cap else {
+                    throw RuntimeError(.invalidInput, "place `\(name)` holds \(present) token\(present == 1 ? "" : "s") and its capacity is \(cap): \(texts.count) more do not fit",
+                                       details: ["help: wait until the net takes some (backpressure), or add fewer"])
+                }
+            }
+            let readyAt = now + Int64(delay) * tickMicros
+            let new = texts.map { NewToken(place: name, value: $0, readyAt: readyAt) }
+            let ids = try tx.insertTokens(new)
+            let produced = zip(ids, new).map { TokenRef(id: $0, place: name, value: $1.value, readyAt: readyAt) }
+            var event = EventRecord(kind: .add, produced: produced, worker: worker, at: now)
+            event.id = try tx.appendEvent(event)
+            try checkInvariantsAfterExternal(rows + zip(ids, new).map { StoredToken(id: $0, place: name, value: $1.value, readyAt: readyAt) },
+                                             now: now, what: "adding \(texts.count) token\(texts.count == 1 ? "" : "s") to `\(name)`")
+            return event
+        }
+    }
+
+    /// Takes up to `count` ready tokens (all of them when nil) out of `place`,
+    /// oldest first, optionally only copies of `value`. Returns the event
+    /// (its `consumed` are the tokens taken; empty when none was ready).
+    @discardableResult
+    public func takeTokens(place name: String, count: Int?, value: String? = nil) throws -> EventRecord {
+        let p = try place(named: name)
+        if let count, count < 1 { throw RuntimeError(.invalidInput, "--count must be at least 1 (found \(count))") }
+        var only: String? = nil
+        if let value {
+            switch text.parse(value, place: p) {
+            case .success(let v): only = text.format(v, place: p)
+            case .failure(let e): throw RuntimeError(.invalidInput, e.description)
+            }
+        }
+        return try transaction { tx in
+            let now = try tx.now()
+            let rows = try tx.tokens()
+            var wanted: [(value: String, count: Int)] = []
+            var total = 0
+            for row in rows where row.place == name && row.readyAt <= now && !row.isHeld(at: now)
+                && (only == nil || row.value == only) {
+                if let count, total >= count { break }
+                if let i = wanted.firstIndex(where: { $0.value == row.value }) { wanted[i].count += 1 } else { wanted.append((row.value, 1)) }
+                total += 1
+            }
+            var ids: [Int64] = []
+            for w in wanted { ids += try tx.lockTokens(place: name, value: w.value, count: w.count, now: now) }
+            _ = try tx.deleteTokens(ids)
+            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+            let consumed = ids.compactMap { id in byID[id].map { TokenRef(id: id, place: name, value: $0.value) } }
+            var event = EventRecord(kind: .take, consumed: consumed, worker: worker, at: now)
+            guard !ids.isEmpty else { return event }
+            event.id = try tx.appendEvent(event)
+            let taken = Set(ids)
+            try checkInvariantsAfterExternal(rows.filter { !taken.contains($0.id) }, now: now,
+                                             what: "taking \(ids.count) token\(ids.count == 1 ? "" : "s") from `\(name)`")
+            return event
+        }
+    }
+
+    func place(named name: String) throws -> Int {
+        guard let p = net.placeIndex(name) else {
+            let names = net.checked.places.map(\.name)
+            let hint = NameSuggestion.closest(to: name, among: names).map { "did you mean `\($0)`?" } ?? "places: " + names.joined(separator: ", ")
+            throw RuntimeError(.invalidInput, "net `\(net.name)` has no place `\(name)`", details: ["help: \(hint)"])
+        }
+        return p
+    }
+
+    private func checkInvariantsAfterExternal(_ rows: [StoredToken], now: Int64, what: String) throws {
+        guard options.checkInvariants else { return }
+        let after = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
+        let broken = brokenInvariants(after)
+        guard broken.isEmpty else {
+            throw RuntimeError(.invariantBroken, "\(what) would break invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); nothing was changed",
+                               details: ["marking it would have made:"] + MarkingText.lines(after.values, net: net))
+        }
+    }
+}

@@ -1,0 +1,372 @@
+import CPNExplore
+import CPNExpressions
+import CPNLoad
+import CPNModel
+
+/// Runs a checked net against a store: lists the enabled bindings and fires
+/// them, each firing one transaction that takes the input tokens, adds the
+/// output tokens and appends the event, so a firing happens entirely or not
+/// at all. The firing rule is the explorer's (`FiringRule`), so a binding is
+/// enabled here exactly when `verify` would follow it.
+///
+/// ```swift
+/// let engine = try Engine(net: net, store: SQLiteStore(path: "state.db"), worker: "w1")
+/// try engine.open()
+/// while case .fired(let event, _) = try engine.step() { print(event.transition!) }
+/// ```
+///
+/// One engine per thread: it owns its store connection and caches.
+public final class Engine {
+    public let net: RuntimeNet
+    public let store: any TokenStore
+    /// Who fires: written in every event and in every claim.
+    public let worker: String
+    public let options: EngineOptions
+    public let handlers: [Handler]
+    /// Microseconds per time unit of the net, as recorded in the store.
+    public private(set) var tickMicros: Int64
+
+    let rule: FiringRule
+    let text: TokenText
+    /// Transition index → index in `handlers`.
+    let handlerOfTransition: [Int: Int]
+    var random: SplitMix64
+
+    public init(net: RuntimeNet, store: any TokenStore, worker: String, handlers: [Handler] = [],
+                options: EngineOptions = EngineOptions()) throws {
+        self.net = net
+        self.store = store
+        self.worker = worker
+        self.options = options
+        self.handlers = handlers
+        self.tickMicros = options.tickMicros
+        self.rule = FiringRule(net: net.checked)
+        self.text = TokenText(net: net.checked)
+        self.random = SplitMix64(seed: options.seed)
+        self.handlerOfTransition = try HandlerValidation.index(handlers, net: net)
+    }
+
+    // MARK: - Opening a store
+
+    /// Creates or migrates the tables; on an empty store, records the net and
+    /// puts its initial marking in (one event, `init`). On a store that already
+    /// runs this net, carries on from its tokens. Refuses a store that holds
+    /// another net, or this net with places that changed.
+    @discardableResult
+    public func open() throws -> NetRecord {
+        do { try store.migrate() } catch { throw Self.storeError(error, store) }
+        let record: NetRecord = try transaction { tx in
+            if let existing = try tx.net() { return existing }
+            let now = try tx.now()
+            let record = NetRecord(name: net.name, signature: net.signature, source: net.source, path: net.path,
+                                   tickMicros: options.tickMicros, createdAt: now)
+            guard try tx.insertNet(record) else { return try tx.net() ?? record }
+            var tokens: [NewToken] = []
+            for (p, place) in net.checked.places.enumerated() {
+                for t in place.initial {
+                    let readyAt = now + Int64(t.delay) * options.tickMicros
+                    for _ in 0..<t.count { tokens.append(NewToken(place: place.name, value: text.format(t.value, place: p), readyAt: readyAt)) }
+                }
+            }
+            let ids = try tx.insertTokens(tokens)
+            let produced = zip(ids, tokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
+            _ = try tx.appendEvent(EventRecord(kind: .initial, produced: produced, worker: worker, at: now, message: "net \(net.name) from \(net.path)"))
+            return record
+        }
+        guard record.name == net.name else {
+            throw RuntimeError(.store, "\(store.location) runs net `\(record.name)`, not `\(net.name)`",
+                               details: ["help: use another store for this net, or remove this one to start over"])
+        }
+        guard record.signature == net.signature else {
+            throw RuntimeError(.store, "the places of net `\(net.name)` changed since \(store.location) was created, so its tokens no longer fit",
+                               details: ["  stored:  \(record.signature)", "  now:     \(net.signature)",
+                                         "help: keep place names and colors, or start a new store"])
+        }
+        tickMicros = record.tickMicros
+        return record
+    }
+
+    // MARK: - Looking
+
+    /// The tokens, the marking they make now, and the bindings enabled in it.
+    public func snapshot() throws -> RuntimeSnapshot {
+        try transaction { tx in
+            let now = try tx.now()
+            let rows = try tx.tokens()
+            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
+            let enabled = try enabledFirings(marking).map(describe)
+            return RuntimeSnapshot(now: now, tokens: rows, enabled: enabled, isFinal: isFinal(marking),
+                                   brokenInvariants: brokenInvariants(marking).map(\.name))
+        }
+    }
+
+    // MARK: - Firing
+
+    /// Fires one enabled binding, chosen at random among all enabled ones; a
+    /// binding of a handled transition is claimed instead (its tokens held for
+    /// this worker), and the caller runs the work and calls `complete`.
+    public func step() throws -> StepResult {
+        try transaction { tx in
+            let now = try tx.now()
+            let rows = try tx.tokens()
+            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
+            var candidates = try enabledFirings(marking)
+            if candidates.isEmpty { return .waiting(facts(marking, now: now, contended: false)) }
+            // A random order spreads concurrent workers over different bindings.
+            for i in stride(from: candidates.count - 1, to: 0, by: -1) { candidates.swapAt(i, random.below(i + 1)) }
+            for firing in candidates.prefix(8) {
+                if let h = handlerOfTransition[firing.transition] {
+                    if let claim = try claim(firing, handler: h, tx: tx, now: now) { return .claimed(claim) }
+                } else if let (event, after) = try commit(firing, tx: tx, now: now, rows: rows, held: nil, claim: nil) {
+                    return .fired(event, facts(after, now: now, contended: false))
+                }
+            }
+            return .waiting(facts(marking, now: now, contended: true))
+        }
+    }
+
+    /// Fires this binding if it is still enabled (handlers are not run: the
+    /// caller chose the outcome). Nil when it is no longer enabled.
+    public func fire(_ binding: EnabledBinding) throws -> EventRecord? {
+        try transaction { tx in
+            let now = try tx.now()
+            let rows = try tx.tokens()
+            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
+            guard try enabledFirings(marking, transitions: [binding.firing.transition]).contains(binding.firing) else { return nil }
+            return try commit(binding.firing, tx: tx, now: now, rows: rows, held: nil, claim: nil)?.0
+        }
+    }
+
+    /// Commits `firing`: takes its input tokens (the `held` ones when a claim
+    /// is completed), adds its outputs, appends the event. Nil when another
+    /// worker took the tokens first. Throws, rolling the transaction back,
+    /// when an invariant would break.
+    func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, now: Int64, rows: [StoredToken],
+                held: [Int64]?, claim: Claim?) throws -> (EventRecord, RuntimeMarking)? {
+        var base = rows
+        var taken: [Int64]
+        if let held {
+            taken = held
+        } else {
+            if !tx.isExclusive { try tx.lockPlaces(placesToLock(firing.transition)) }
+            guard let ids = try lockInputs(firing, tx: tx, now: now) else { return nil }
+            taken = ids
+            if !tx.isExclusive {
+                // Others may have fired since `rows` was read: read again, now
+                // that the inputs and the places the rule depends on are locked.
+                base = try tx.tokens()
+                let fresh = try RuntimeMarking(rows: base, net: net, text: text, now: now, alsoTakeable: Set(ids))
+                guard try enabledFirings(fresh, transitions: [firing.transition]).contains(firing) else { return nil }
+            }
+        }
+        let deleted = try tx.deleteTokens(taken)
+        guard deleted == taken.count else {
+            throw RuntimeError(.store, "tokens \(taken) vanished while locked by \(worker); the transaction was rolled back")
+        }
+        if options.pauseMidFiringMicros > 0 { RuntimeClock.sleep(micros: options.pauseMidFiringMicros) }
+        var newTokens: [NewToken] = []
+        for move in firing.produced {
+            let value = text.format(move.value, place: move.place)
+            let readyAt = now + Int64(move.delay) * tickMicros
+            for _ in 0..<move.count { newTokens.append(NewToken(place: net.checked.places[move.place].name, value: value, readyAt: readyAt)) }
+        }
+        let ids = try tx.insertTokens(newTokens)
+        let byID = Dictionary(base.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
+        let consumed = taken.map { id in byID[id].map { TokenRef(id: id, place: $0.place, value: $0.value) } ?? TokenRef(id: id, place: "?", value: "?") }
+        let produced = zip(ids, newTokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
+        var event = EventRecord(kind: .fire, transition: net.checked.transitions[firing.transition].name,
+                                binding: boundVariables(firing), consumed: consumed, produced: produced, worker: worker,
+                                startedAt: claim?.claimedAt ?? now, at: now, handler: claim.map { handlers[$0.handler].name })
+        event.id = try tx.appendEvent(event)
+        let takenSet = Set(taken)
+        let afterRows = base.filter { !takenSet.contains($0.id) }
+            + zip(ids, newTokens).map { StoredToken(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
+        let after = try RuntimeMarking(rows: afterRows, net: net, text: text, now: now)
+        if options.checkInvariants {
+            let broken = brokenInvariants(after)
+            if !broken.isEmpty {
+                throw RuntimeError(.invariantBroken, "firing \(describe(firing).summary) would break invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); it was not committed",
+                                   details: broken.compactMap { b in b.error.map { "  evaluating `\(b.name)` failed: \($0)" } } + ["marking it would have made:"] + MarkingText.lines(after.values, net: net))
+            }
+        }
+        return (event, after)
+    }
+
+    /// Locks rows for every input move; nil when some are already taken.
+    /// Moves on the same value are locked together: a transaction does not
+    /// skip rows it has locked itself.
+    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, now: Int64) throws -> [Int64]? {
+        var wanted: [(place: String, value: String, count: Int)] = []
+        for move in firing.consumed {
+            let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
+            if let i = wanted.firstIndex(where: { $0.place == place && $0.value == value }) { wanted[i].count += move.count }
+            else { wanted.append((place, value, move.count)) }
+        }
+        var ids: [Int64] = []
+        for w in wanted {
+            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, now: now)
+            guard got.count == w.count else { return nil }
+            ids += got
+        }
+        return ids
+    }
+
+    /// Places whose state decides whether a firing of `transition` is enabled
+    /// beyond its own input tokens: output places with a capacity (their size)
+    /// and ordered input places (their best token). Sorted, so that workers
+    /// always lock in the same order and cannot deadlock each other.
+    func placesToLock(_ transition: Int) -> [String] {
+        let t = net.checked.transitions[transition]
+        var names = Set<String>()
+        for o in t.outputs where net.checked.places[o.place].capacity != nil { names.insert(net.checked.places[o.place].name) }
+        for i in t.inputs where net.checked.places[i.place].order != nil { names.insert(net.checked.places[i.place].name) }
+        return names.sorted()
+    }
+
+    // MARK: - The rule, invariants, `final`
+
+    func enabledFirings(_ marking: RuntimeMarking, transitions: [Int]? = nil) throws -> [FiringRule.Firing] {
+        do {
+            return try rule.enabled(in: marking.tokens, transitions: transitions)
+        } catch {
+            let t = net.checked.transitions[error.transition]
+            let vars = t.variables.compactMap { v in v.slot < error.variables.count ? "\(v.name) = \(v.color.format(error.variables[v.slot]))" : nil }
+            let span = error.error.span
+            throw RuntimeError(.evaluation, "evaluating transition `\(t.name)` failed: \(error.error.message)",
+                               details: ["  --> \(span.file):\(span.start.line):\(span.start.column)",
+                                         "  binding: " + (vars.isEmpty ? "(none)" : vars.joined(separator: ", "))])
+        }
+    }
+
+    func brokenInvariants(_ marking: RuntimeMarking) -> [(name: String, error: String?)] {
+        var broken: [(String, String?)] = []
+        for inv in net.checked.invariants {
+            var ctx = EvalContext(slotCount: inv.slotCount, marking: RuntimeMarkingReader(values: marking.values))
+            do {
+                if try inv.expr.evaluate(&ctx) != .bool(true) { broken.append((inv.name, nil)) }
+            } catch {
+                broken.append((inv.name, error.message))
+            }
+        }
+        return broken
+    }
+
+    /// Whether `final` holds; nil when the net has none. A `final` that fails to evaluate is false.
+    func isFinal(_ marking: RuntimeMarking) -> Bool? {
+        guard let f = net.checked.final else { return nil }
+        var ctx = EvalContext(slotCount: f.slotCount, marking: RuntimeMarkingReader(values: marking.values))
+        return (try? f.expr.evaluate(&ctx)) == .bool(true)
+    }
+
+    func facts(_ marking: RuntimeMarking, now: Int64, contended: Bool) -> MarkingFacts {
+        MarkingFacts(now: now, isFinal: isFinal(marking), nextReadyAt: marking.nextReadyAt,
+                     held: marking.held, contended: contended)
+    }
+
+    // MARK: - Describing
+
+    func boundVariables(_ firing: FiringRule.Firing) -> [BoundVariable] {
+        net.checked.transitions[firing.transition].variables.compactMap { v in
+            v.slot < firing.variables.count ? BoundVariable(name: v.name, value: v.color.format(firing.variables[v.slot])) : nil
+        }
+    }
+
+    func describe(_ firing: FiringRule.Firing) -> EnabledBinding {
+        let places = net.checked.places
+        return EnabledBinding(
+            transition: net.checked.transitions[firing.transition].name,
+            variables: boundVariables(firing),
+            consumed: firing.consumed.map { .init(place: places[$0.place].name, token: text.format($0.value, place: $0.place), count: $0.count, delay: 0) },
+            produced: firing.produced.map { .init(place: places[$0.place].name, token: text.format($0.value, place: $0.place), count: $0.count, delay: $0.delay) },
+            handler: handlerOfTransition[firing.transition].map { handlers[$0].name },
+            firing: firing)
+    }
+
+    // MARK: - Transactions
+
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        do {
+            return try store.transaction(body)
+        } catch let e as RuntimeError {
+            throw e
+        } catch {
+            throw Self.storeError(error, store)
+        }
+    }
+
+    static func storeError(_ error: any Error, _ store: any TokenStore) -> RuntimeError {
+        if let e = error as? RuntimeError { return e }
+        return RuntimeError(.store, "\(store.location): \(error)")
+    }
+}
+
+/// How an engine behaves.
+public struct EngineOptions: Sendable {
+    /// Evaluate the invariants on the marking each firing makes, before committing it.
+    public var checkInvariants = true
+    /// The length of one time unit (`@+ 1`) for a store created now, in microseconds.
+    public var tickMicros: Int64 = 1_000_000
+    /// Seeds the choice among enabled bindings.
+    public var seed: UInt64 = 1
+    /// Fault injection for crash tests: sleep this long inside the firing's
+    /// transaction, after the inputs are deleted and before the outputs exist.
+    public var pauseMidFiringMicros: Int64 = 0
+
+    public init() {}
+}
+
+/// A binding enabled now, as people and JSON read it.
+public struct EnabledBinding: Sendable {
+    public struct Move: Sendable, Hashable {
+        public var place: String
+        public var token: String
+        public var count: Int
+        /// Time units until a produced token is ready.
+        public var delay: Int
+    }
+
+    public var transition: String
+    public var variables: [BoundVariable]
+    public var consumed: [Move]
+    public var produced: [Move]
+    /// The handler whose work decides this firing, if the transition has one.
+    public var handler: String?
+    let firing: FiringRule.Firing
+
+    /// `start_fetch (p = p1, t = {domain: shop, prio: 2, attempt: 0})`
+    public var summary: String {
+        variables.isEmpty ? transition : "\(transition) (" + variables.map { "\($0.name) = \($0.value)" }.joined(separator: ", ") + ")"
+    }
+}
+
+/// The store at one moment: every token, what is enabled, what holds.
+public struct RuntimeSnapshot: Sendable {
+    public var now: Int64
+    public var tokens: [StoredToken]
+    public var enabled: [EnabledBinding]
+    public var isFinal: Bool?
+    public var brokenInvariants: [String]
+}
+
+/// What a worker needs to know about the marking after a step.
+public struct MarkingFacts: Sendable {
+    public var now: Int64
+    /// Whether `final` holds (nil: the net has no `final`).
+    public var isFinal: Bool?
+    /// The earliest time a waiting token becomes ready.
+    public var nextReadyAt: Int64?
+    /// Tokens workers hold for their handlers (work in progress).
+    public var held: Int
+    /// Bindings were enabled but other workers took their tokens first.
+    public var contended: Bool
+}
+
+/// What one call of `Engine.step()` did.
+public enum StepResult: Sendable {
+    /// A transition fired; the facts describe the marking after it.
+    case fired(EventRecord, MarkingFacts)
+    /// A handled binding's tokens are now held for this worker: run the work, then `complete`.
+    case claimed(Claim)
+    /// Nothing this worker can fire now.
+    case waiting(MarkingFacts)
+}

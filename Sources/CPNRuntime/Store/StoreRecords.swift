@@ -1,0 +1,135 @@
+/// Rows of the runtime's tables, as every store reads and writes them.
+/// Times are microseconds since 1970-01-01 UTC on the store's clock.
+
+/// One copy of a token: a value in a place, ready from `readyAt` on, possibly
+/// held by a worker that is running a handler on it.
+public struct StoredToken: Hashable, Sendable {
+    public var id: Int64
+    public var place: String
+    /// The value as a net file writes it (`TokenText`).
+    public var value: String
+    public var readyAt: Int64
+    /// The worker holding it for a handler, while `claimUntil` has not passed.
+    public var claimedBy: String?
+    public var claimUntil: Int64?
+
+    public init(id: Int64, place: String, value: String, readyAt: Int64, claimedBy: String? = nil, claimUntil: Int64? = nil) {
+        self.id = id
+        self.place = place
+        self.value = value
+        self.readyAt = readyAt
+        self.claimedBy = claimedBy
+        self.claimUntil = claimUntil
+    }
+
+    /// Whether a worker holds it for a handler at `now` (its lease has not run out).
+    public func isHeld(at now: Int64) -> Bool {
+        guard claimedBy != nil, let until = claimUntil else { return false }
+        return until > now
+    }
+}
+
+/// A token about to be inserted.
+public struct NewToken: Hashable, Sendable {
+    public var place: String
+    public var value: String
+    public var readyAt: Int64
+
+    public init(place: String, value: String, readyAt: Int64) {
+        self.place = place
+        self.value = value
+        self.readyAt = readyAt
+    }
+}
+
+/// The net a store runs: one per store.
+public struct NetRecord: Hashable, Sendable {
+    public var name: String
+    public var signature: String
+    public var source: String
+    public var path: String
+    /// The length of one time unit of the net (`@+ 1`), in microseconds.
+    public var tickMicros: Int64
+    public var createdAt: Int64
+
+    public init(name: String, signature: String, source: String, path: String, tickMicros: Int64, createdAt: Int64) {
+        self.name = name
+        self.signature = signature
+        self.source = source
+        self.path = path
+        self.tickMicros = tickMicros
+        self.createdAt = createdAt
+    }
+}
+
+/// What an event did to the marking.
+public enum EventKind: String, Sendable, CaseIterable {
+    /// The initial marking was put in the store.
+    case initial = "init"
+    /// A transition fired.
+    case fire
+    /// Tokens were added from outside (`tokens add`).
+    case add
+    /// Tokens were taken out by a consumer (`tokens take`).
+    case take
+    /// A handler failed or lost its claim: nothing moved, the claim was released.
+    case failed
+}
+
+/// A token an event took or produced.
+public struct TokenRef: Hashable, Sendable {
+    public var id: Int64
+    public var place: String
+    public var value: String
+    /// For produced tokens: when they become ready.
+    public var readyAt: Int64?
+
+    public init(id: Int64, place: String, value: String, readyAt: Int64? = nil) {
+        self.id = id
+        self.place = place
+        self.value = value
+        self.readyAt = readyAt
+    }
+}
+
+/// One variable of a firing's binding, as a net file writes its value.
+public struct BoundVariable: Hashable, Sendable {
+    public var name: String
+    public var value: String
+    public init(name: String, value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// An entry of the event log.
+public struct EventRecord: Hashable, Sendable {
+    public var id: Int64
+    public var kind: EventKind
+    public var transition: String?
+    public var binding: [BoundVariable]
+    public var consumed: [TokenRef]
+    public var produced: [TokenRef]
+    public var worker: String
+    /// When the work began: the claim time for a handled firing, else `at`.
+    public var startedAt: Int64?
+    /// When the event was committed.
+    public var at: Int64
+    public var handler: String?
+    public var message: String?
+
+    public init(id: Int64 = 0, kind: EventKind, transition: String? = nil, binding: [BoundVariable] = [], consumed: [TokenRef] = [],
+                produced: [TokenRef] = [], worker: String, startedAt: Int64? = nil, at: Int64, handler: String? = nil, message: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.transition = transition
+        self.binding = binding
+        self.consumed = consumed
+        self.produced = produced
+        self.worker = worker
+        self.startedAt = startedAt
+        self.at = at
+        self.handler = handler
+        self.message = message
+    }
+}

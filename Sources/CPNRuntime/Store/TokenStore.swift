@@ -1,0 +1,77 @@
+/// Where a net's tokens and event log live. A store hands out transactions;
+/// the engine does one firing per transaction, so a firing is all or nothing
+/// whatever happens to the process.
+///
+/// Each worker opens its own store (its own connection): a store is used by
+/// one thread at a time.
+public protocol TokenStore: AnyObject {
+    /// `sqlite:state.db`, `postgres://user@host:port/db` (no password).
+    var location: String { get }
+
+    /// Creates the tables, or brings them to the current schema version.
+    func migrate() throws
+
+    /// Runs `body` in one transaction: committed when it returns, rolled back
+    /// when it throws. Transient conflicts with other workers (a busy
+    /// database, a serialization failure, a deadlock) are retried with a fresh
+    /// transaction, so `body` must not have effects outside the transaction.
+    func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T
+
+    func close()
+}
+
+/// What the engine can do inside one transaction.
+public protocol StoreTransaction {
+    /// True when nothing else can change the store until this transaction
+    /// ends (SQLite's write lock): what was read is what will be written over.
+    /// False where workers run concurrently (PostgreSQL): the engine then
+    /// locks what it relies on and reads the marking again before writing.
+    var isExclusive: Bool { get }
+
+    /// The store's clock, in microseconds since 1970. PostgreSQL's, so that
+    /// workers on several machines agree on when a token is ready.
+    func now() throws -> Int64
+
+    func net() throws -> NetRecord?
+    /// Records the net; false when another worker recorded one first.
+    func insertNet(_ record: NetRecord) throws -> Bool
+
+    /// Every token, in id order.
+    func tokens() throws -> [StoredToken]
+
+    /// Serializes this transaction with every other one that locks any of
+    /// these places, until it ends (places whose size or best token the
+    /// firing depends on). Must be called with the names sorted.
+    func lockPlaces(_ names: [String]) throws
+
+    /// Locks up to `count` copies of `value` in `place` that are ready at
+    /// `now` and not held for a handler, skipping copies that other
+    /// transactions have locked. Returns their ids, oldest first (fewer when
+    /// there are not enough).
+    func lockTokens(place: String, value: String, count: Int, now: Int64) throws -> [Int64]
+
+    /// Locks the tokens with these ids that `worker` holds; returns those it still holds.
+    func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64]
+
+    /// Deletes these tokens; returns how many existed.
+    func deleteTokens(_ ids: [Int64]) throws -> Int
+
+    /// Inserts tokens; returns their ids in order.
+    func insertTokens(_ tokens: [NewToken]) throws -> [Int64]
+
+    /// Marks tokens as held by `worker` until `until` (nil releases them).
+    func hold(_ ids: [Int64], worker: String?, until: Int64?) throws
+
+    /// Appends to the event log; returns the event's id.
+    func appendEvent(_ event: EventRecord) throws -> Int64
+
+    /// Events with ids above `after`, in id order, at most `limit` of them.
+    func events(after: Int64, limit: Int) throws -> [EventRecord]
+}
+
+/// A store that could not do what was asked, with a message for the user.
+public struct StoreError: Error, Sendable, CustomStringConvertible {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}

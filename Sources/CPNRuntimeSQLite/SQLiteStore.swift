@@ -1,0 +1,213 @@
+import CPNRuntime
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file (GRDB), no setup.
+///
+/// Every transaction is `BEGIN IMMEDIATE`: it takes SQLite's write lock
+/// before reading, so a firing reads the marking and writes its changes with
+/// no other writer in between, whether the other writer is a thread or
+/// another process. Readers are not blocked (WAL mode).
+///
+/// ```swift
+/// let store = try SQLiteStore(path: "state.db")
+/// try store.migrate()
+/// ```
+public final class SQLiteStore: TokenStore {
+    public let path: String
+    public let location: String
+    private let queue: DatabaseQueue
+
+    /// How durable a commit is. `full` syncs the write-ahead log at every
+    /// commit: a power cut loses nothing committed. `normal` syncs at
+    /// checkpoints: a killed process still loses nothing, but a power cut may
+    /// undo the last commits (never half of one).
+    public enum Durability: String, Sendable { case full, normal }
+
+    public init(path: String, durability: Durability = .full, busyTimeout: Double = 30) throws {
+        self.path = path
+        self.location = "sqlite:\(path)"
+        var config = Configuration()
+        config.journalMode = .wal
+        // SQLite's own busy handler naps for up to 100 ms at a time; workers
+        // queue for the write lock much more often than that, so they poll briefly.
+        let deadline = max(1, Int(busyTimeout * 2_000))
+        config.busyMode = .callback { tries in
+            guard tries < deadline else { return false }
+            RuntimeClock.sleep(micros: tries < 20 ? 50 : 500)
+            return true
+        }
+        let synchronous = durability == .full ? "FULL" : "NORMAL"
+        config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
+        do {
+            queue = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw StoreError("cannot open \(path): \(Self.describe(error))")
+        }
+    }
+
+    public func migrate() throws {
+        try write { db in
+            try db.execute(sql: "CREATE TABLE IF NOT EXISTS cpn_schema_version (version INTEGER NOT NULL)")
+            let current = try Int.fetchOne(db, sql: "SELECT MAX(version) FROM cpn_schema_version") ?? 0
+            guard current <= SQLiteSchema.migrations.count else {
+                throw StoreError("\(location) has schema version \(current); this cpn-author knows up to \(SQLiteSchema.migrations.count): use a newer cpn-author")
+            }
+            for (i, statements) in SQLiteSchema.migrations.enumerated() where i + 1 > current {
+                for sql in statements { try db.execute(sql: sql) }
+                try db.execute(sql: "INSERT INTO cpn_schema_version (version) VALUES (?)", arguments: [i + 1])
+            }
+        }
+    }
+
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        try write { db in try body(SQLiteTransaction(db: db)) }
+    }
+
+    /// One IMMEDIATE transaction, retried when the database stays busy.
+    private func write<T>(_ body: (Database) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try queue.writeWithoutTransaction { db in
+                    var result: T?
+                    try db.inTransaction(.immediate) {
+                        result = try body(db)
+                        return .commit
+                    }
+                    return result!
+                }
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED) && attempt < 5 {
+                attempt += 1
+                RuntimeClock.sleep(micros: Int64(attempt) * 10_000)
+            } catch let error as DatabaseError {
+                throw StoreError("\(location): \(Self.describe(error))")
+            }
+        }
+    }
+
+    public func close() { try? queue.close() }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? DatabaseError { return e.message ?? "\(e.resultCode)" }
+        return "\(error)"
+    }
+}
+
+/// The runtime's operations in SQL, inside a write transaction.
+struct SQLiteTransaction: StoreTransaction {
+    let db: Database
+
+    var isExclusive: Bool { true }
+
+    func now() throws -> Int64 { RuntimeClock.now() }
+
+    func net() throws -> NetRecord? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1") else { return nil }
+        return NetRecord(name: row["name"], signature: row["signature"], source: row["source"], path: row["path"],
+                         tickMicros: row["tick_us"], createdAt: row["created_at"])
+    }
+
+    func insertNet(_ r: NetRecord) throws -> Bool {
+        try db.execute(sql: """
+            INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (id) DO NOTHING
+            """, arguments: [r.name, r.signature, r.source, r.path, r.tickMicros, r.createdAt])
+        return db.changesCount == 1
+    }
+
+    func tokens() throws -> [StoredToken] {
+        try Row.fetchAll(db, sql: "SELECT id, place, value, ready_at, claimed_by, claim_until FROM cpn_tokens ORDER BY id").map {
+            StoredToken(id: $0["id"], place: $0["place"], value: $0["value"], readyAt: $0["ready_at"],
+                        claimedBy: $0["claimed_by"], claimUntil: $0["claim_until"])
+        }
+    }
+
+    // The write lock already excludes every other writer.
+    func lockPlaces(_ names: [String]) throws {}
+
+    func lockTokens(place: String, value: String, count: Int, now: Int64) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: """
+            SELECT id FROM cpn_tokens
+            WHERE place = ? AND value = ? AND ready_at <= ? AND (claimed_by IS NULL OR claim_until <= ?)
+            ORDER BY id LIMIT ?
+            """, arguments: [place, value, now, now, count])
+    }
+
+    func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64] {
+        try Int64.fetchAll(db, sql: "SELECT id FROM cpn_tokens WHERE id IN (SELECT value FROM json_each(?)) AND claimed_by = ? ORDER BY id",
+                           arguments: [Self.list(ids), worker])
+    }
+
+    func deleteTokens(_ ids: [Int64]) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        try db.execute(sql: "DELETE FROM cpn_tokens WHERE id IN (SELECT value FROM json_each(?))", arguments: [Self.list(ids)])
+        return db.changesCount
+    }
+
+    func insertTokens(_ tokens: [NewToken]) throws -> [Int64] {
+        let statement = try db.cachedStatement(sql: "INSERT INTO cpn_tokens (place, value, ready_at) VALUES (?, ?, ?)")
+        return try tokens.map { t in
+            try statement.execute(arguments: [t.place, t.value, t.readyAt])
+            return db.lastInsertedRowID
+        }
+    }
+
+    func hold(_ ids: [Int64], worker: String?, until: Int64?) throws {
+        guard !ids.isEmpty else { return }
+        try db.execute(sql: "UPDATE cpn_tokens SET claimed_by = ?, claim_until = ? WHERE id IN (SELECT value FROM json_each(?))",
+                       arguments: [worker, until, Self.list(ids)])
+    }
+
+    func appendEvent(_ e: EventRecord) throws -> Int64 {
+        try db.execute(sql: """
+            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, handler, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [e.kind.rawValue, e.transition, EventColumns.encode(e.binding), EventColumns.encode(e.consumed),
+                             EventColumns.encode(e.produced), e.worker, e.startedAt, e.at, e.handler, e.message])
+        return db.lastInsertedRowID
+    }
+
+    func events(after: Int64, limit: Int) throws -> [EventRecord] {
+        try Row.fetchAll(db, sql: """
+            SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, handler, message
+            FROM cpn_events WHERE id > ? ORDER BY id LIMIT ?
+            """, arguments: [after, limit]).map { row in
+            let kind: String = row["kind"]
+            guard let k = EventKind(rawValue: kind) else { throw StoreError("the event log holds an event of unknown kind `\(kind)`") }
+            return EventRecord(id: row["id"], kind: k, transition: row["transition"],
+                               binding: try EventColumns.decodeBinding(row["binding"]),
+                               consumed: try EventColumns.decodeRefs(row["consumed"]), produced: try EventColumns.decodeRefs(row["produced"]),
+                               worker: row["worker"], startedAt: row["started_at"], at: row["at"], handler: row["handler"], message: row["message"])
+        }
+    }
+
+    private static func list(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
+}
+
+/// The tables, by schema version. A new version appends a list of
+/// statements; a store is brought up to date by running the ones it lacks.
+enum SQLiteSchema {
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE cpn_net (
+                id INTEGER PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, signature TEXT NOT NULL,
+                source TEXT NOT NULL, path TEXT NOT NULL, tick_us INTEGER NOT NULL, created_at INTEGER NOT NULL)
+            """,
+            // AUTOINCREMENT: a token id is never reused, so the log names each token once.
+            """
+            CREATE TABLE cpn_tokens (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT NOT NULL, value TEXT NOT NULL,
+                ready_at INTEGER NOT NULL, claimed_by TEXT, claim_until INTEGER)
+            """,
+            "CREATE INDEX cpn_tokens_by_value ON cpn_tokens (place, value, ready_at)",
+            """
+            CREATE TABLE cpn_events (
+                id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, transition TEXT, binding TEXT NOT NULL,
+                consumed TEXT NOT NULL, produced TEXT NOT NULL, worker TEXT NOT NULL, started_at INTEGER,
+                at INTEGER NOT NULL, handler TEXT, message TEXT)
+            """,
+        ],
+    ]
+}
