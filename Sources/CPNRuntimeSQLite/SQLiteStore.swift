@@ -182,6 +182,21 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 
+    func summary(since: Int64) throws -> EventSummary {
+        let events = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cpn_events") ?? 0
+        let firings = try Row.fetchAll(db, sql: """
+            SELECT transition, COUNT(*) AS total, SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS recent, MAX(at) AS last
+            FROM cpn_events WHERE kind = 'fire' GROUP BY transition
+            """, arguments: [since]).map {
+            EventSummary.PerTransition(transition: $0["transition"], total: $0["total"], recent: $0["recent"], lastAt: $0["last"])
+        }
+        let workers = try Row.fetchAll(db, sql: """
+            SELECT worker, COUNT(*) AS n, MAX(at) AS last FROM cpn_events WHERE at >= ? AND kind <> 'init' GROUP BY worker ORDER BY worker
+            """, arguments: [since]).map { EventSummary.PerWorker(worker: $0["worker"], recent: $0["n"], lastAt: $0["last"]) }
+        let failures = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cpn_events WHERE kind = 'failed' AND at >= ?", arguments: [since]) ?? 0
+        return EventSummary(events: events, firings: firings, workers: workers, recentFailures: failures)
+    }
+
     private static func list(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }
 }
 

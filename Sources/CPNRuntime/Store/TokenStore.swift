@@ -67,6 +67,9 @@ public protocol StoreTransaction {
 
     /// Events with ids above `after`, in id order, at most `limit` of them.
     func events(after: Int64, limit: Int) throws -> [EventRecord]
+
+    /// Firings per transition (in all, and since `since`), and the workers seen since `since`.
+    func summary(since: Int64) throws -> EventSummary
 }
 
 /// A store that could not do what was asked, with a message for the user.
@@ -74,4 +77,48 @@ public struct StoreError: Error, Sendable, CustomStringConvertible {
     public var message: String
     public init(_ message: String) { self.message = message }
     public var description: String { message }
+}
+
+/// Counts over the event log, for `status`.
+public struct EventSummary: Sendable {
+    public struct PerTransition: Sendable {
+        public var transition: String
+        public var total: Int
+        /// Firings at or after the `since` time asked for.
+        public var recent: Int
+        public var lastAt: Int64
+
+        public init(transition: String, total: Int, recent: Int, lastAt: Int64) {
+            self.transition = transition
+            self.total = total
+            self.recent = recent
+            self.lastAt = lastAt
+        }
+    }
+
+    public struct PerWorker: Sendable {
+        public var worker: String
+        public var recent: Int
+        public var lastAt: Int64
+
+        public init(worker: String, recent: Int, lastAt: Int64) {
+            self.worker = worker
+            self.recent = recent
+            self.lastAt = lastAt
+        }
+    }
+
+    public var events: Int
+    public var firings: [PerTransition]
+    /// Workers with events since the `since` time.
+    public var workers: [PerWorker]
+    /// Handler failures and lost claims since the `since` time.
+    public var recentFailures: Int
+
+    public init(events: Int, firings: [PerTransition], workers: [PerWorker], recentFailures: Int) {
+        self.events = events
+        self.firings = firings
+        self.workers = workers
+        self.recentFailures = recentFailures
+    }
 }

@@ -1,0 +1,288 @@
+import CPNRuntime
+import Foundation
+import PostgresNIO
+
+/// The store for many workers on many machines: PostgreSQL (postgres-nio).
+///
+/// Workers do not serialize on one lock as with SQLite. A firing locks the
+/// rows of the tokens it takes with `FOR UPDATE SKIP LOCKED` (two workers
+/// never get the same row; the second one skips it and looks elsewhere),
+/// locks the places whose size or best token its enabling depends on
+/// (transaction-scoped advisory locks, always in the same order), then reads
+/// the marking again and checks that the binding is still enabled before it
+/// writes. Time is the server's clock, so machines agree on ready times.
+///
+/// ```swift
+/// let store = try PostgresStore(url: "postgres://cpn@127.0.0.1:54329/cpn")
+/// ```
+///
+/// The API is synchronous: each call waits for postgres-nio's future on the
+/// caller's thread (a worker thread, never an event loop).
+public final class PostgresStore: TokenStore {
+    public let location: String
+    private let connection: PostgresConnection
+    private let logger: Logger
+
+    /// Advisory locks taken by the runtime carry this first key ("CPN").
+    static let lockClass: Int32 = 0x43_504E
+
+    public init(url: String) throws {
+        let parsed = try PostgresURL(url)
+        location = parsed.display
+        var logger = Logger(label: "cpn-author.runtime.postgres")
+        logger.logLevel = .critical
+        self.logger = logger
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if parsed.sslMode != "disable" {
+            do {
+                let context = try NIOSSLContext(configuration: .makeClientConfiguration())
+                tls = parsed.sslMode == "require" ? .require(context) : .prefer(context)
+            } catch {
+                throw StoreError("\(parsed.display): cannot set up TLS: \(error)")
+            }
+        }
+        let configuration = PostgresConnection.Configuration(host: parsed.host, port: parsed.port, username: parsed.user,
+                                                             password: parsed.password, database: parsed.database, tls: tls)
+        do {
+            connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+                                                        id: Int.random(in: 1...Int(Int32.max)), logger: logger).wait()
+        } catch {
+            throw StoreError("cannot connect to \(parsed.display): \(Self.describe(error))")
+        }
+    }
+
+    public func migrate() throws {
+        try transaction { _ in
+            // One migrating worker at a time; the others wait, then find the tables.
+            try run("SELECT pg_advisory_xact_lock(\(Self.lockClass), 0)")
+            try run("CREATE TABLE IF NOT EXISTS cpn_schema_version (version INT NOT NULL)")
+            let current = try run("SELECT COALESCE(MAX(version), 0) FROM cpn_schema_version").first.map { try $0.decode(Int.self) } ?? 0
+            guard current <= PostgresSchema.migrations.count else {
+                throw StoreError("\(location) has schema version \(current); this cpn-author knows up to \(PostgresSchema.migrations.count): use a newer cpn-author")
+            }
+            for (i, statements) in PostgresSchema.migrations.enumerated() where i + 1 > current {
+                for sql in statements { try run(PostgresQuery(unsafeSQL: sql)) }
+                try run("INSERT INTO cpn_schema_version (version) VALUES (\(i + 1))")
+            }
+        }
+    }
+
+    public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            try run("BEGIN")
+            do {
+                let result = try body(PostgresTransaction(store: self))
+                try run("COMMIT")
+                return result
+            } catch {
+                _ = try? run("ROLLBACK")
+                // Deadlocks and serialization failures: another worker won; try again.
+                if let state = Self.sqlState(error), ["40001", "40P01", "55P03"].contains(state), attempt < 20 {
+                    attempt += 1
+                    RuntimeClock.sleep(micros: Int64.random(in: 200...2_000) * Int64(min(attempt, 5)))
+                    continue
+                }
+                if error is RuntimeError || error is StoreError { throw error }
+                throw StoreError("\(location): \(Self.describe(error))")
+            }
+        }
+    }
+
+    public func close() { try? connection.close().wait() }
+
+    @discardableResult
+    func run(_ query: PostgresQuery) throws -> [PostgresRow] {
+        Array(try connection.query(query, logger: logger).wait().rows)
+    }
+
+    static func sqlState(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    static func describe(_ error: any Error) -> String {
+        if let e = error as? PSQLError {
+            if let message = e.serverInfo?[.message] { return message + (e.serverInfo?[.sqlState].map { " (SQLSTATE \($0))" } ?? "") }
+            return "\(e.code)"
+        }
+        return "\(error)"
+    }
+}
+
+/// The runtime's operations in SQL, inside `BEGIN … COMMIT` (read committed).
+struct PostgresTransaction: StoreTransaction {
+    let store: PostgresStore
+
+    var isExclusive: Bool { false }
+
+    func now() throws -> Int64 {
+        try store.run("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::int8")[0].decode(Int64.self)
+    }
+
+    func net() throws -> NetRecord? {
+        guard let row = try store.run("SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1").first else { return nil }
+        let (name, signature, source, path, tick, created) = try row.decode((String, String, String, String, Int64, Int64).self)
+        return NetRecord(name: name, signature: signature, source: source, path: path, tickMicros: tick, createdAt: created)
+    }
+
+    func insertNet(_ r: NetRecord) throws -> Bool {
+        try !store.run("""
+            INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at)
+            VALUES (1, \(r.name), \(r.signature), \(r.source), \(r.path), \(r.tickMicros), \(r.createdAt))
+            ON CONFLICT (id) DO NOTHING RETURNING id
+            """).isEmpty
+    }
+
+    func tokens() throws -> [StoredToken] {
+        try store.run("SELECT id, place, value, ready_at, claimed_by, claim_until FROM cpn_tokens ORDER BY id").map { row in
+            let (id, place, value, ready, by, until) = try row.decode((Int64, String, String, Int64, String?, Int64?).self)
+            return StoredToken(id: id, place: place, value: value, readyAt: ready, claimedBy: by, claimUntil: until)
+        }
+    }
+
+    func lockPlaces(_ names: [String]) throws {
+        // Sorted by key, not by name, so that two workers always take them in the same order.
+        for key in Set(names.map(Self.placeKey)).sorted() {
+            try store.run("SELECT pg_advisory_xact_lock(\(PostgresStore.lockClass), \(key))")
+        }
+    }
+
+    func lockTokens(place: String, value: String, count: Int, now: Int64) throws -> [Int64] {
+        try store.run("""
+            SELECT id FROM cpn_tokens
+            WHERE place = \(place) AND value = \(value) AND ready_at <= \(now) AND (claimed_by IS NULL OR claim_until <= \(now))
+            ORDER BY id LIMIT \(count) FOR UPDATE SKIP LOCKED
+            """).map { try $0.decode(Int64.self) }
+    }
+
+    func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64] {
+        try store.run("SELECT id FROM cpn_tokens WHERE id = ANY(\(ids)) AND claimed_by = \(worker) ORDER BY id FOR UPDATE")
+            .map { try $0.decode(Int64.self) }
+    }
+
+    func deleteTokens(_ ids: [Int64]) throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try store.run("DELETE FROM cpn_tokens WHERE id = ANY(\(ids)) RETURNING id").count
+    }
+
+    func insertTokens(_ tokens: [NewToken]) throws -> [Int64] {
+        guard !tokens.isEmpty else { return [] }
+        // Identity values are drawn in the order rows are inserted, which is the order of unnest.
+        let ids = try store.run("""
+            INSERT INTO cpn_tokens (place, value, ready_at)
+            SELECT * FROM unnest(\(tokens.map(\.place))::text[], \(tokens.map(\.value))::text[], \(tokens.map(\.readyAt))::int8[])
+            RETURNING id
+            """).map { try $0.decode(Int64.self) }.sorted()
+        guard ids.count == tokens.count else { throw StoreError("inserting \(tokens.count) tokens returned \(ids.count) ids") }
+        return ids
+    }
+
+    func hold(_ ids: [Int64], worker: String?, until: Int64?) throws {
+        guard !ids.isEmpty else { return }
+        try store.run("UPDATE cpn_tokens SET claimed_by = \(worker), claim_until = \(until) WHERE id = ANY(\(ids))")
+    }
+
+    func appendEvent(_ e: EventRecord) throws -> Int64 {
+        try store.run("""
+            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, handler, message)
+            VALUES (\(e.kind.rawValue), \(e.transition), \(EventColumns.encode(e.binding)), \(EventColumns.encode(e.consumed)),
+                    \(EventColumns.encode(e.produced)), \(e.worker), \(e.startedAt), \(e.at), \(e.handler), \(e.message))
+            RETURNING id
+            """)[0].decode(Int64.self)
+    }
+
+    func events(after: Int64, limit: Int) throws -> [EventRecord] {
+        try store.run("""
+            SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, handler, message
+            FROM cpn_events WHERE id > \(after) ORDER BY id LIMIT \(limit)
+            """).map { row in
+            let (id, kind, transition, binding, consumed, produced, worker, started, at, handler, message) =
+                try row.decode((Int64, String, String?, String, String, String, String, Int64?, Int64, String?, String?).self)
+            guard let k = EventKind(rawValue: kind) else { throw StoreError("the event log holds an event of unknown kind `\(kind)`") }
+            return EventRecord(id: id, kind: k, transition: transition, binding: try EventColumns.decodeBinding(binding),
+                               consumed: try EventColumns.decodeRefs(consumed), produced: try EventColumns.decodeRefs(produced),
+                               worker: worker, startedAt: started, at: at, handler: handler, message: message)
+        }
+    }
+
+    func summary(since: Int64) throws -> EventSummary {
+        let events = try store.run("SELECT COUNT(*)::int8 FROM cpn_events")[0].decode(Int64.self)
+        let firings = try store.run("""
+            SELECT transition, COUNT(*)::int8, COUNT(*) FILTER (WHERE at >= \(since))::int8, MAX(at)
+            FROM cpn_events WHERE kind = 'fire' GROUP BY transition
+            """).map { row in
+            let (t, total, recent, last) = try row.decode((String, Int64, Int64, Int64).self)
+            return EventSummary.PerTransition(transition: t, total: Int(total), recent: Int(recent), lastAt: last)
+        }
+        let workers = try store.run("""
+            SELECT worker, COUNT(*)::int8, MAX(at) FROM cpn_events WHERE at >= \(since) AND kind <> 'init' GROUP BY worker ORDER BY worker
+            """).map { row in
+            let (w, n, last) = try row.decode((String, Int64, Int64).self)
+            return EventSummary.PerWorker(worker: w, recent: Int(n), lastAt: last)
+        }
+        let failures = try store.run("SELECT COUNT(*)::int8 FROM cpn_events WHERE kind = 'failed' AND at >= \(since)")[0].decode(Int64.self)
+        return EventSummary(events: Int(events), firings: firings, workers: workers, recentFailures: Int(failures))
+    }
+
+    /// FNV-1a of the place name: the second key of its advisory lock.
+    static func placeKey(_ name: String) -> Int32 {
+        var h: UInt32 = 2_166_136_261
+        for b in name.utf8 { h = (h ^ UInt32(b)) &* 16_777_619 }
+        return Int32(bitPattern: h)
+    }
+}
+
+/// The tables, by schema version (see `SQLiteSchema`: the same tables).
+enum PostgresSchema {
+    static let migrations: [[String]] = [
+        [
+            """
+            CREATE TABLE cpn_net (
+                id INT PRIMARY KEY CHECK (id = 1), name TEXT NOT NULL, signature TEXT NOT NULL,
+                source TEXT NOT NULL, path TEXT NOT NULL, tick_us BIGINT NOT NULL, created_at BIGINT NOT NULL)
+            """,
+            """
+            CREATE TABLE cpn_tokens (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, place TEXT NOT NULL, value TEXT NOT NULL,
+                ready_at BIGINT NOT NULL, claimed_by TEXT, claim_until BIGINT)
+            """,
+            "CREATE INDEX cpn_tokens_by_value ON cpn_tokens (place, value, ready_at)",
+            """
+            CREATE TABLE cpn_events (
+                id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, kind TEXT NOT NULL, transition TEXT,
+                binding TEXT NOT NULL, consumed TEXT NOT NULL, produced TEXT NOT NULL, worker TEXT NOT NULL,
+                started_at BIGINT, at BIGINT NOT NULL, handler TEXT, message TEXT)
+            """,
+        ],
+    ]
+}
+
+/// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`.
+/// The password may also come from `PGPASSWORD`; it never appears in messages.
+struct PostgresURL {
+    var user: String
+    var password: String?
+    var host: String
+    var port: Int
+    var database: String
+    var sslMode: String
+
+    init(_ text: String) throws {
+        guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
+              let host = components.host, !host.isEmpty else {
+            throw StoreError("`\(text.replacingOccurrences(of: #":[^:@/]*@"#, with: ":***@", options: .regularExpression))` is not a PostgreSQL URL; write postgres://user@host:port/database")
+        }
+        self.host = host
+        port = components.port ?? 5432
+        user = components.user ?? ProcessInfo.processInfo.environment["PGUSER"] ?? "postgres"
+        password = components.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
+        let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
+        database = path.isEmpty ? user : path
+        sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
+        guard ["disable", "prefer", "require"].contains(sslMode) else {
+            throw StoreError("sslmode=\(sslMode) is not supported; use disable, prefer or require")
+        }
+    }
+
+    var display: String { "postgres://\(user)@\(host):\(port)/\(database)" }
+}
