@@ -39,6 +39,10 @@ struct CPNAuthor: ParsableCommand {
             ReplayCommand.self,
             // Reviewing and pictures.
             // Running a net for real.
+            RunCommand.self,
+            TokensCommand.self,
+            StatusCommand.self,
+            LogCommand.self,
             // Other formats.
             ExportCommand.self,
             ConvertCommand.self,

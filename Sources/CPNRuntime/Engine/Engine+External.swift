@@ -81,7 +81,8 @@ extension Engine {
         }
     }
 
-    func place(named name: String) throws -> Int {
+    /// The index of place `name`, or an error that suggests the nearest name.
+    public func place(named name: String) throws -> Int {
         guard let p = net.placeIndex(name) else {
             let names = net.checked.places.map(\.name)
             let hint = NameSuggestion.closest(to: name, among: names).map { "did you mean `\($0)`?" } ?? "places: " + names.joined(separator: ", ")

@@ -49,7 +49,8 @@ public enum RuntimeDuration {
         if micros < 1_000_000 { return trim(Double(micros) / 1_000) + "ms" }
         if micros < 60_000_000 { return trim(Double(micros) / 1_000_000) + "s" }
         let s = micros / 1_000_000
-        return s < 3600 ? "\(s / 60)m \(s % 60)s" : "\(s / 3600)h \((s % 3600) / 60)m"
+        if s < 3600 { return s % 60 == 0 ? "\(s / 60)m" : "\(s / 60)m \(s % 60)s" }
+        return (s % 3600) / 60 == 0 ? "\(s / 3600)h" : "\(s / 3600)h \((s % 3600) / 60)m"
     }
 
     private static func trim(_ x: Double) -> String {

@@ -1,0 +1,200 @@
+import ArgumentParser
+import CPNDiagnostics
+import CPNExplore
+import CPNLoad
+import CPNRuntime
+import Foundation
+
+/// `cpn-author run`: execute a verified net for real against a store.
+///
+/// ```
+/// $ cpn-author run examples/job-pipeline/net.yaml --store sqlite:jobs.db --workers 4 --tick 10ms
+/// verified examples/job-pipeline/net.yaml: 342 states, every property holds
+/// running net `job-pipeline` on sqlite:jobs.db with 4 workers until final
+/// stopped: final marking reached after 0.2s
+///   firings: 14 (70/s) by 4 workers
+///     submit    3
+///     ...
+/// ```
+struct RunCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Run a net for real: every firing one transaction on a SQLite or PostgreSQL store.",
+        discussion: """
+            The net is checked and verified first (--no-verify skips verification). On an empty \
+            store the initial marking is put in; on a store that already runs the net, the run \
+            carries on from its tokens. Each firing takes its input tokens, adds its outputs and \
+            appends an event in one transaction; invariants are checked on the marking it makes \
+            before it is committed (--check-invariants never turns that off). A token produced \
+            with `@+ n` is ready n time units later on the wall clock (--tick sets the unit when \
+            the store is created).
+
+            --handlers FILE binds transitions to work (a shell command given the binding as JSON \
+            on stdin, which prints the outcome); see specs/runtime.md.
+
+            --until final stops when `final` holds (a dead marking that is not final is a \
+            deadlock: exit 1); idle stops when nothing is enabled, waiting or being worked on; a \
+            duration (30s, 5m) runs that long, waiting for tokens added with `tokens add`.
+
+            Exit codes: 0 stopped as asked; 1 an invariant would break, an expression failed, a \
+            deadlock, or the net does not verify; 2 invalid input, a failed handler or an \
+            unusable store; 3 verification stopped at a bound (0 with --accept-bounded).
+            """
+    )
+
+    @Argument(help: "The net file (YAML).")
+    var file: String
+
+    @OptionGroup var store: RuntimeStoreOptions
+
+    @Option(help: "Worker threads in this process (each with its own connection).")
+    var workers: Int = 1
+
+    @Option(help: "When to stop: final, idle, or a duration such as 30s (default: final if the net has one, else idle).")
+    var until: String?
+
+    @Option(help: "A handlers file binding transitions to commands.")
+    var handlers: String?
+
+    @Option(help: "Check the invariants before committing each firing: every or never.")
+    var checkInvariants: InvariantChecking = .every
+
+    @Option(help: "The length of one time unit (`@+ 1`) when the store is created, e.g. 1s, 100ms.")
+    var tick: String = "1s"
+
+    @Option(help: "Seed for the choice among enabled bindings (default: from the process id).")
+    var seed: UInt64?
+
+    @Flag(help: "Run without verifying the net first.")
+    var noVerify = false
+
+    @Flag(help: "Run even when verification stopped at a bound without finding a violation.")
+    var acceptBounded = false
+
+    @Option(help: "Report format: text or json.")
+    var format: VerifyCommand.ReportFormat = .text
+
+    enum InvariantChecking: String, ExpressibleByArgument, CaseIterable { case every, never }
+
+    func validate() throws {
+        guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
+        guard let t = RuntimeDuration.parse(tick), t >= 1 else { throw ValidationError("--tick must be a duration such as 1s or 100ms") }
+        if let until, !["final", "idle"].contains(until), RuntimeDuration.parse(until) == nil {
+            throw ValidationError("--until takes final, idle or a duration such as 30s, not `\(until)`")
+        }
+    }
+
+    func run() throws {
+        var err = StandardError()
+        let loaded = NetInput.load(path: file)
+        guard let checked = loaded.checked, let source = loaded.source else {
+            let renderer = DiagnosticRenderer(useColor: ColorChoice.auto.enabled(forFileDescriptor: STDERR_FILENO))
+            print(renderer.render(loaded.diagnostics) { $0 == loaded.path ? loaded.source : nil }, to: &err)
+            print("\(file): \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s"); not run", to: &err)
+            throw ExitCode(ExitStatus.invalidInput)
+        }
+        let net = RuntimeNet(checked: checked, source: source.text, path: file)
+        let goal = try self.goal(net)
+        if noVerify {
+            print("not verified (--no-verify): \(file)", to: &err)
+        } else {
+            try verify(checked)
+        }
+        var handlerList: [Handler] = []
+        if let handlers {
+            let h = HandlersFile.load(path: handlers, net: net)
+            if !h.diagnostics.isEmpty {
+                let renderer = DiagnosticRenderer(useColor: ColorChoice.auto.enabled(forFileDescriptor: STDERR_FILENO))
+                print(renderer.render(h.diagnostics) { $0 == h.source?.path ? h.source : nil }, to: &err)
+                print("\(handlers): \(h.diagnostics.count) error\(h.diagnostics.count == 1 ? "" : "s"); not run", to: &err)
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            handlerList = h.handlers
+        }
+        var options = EngineOptions()
+        options.checkInvariants = checkInvariants == .every
+        options.tickMicros = RuntimeDuration.parse(tick) ?? 1_000_000
+        options.seed = seed ?? (UInt64(getpid()) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(RuntimeClock.now()))
+        // Fault injection for the crash tests: a pause inside each firing's transaction.
+        if let ms = ProcessInfo.processInfo.environment["CPN_RUNTIME_PAUSE_MID_FIRING_MS"].flatMap(Int64.init) {
+            options.pauseMidFiringMicros = ms * 1_000
+        }
+
+        let spec = store.store
+        // Put the net in (or check it against) the store once, before the workers start.
+        let location: String
+        do {
+            let first = try Engine(net: net, store: store.open(), worker: RuntimeStores.workerID("0"), handlers: handlerList, options: options)
+            defer { first.store.close() }
+            try first.open()
+            location = first.store.location
+        } catch let e as RuntimeError {
+            e.print()
+            throw e.exitCode
+        }
+        print("running net `\(net.name)` on \(location) with \(workers) worker\(workers == 1 ? "" : "s") until \(untilText(goal))", to: &err)
+        let interrupt = InterruptFlag.install()
+        let handlersForWorkers = handlerList
+        let engineOptions = options
+        let report = Runner.run(workers: workers, goal: goal, isCancelled: { interrupt.isSet }) { i in
+            var o = engineOptions
+            o.seed = engineOptions.seed &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03
+            return try Engine(net: net, store: RuntimeStores.open(spec, mustExist: false), worker: RuntimeStores.workerID(String(i)),
+                              handlers: handlersForWorkers, options: o)
+        }
+        let marking = (try? Engine.attach(store: RuntimeStores.open(spec, mustExist: true), worker: RuntimeStores.workerID("report"))
+            .markingLines()) ?? []
+        switch format {
+        case .text: print(report.text(finalMarking: marking), terminator: "")
+        case .json: print(report.json.pretty)
+        }
+        if let error = report.error { throw error.exitCode }
+        if report.reason == .interrupted { throw ExitCode(130) }
+    }
+
+    private func goal(_ net: RuntimeNet) throws -> RunGoal {
+        switch until {
+        case nil: return net.checked.final == nil ? .idle : .final
+        case "final"?:
+            guard net.checked.final != nil else {
+                throw ValidationFailure("net `\(net.name)` has no `final`, so --until final would never stop; use --until idle or a duration")
+            }
+            return .final
+        case "idle"?: return .idle
+        case let text?: return .duration(RuntimeDuration.parse(text) ?? 0)
+        }
+    }
+
+    private func untilText(_ goal: RunGoal) -> String {
+        switch goal {
+        case .final: return "final"
+        case .idle: return "idle"
+        case .duration(let d): return RuntimeDuration.format(micros: d) + " have passed"
+        }
+    }
+
+    /// The same exploration as `verify`; a net that fails it does not run.
+    private func verify(_ net: CheckedNet) throws {
+        var err = StandardError()
+        var options = ExplorationOptions()
+        options.timeLimit = 120
+        let result = Explorer(net: net, options: options).run(file: file)
+        switch result.verdict {
+        case .pass:
+            print("verified \(file): \(result.states) states, every property holds", to: &err)
+        case .violated:
+            let violated = result.properties.filter { $0.status == .violated }.map(\.name)
+            print("error: \(file) does not verify: \(violated.joined(separator: ", ")) violated; not run", to: &err)
+            print("  help: `cpn-author verify \(file)` shows the shortest counterexample", to: &err)
+            throw ExitCode(ExitStatus.violated)
+        case .bounded:
+            if acceptBounded {
+                print("verified \(file) up to a bound (\(result.states) states, no violation found); running (--accept-bounded)", to: &err)
+            } else {
+                print("error: verifying \(file) stopped at a bound after \(result.states) states without a violation; not run", to: &err)
+                print("  help: add --accept-bounded to run it anyway, or --no-verify", to: &err)
+                throw ExitCode(ExitStatus.bounded)
+            }
+        }
+    }
+}
