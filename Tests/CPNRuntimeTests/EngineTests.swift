@@ -1,0 +1,170 @@
+import CPNRuntime
+import CPNRuntimeSQLite
+import Foundation
+import Testing
+
+/// The engine's promises on one store: atomic firings, refusals that change
+/// nothing, external tokens, claims for handlers, timed tokens on the wall clock.
+@Suite struct EngineTests {
+    func withEngine(_ file: String, tick: Int64 = 1_000_000, handlers: [Handler] = [], _ body: (Engine, SQLiteStore) throws -> Void) throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+        defer { store.close() }
+        var options = EngineOptions()
+        options.tickMicros = tick
+        let engine = try Engine(net: try RuntimeTest.net(file), store: store, worker: "test", handlers: handlers, options: options)
+        try engine.open()
+        try body(engine, store)
+    }
+
+    @Test func aRefusedExternalChangeLeavesTheStoreAsItWas() throws {
+        try withEngine("Tests/Fixtures/runtime/priority-dispatch.yaml") { engine, store in
+            let before = try engine.snapshot().tokens
+            let events = try EventLog.all(store).count
+            // A sixth task breaks `tasks_conserved`.
+            #expect(throws: RuntimeError.self) { try engine.addTokens(place: "inbox", values: ["{id: 1, kind: io, prio: 0}"]) }
+            // Not a value of the color; not a place.
+            #expect(throws: RuntimeError.self) { try engine.addTokens(place: "inbox", values: ["{id: 9, kind: io, prio: 0}"]) }
+            #expect(throws: RuntimeError.self) { try engine.addTokens(place: "inbx", values: ["()"]) }
+            #expect(try engine.snapshot().tokens == before)
+            #expect(try EventLog.all(store).count == events)
+        }
+    }
+
+    @Test func unknownPlacesAreNamedWithASuggestion() throws {
+        try withEngine("Tests/Fixtures/runtime/priority-dispatch.yaml") { engine, _ in
+            do {
+                try engine.takeTokens(place: "don", count: 1)
+                Issue.record("taking from a place that does not exist succeeded")
+            } catch let e as RuntimeError {
+                #expect(e.message.contains("no place `don`"))
+                #expect(e.details.joined().contains("did you mean `done`?"))
+            }
+        }
+    }
+
+    @Test func orderedPlacesGiveTheBestTokenFirst() throws {
+        try withEngine("Tests/Fixtures/runtime/priority-dispatch.yaml") { engine, _ in
+            let takes = try engine.snapshot().enabled.filter { $0.transition.hasPrefix("take_") }
+            // prio 3 tasks are {id: 2, io} and {id: 3, cpu}: only they may be taken first.
+            #expect(!takes.isEmpty)
+            for b in takes { #expect(b.variables.first { $0.name == "t" }?.value.contains("prio: 3") == true, "\(b.summary)") }
+        }
+    }
+
+    @Test func timedTokensWaitForTheWallClock() throws {
+        // job-pipeline: a delivered job is `working` for WORK = 2 time units before `ack` can take it.
+        try withEngine("examples/job-pipeline/net.yaml", tick: 100_000) { engine, _ in
+            var delivered: EventRecord? = nil
+            while delivered == nil {
+                guard case .fired(let e, _) = try engine.step() else { Issue.record("nothing fired"); return }
+                if e.transition == "deliver" { delivered = e }
+            }
+            let working = try #require(delivered?.produced.first { $0.place == "working" })
+            #expect(working.readyAt == delivered!.at + 200_000)
+            #expect(try engine.snapshot().enabled.allSatisfy { $0.transition != "ack" || !$0.consumed.contains { $0.token == working.value } })
+            RuntimeClock.sleep(micros: max(0, working.readyAt - RuntimeClock.now()) + 5_000)
+            #expect(try engine.snapshot().enabled.contains { $0.transition == "ack" && $0.consumed.contains { $0.place == "working" && $0.token == working.value } })
+        }
+    }
+
+    @Test func aHandlerChoosesTheOutcomeAndItsTokensAreHeldMeanwhile() throws {
+        let seen = Box()
+        let fetch = Handler(name: "finish", transitions: ["finish_cpu", "finish_io", "bounce"], timeout: 5) { request in
+            seen.add(request.offered.joined(separator: " "))
+            return ["bounce", "finish_cpu", "finish_io"]
+        }
+        try withEngine("Tests/Fixtures/runtime/priority-dispatch.yaml", handlers: [fetch]) { engine, store in
+            var claims = 0
+            var finals = 0
+            for _ in 0..<200 {
+                switch try engine.step() {
+                case .fired: continue
+                case .waiting(let facts):
+                    if facts.isFinal == true { finals += 1 }
+                case .claimed(let claim):
+                    claims += 1
+                    // While held, nothing else may take these tokens.
+                    let held = try engine.snapshot().tokens.filter { claim.tokenIDs.contains($0.id) }
+                    #expect(held.allSatisfy { $0.claimedBy == "test" })
+                    #expect(try engine.snapshot().enabled.allSatisfy { b in !b.consumed.contains { $0.place == "busy" && held.map(\.value).contains($0.token) } })
+                    let answer = try engine.perform(claim).get()
+                    guard case .fired(let event, _) = try engine.complete(claim, answer: answer) else { Issue.record("the outcome did not fire"); return }
+                    #expect(event.handler == "finish")
+                    #expect(Set(event.consumed.map(\.id)) == Set(claim.tokenIDs))
+                }
+                if finals > 0 { break }
+            }
+            #expect(finals > 0, "the net reached its final marking")
+            #expect(claims >= 5)
+            // The guard decides what is offered: an io task can only finish.
+            #expect(seen.values.contains("finish_io"))
+            #expect(seen.values.contains("finish_cpu bounce"))
+            #expect(try RuntimeTest.invariantsAlongLog(EventLog.all(store), net: engine.net).isEmpty)
+        }
+    }
+
+    @Test func anAnswerThatIsNotOfferedIsRefused() throws {
+        let wrong = Handler(name: "finish", transitions: ["finish_cpu", "finish_io", "bounce"], timeout: 5) { _ in ["finish_io"] }
+        try withEngine("Tests/Fixtures/runtime/priority-dispatch.yaml", handlers: [wrong]) { engine, _ in
+            while true {
+                let step = try engine.step()
+                guard case .claimed(let claim) = step else { continue }
+                guard !claim.request.offered.contains("finish_io") else { _ = try engine.complete(claim, answer: ["finish_io"]); continue }
+                #expect(throws: RuntimeError.self) { try engine.complete(claim, answer: ["finish_io"]) }
+                try engine.abandon(claim, reason: "test")
+                #expect(try engine.snapshot().tokens.allSatisfy { $0.claimedBy == nil }, "abandoning gives the tokens back")
+                return
+            }
+        }
+    }
+
+    @Test func handlersMustFitTheNet() throws {
+        let net = try RuntimeTest.net("Tests/Fixtures/runtime/priority-dispatch.yaml")
+        let store = try SQLiteStore(path: ":memory:")
+        let mixed = Handler(name: "x", transitions: ["take_cpu", "finish_cpu"]) { _ in [] }
+        #expect(throws: RuntimeError.self) { try Engine(net: net, store: store, worker: "w", handlers: [mixed]) }
+        let typo = Handler(name: "x", transitions: ["finsh_cpu"]) { _ in [] }
+        do {
+            _ = try Engine(net: net, store: store, worker: "w", handlers: [typo])
+            Issue.record("a misspelt transition was accepted")
+        } catch let e as RuntimeError {
+            #expect(e.message.contains("did you mean `finish_cpu`?"))
+        }
+    }
+
+    @Test func answersAreParsedInThreeForms() throws {
+        let h = Handler(name: "fetch", transitions: ["fetch_ok", "fetch_failed", "give_up"]) { _ in [] }
+        #expect(try HandlerAnswer.parse(#"{"transition": "fetch_ok"}"#, handler: h).get() == ["fetch_ok"])
+        #expect(try HandlerAnswer.parse(#"{"transition": ["fetch_failed", "give_up"]}"#, handler: h).get() == ["fetch_failed", "give_up"])
+        #expect(try HandlerAnswer.parse("[\"give_up\"]", handler: h).get() == ["give_up"])
+        #expect(try HandlerAnswer.parse("fetch_failed give_up\n", handler: h).get() == ["fetch_failed", "give_up"])
+        #expect(throws: HandlerFailure.self) { try HandlerAnswer.parse("", handler: h).get() }
+        #expect(throws: HandlerFailure.self) { try HandlerAnswer.parse("fetch_okay", handler: h).get() }
+        #expect(throws: HandlerFailure.self) { try HandlerAnswer.parse("{\"transition\": ", handler: h).get() }
+        let single = Handler(name: "store", transitions: ["end_store"]) { _ in [] }
+        #expect(try HandlerAnswer.parse("  \n", handler: single).get() == ["end_store"])
+    }
+
+    @Test func durationsAndJSON() {
+        #expect(RuntimeDuration.parse("250ms") == 250_000)
+        #expect(RuntimeDuration.parse("1.5s") == 1_500_000)
+        #expect(RuntimeDuration.parse("2m") == 120_000_000)
+        #expect(RuntimeDuration.parse("3") == 3_000_000)
+        #expect(RuntimeDuration.parse("-1s") == nil)
+        #expect(RuntimeDuration.parse("soon") == nil)
+        let v = JSONValue.parse(#"{"a": [1, 2.5, "x\n\u00e9"], "b": {"c": null, "d": true}}"#)
+        #expect(v?["a"]?.array?.count == 3)
+        #expect(v?.rendered == #"{"a":[1,2.5,"x\né"],"b":{"c":null,"d":true}}"#)
+        #expect(JSONValue.parse(String(repeating: "[", count: 10_000)) == nil)
+        #expect(JSONValue.parse("{} x") == nil)
+    }
+}
+
+final class Box: @unchecked Sendable {
+    private let lock = NSLock()
+    private var items: [String] = []
+    func add(_ s: String) { lock.withLock { items.append(s) } }
+    var values: [String] { lock.withLock { items } }
+}
