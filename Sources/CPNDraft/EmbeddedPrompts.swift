@@ -118,5 +118,153 @@ Before the block, at most a few sentences on the modelling choices. Never omit p
 ## An example of a good net
 {{example}}
 """#,
+        "example": #"""
+# yaml-language-server: $schema=../../specs/cpn-net.schema.json
+#
+# The polite scraper: fetch prioritized targets through a pool of proxies without ever
+# hammering a domain, retry failures with exponential backoff up to a cap, and push every
+# page through parse -> validate -> store, each stage with its own concurrency limit.
+#
+# Bounded instance: 2 proxies, 2 domains (1 request in flight per domain), 3 targets
+# (2 on shop, 1 on news), at most 2 retries, 1 worker per pipeline stage. The invariants are
+# structural (tokens taken and given back), but this file only proves them for this
+# instance; change the sizes and run `cpn-author verify` again.
+cpn: 1
+name: polite-scraper
+description: >
+  Prioritized targets fetched through two proxies, with a per-domain concurrency limit,
+  a cooldown after each request, capped exponential-backoff retries, and a bounded
+  parse/validate/store pipeline.
+
+constants:
+  N_TARGETS: 3        # targets in the initial marking (used by the conservation invariant)
+  N_PROXIES: 2
+  MAX_PER_DOMAIN: 1   # requests in flight to one domain at once (= its tokens in domain_slots)
+  COOLDOWN: 2         # ticks a domain slot rests after each request, success or failure
+  BACKOFF: 1          # first retry waits BACKOFF ticks, then 2x, 4x, ...
+  MAX_ATTEMPT: 2      # retries allowed per target; the attempt after the last is a give-up
+
+colors:
+  Proxy:    { enum: [p1, p2] }
+  Domain:   { enum: [shop, news] }
+  TargetId: { int: [1, N_TARGETS] }
+  Target:
+    record:
+      id: TargetId
+      domain: Domain
+      prio: { int: [0, 2] }                 # 2 = most urgent
+      attempt: { int: [0, MAX_ATTEMPT] }    # failed fetches so far; the color itself is the cap
+
+places:
+  targets:
+    color: Target
+    initial:
+      - "{id: 1, domain: shop, prio: 2, attempt: 0}"
+      - "{id: 2, domain: shop, prio: 1, attempt: 0}"
+      - "{id: 3, domain: news, prio: 0, attempt: 0}"
+    order: { highest: "t => t.prio" }       # start_fetch always takes the most urgent ready target
+    description: targets waiting to be fetched (a retried target waits out its backoff here)
+  proxies:
+    color: Proxy
+    initial: [p1, p2]
+    description: idle proxies; a proxy serves one request at a time
+  domain_slots:
+    color: Domain
+    # MAX_PER_DOMAIN tokens per domain: one per request it accepts at once. A slot comes
+    # back COOLDOWN ticks after its request ends, so a domain is available only when it
+    # has a slot that has cooled down.
+    initial: [shop, news]
+  in_flight:
+    color: "(Proxy, Target)"
+    description: requests on the wire, with the proxy that carries them
+  raw_html:   { color: Target, capacity: 2 }   # fetched pages waiting for a parser (backpressure)
+  parsing:    { color: Target, capacity: 1 }   # 1 parser
+  parsed:     { color: Target, capacity: 1 }   # parsed pages waiting for the validator
+  validating: { color: Target, capacity: 1 }   # 1 validator
+  validated:  { color: Target, capacity: 1 }   # valid pages waiting for the writer
+  storing:    { color: Target, capacity: 1 }   # 1 database writer
+  stored:     Target
+  given_up:   Target                           # out of retries, or invalid content
+
+transitions:
+  start_fetch:
+    # The join on t.domain is the politeness rule: no free, cooled-down slot for the
+    # target's domain, no request. The proxy is taken for the whole request.
+    in:  { targets: t, proxies: p, domain_slots: t.domain }
+    out: { in_flight: "(p, t)" }
+  fetch_ok:
+    # Both resources go back: the proxy at once, the domain slot after its cooldown.
+    # If raw_html is full this waits, holding the proxy: backpressure reaches the fetcher.
+    in:  { in_flight: "(p, t)" }
+    out: { proxies: p, domain_slots: "t.domain @+ COOLDOWN", raw_html: t }
+  fetch_failed:
+    # Retry with exponential backoff; the guard is the cap (without it the attempt counter
+    # would leave its color: an evaluation error, i.e. a retry that never stops).
+    in:    { in_flight: "(p, t)" }
+    guard: t.attempt < MAX_ATTEMPT
+    out:
+      proxies: p
+      domain_slots: "t.domain @+ COOLDOWN"
+      targets: "{t with attempt: t.attempt + 1} @+ BACKOFF * 2 ** t.attempt"
+  give_up:
+    # The last allowed attempt failed: record it, and still give back both resources.
+    in:    { in_flight: "(p, t)" }
+    guard: t.attempt == MAX_ATTEMPT
+    out:   { proxies: p, domain_slots: "t.domain @+ COOLDOWN", given_up: t }
+  start_parse:
+    in:  { raw_html: t }
+    out: { parsing: t }
+  end_parse:
+    in:  { parsing: t }
+    out: { parsed: t }
+  start_validate:
+    in:  { parsed: t }
+    out: { validating: t }
+  accept:
+    in:  { validating: t }
+    out: { validated: t }
+  reject:
+    # A page that parses but fails validation is not refetched: the site served junk.
+    in:  { validating: t }
+    out: { given_up: t }
+  start_store:
+    in:  { validated: t }
+    out: { storing: t }
+  end_store:
+    in:  { storing: t }
+    out: { stored: t }
+
+invariants:
+  domain_limit:
+    expr: >-
+      forall d in Domain:
+        count(in_flight, (_p, t) => t.domain == d) <= MAX_PER_DOMAIN
+    description: no domain ever has more requests in flight than its limit
+  proxy_exclusive:
+    expr: "forall p in Proxy: count(in_flight, (x, _t) => x == p) <= 1"
+    description: no proxy carries two requests at once
+  proxies_conserved:
+    expr: "size(proxies) + size(in_flight) == N_PROXIES"
+    description: every proxy is idle or carrying exactly one request; none leaks
+  domain_slots_conserved:
+    expr: >-
+      forall d in Domain:
+        count(domain_slots, d) + count(in_flight, (_p, t) => t.domain == d)
+          == MAX_PER_DOMAIN
+    description: every slot is free, cooling down, or held by a request; none leaks
+  no_target_lost:
+    expr: >-
+      forall i in TargetId:
+        count(targets, {id: x, ...} => x == i) + count(in_flight, (_p, t) => t.id == i)
+        + count(raw_html, {id: x, ...} => x == i) + count(parsing, {id: x, ...} => x == i)
+        + count(parsed, {id: x, ...} => x == i) + count(validating, {id: x, ...} => x == i)
+        + count(validated, {id: x, ...} => x == i) + count(storing, {id: x, ...} => x == i)
+        + count(stored, {id: x, ...} => x == i) + count(given_up, {id: x, ...} => x == i) == 1
+    description: each target is in exactly one place at all times (never dropped, never duplicated)
+
+# Done when every target is stored or given up. verify also proves that this stays
+# reachable from every state (final-reachable): no target can get stuck.
+final: "size(stored) + size(given_up) == N_TARGETS"
+"""#,
     ]
 }
