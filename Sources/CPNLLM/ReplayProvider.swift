@@ -3,8 +3,8 @@ import Foundation
 /// Serves the responses recorded in a transcript, in order: an offline re-run of a
 /// session, for demos without network and for auditing what the model said.
 ///
-/// It reads the `response` lines of one session of the file (the first by default; a
-/// file appended to by several runs holds several). Requests are not compared with the
+/// It reads the `response` lines of one session of the file (the first by default, the
+/// last with `session: -1`; a file appended to by several runs holds several). Requests are not compared with the
 /// recorded ones: the n-th call gets the n-th recorded response. A call past the last
 /// one is an `LLMError(.replay)` that says how many were recorded.
 ///
@@ -19,12 +19,18 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     public let path: String
     /// The session line as recorded (provider, model, base URL, the caller's extras).
     public let session: JSONValue
+    /// Which session of the file is replayed (from 1), and how many the file holds.
+    public let sessionNumber: Int
+    public let sessionCount: Int
+    /// The `note` lines written before the session line (see `TranscriptWriter.note`).
+    public let notes: [String]
     private let responses: [Completion]
     // Guards `served`: calls may come from any thread.
     private let lock = NSLock()
     private var served = 0
 
-    /// Reads session number `session` (from 1) of the transcript at `transcriptPath`.
+    /// Reads session number `session` of the transcript at `transcriptPath`: from 1
+    /// counting from the start, or from -1 counting back from the end (-1 is the last).
     public convenience init(transcriptPath: String, session: Int = 1) throws {
         guard let data = FileManager.default.contents(atPath: transcriptPath) else {
             throw LLMError(.replay, "cannot read the transcript \(transcriptPath)")
@@ -35,7 +41,8 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     /// Reads session number `session` of transcript text; `path` names it in messages.
     public init(transcript: String, path: String, session: Int = 1) throws {
         self.path = path
-        var sessions: [(header: JSONValue, requests: [Data], responses: [Completion])] = []
+        var sessions: [(header: JSONValue, notes: [String], requests: [Data], responses: [Completion])] = []
+        var pendingNotes: [String] = []
         for (index, line) in transcript.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
             guard let record = try? JSONValue(parsing: Data(line.utf8)), record.object != nil else {
@@ -43,8 +50,12 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
                                hint: "a transcript is written by cpn-author, one JSON object per line")
             }
             switch record["type"].string {
+            case "note":
+                // Writers put notes before the session line they introduce.
+                if let text = record["text"].string { pendingNotes.append(text) }
             case "session":
-                sessions.append((record, [], []))
+                sessions.append((record, pendingNotes, [], []))
+                pendingNotes = []
             case "request" where !sessions.isEmpty:
                 sessions[sessions.count - 1].requests.append(record["body"].isNull ? Data() : record["body"].encoded())
             case "response" where !sessions.isEmpty:
@@ -54,11 +65,21 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
                 continue
             }
         }
-        guard sessions.indices.contains(session - 1) else {
+        // Notes after the last session line (none is written so by cpn-author) still belong to it.
+        if !pendingNotes.isEmpty, !sessions.isEmpty { sessions[sessions.count - 1].notes += pendingNotes }
+        let index = session < 0 ? sessions.count + session : session - 1
+        guard session != 0, sessions.indices.contains(index) else {
+            if sessions.isEmpty {
+                throw LLMError(.replay, "the transcript \(path) holds no session line",
+                               hint: "a transcript is written by cpn-author draft or revise; is this the right file?")
+            }
             throw LLMError(.replay, "the transcript \(path) holds \(sessions.count) session(s); there is no session \(session)")
         }
-        let chosen = sessions[session - 1]
+        let chosen = sessions[index]
         self.session = chosen.header
+        sessionNumber = index + 1
+        sessionCount = sessions.count
+        notes = chosen.notes
         model = chosen.header["model"].string ?? "unknown"
         responses = chosen.responses
     }

@@ -6,6 +6,7 @@ import Foundation
 /// Every line has `type` and `time` (ISO 8601). The types:
 ///
 /// ```
+/// {"text":"…","type":"note"}                                         ← optional, before the session
 /// {"type":"session","provider":"openai","model":"gpt-4.1","base_url":"https://api.openai.com/v1",…}
 /// {"type":"request","round":1,"url":"…/chat/completions","headers":{"Authorization":"[redacted]",…},"body":{…}}
 /// {"type":"response","round":1,"text":"cpn: 1\n…","usage":{"input":812,"output":230},"seconds":4.2,"status":200,…}
@@ -62,6 +63,13 @@ public final class TranscriptWriter: @unchecked Sendable {
         fields["model"] = .string(model)
         fields["base_url"] = .string(baseURL)
         try write(type: "session", fields)
+    }
+
+    /// A line of prose for whoever reads or replays the transcript, such as where it came
+    /// from. Written before `sessionStart`, it belongs to the session that follows;
+    /// `ReplayProvider.notes` reads it back and `draft --replay` prints it.
+    public func note(_ text: String) throws {
+        try write(type: "note", ["text": .string(text)])
     }
 
     /// A request about to be sent; starts a new round unless `round` is given.

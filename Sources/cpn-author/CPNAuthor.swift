@@ -32,6 +32,8 @@ struct CPNAuthor: ParsableCommand {
         // One line per command, grouped by job, so each group can grow on its own.
         subcommands: [
             // Drafting with a model.
+            DraftCommand.self,
+            ReviseCommand.self,
             // Checking and exploring.
             CheckCommand.self,
             VerifyCommand.self,

@@ -126,6 +126,32 @@ import Testing
         #expect(progress.last?.characters == "broken: [".count)
     }
 
+    @Test func notesIntroduceTheirSessionAndNegativeNumbersCountFromTheEnd() throws {
+        let path = temporaryPath("notes.jsonl")
+        defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
+        let transcript = try TranscriptWriter(path: path)
+        try transcript.note("WRITTEN FOR THE DEMO with a scripted fake model")
+        try transcript.sessionStart(provider: "openai", model: "scripted", baseURL: "http://127.0.0.1:1/v1")
+        try transcript.request(url: "x", headers: [], body: Data("{}".utf8))
+        try transcript.response(Completion(text: "first"))
+        try transcript.sessionStart(provider: "openai", model: "later", baseURL: "http://127.0.0.1:1/v1")
+        try transcript.request(url: "x", headers: [], body: Data("{}".utf8))
+        try transcript.response(Completion(text: "second"))
+
+        let firstLine = try #require(try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").first)
+        #expect(firstLine.hasPrefix(#"{"text":"WRITTEN FOR THE DEMO"#))
+        let first = try ReplayProvider(transcriptPath: path)
+        #expect(first.notes == ["WRITTEN FOR THE DEMO with a scripted fake model"])
+        #expect(first.sessionNumber == 1 && first.sessionCount == 2)
+        let last = try ReplayProvider(transcriptPath: path, session: -1)
+        #expect(last.model == "later" && last.notes.isEmpty && last.sessionNumber == 2)
+        #expect(try last.complete(ask(stream: false)).text == "second")
+        #expect(llmError { _ = try ReplayProvider(transcriptPath: path, session: 0) }?.summary
+            == "the transcript \(path) holds 2 session(s); there is no session 0")
+        #expect(llmError { _ = try ReplayProvider(transcript: #"{"type":"request"}"#, path: "t.jsonl") }?.summary
+            == "the transcript t.jsonl holds no session line")
+    }
+
     @Test func unreadableTranscriptsAreClearErrors() throws {
         #expect(llmError { _ = try ReplayProvider(transcriptPath: "/nonexistent/t.jsonl") }?.summary
             == "cannot read the transcript /nonexistent/t.jsonl")
