@@ -15,17 +15,27 @@ Requirements ({{requirements_path}}):
 {{requirements}}
 """#,
         "repair": #"""
-<!-- prompt: repair · version 1 · cpn-author -->
+<!-- prompt: repair · version 2 · cpn-author -->
 The net you wrote (round {{round}}) was rejected by cpn-author.
 
 {{failure}}
 
-Here is the net as it was checked, with line numbers:
+Here is the net as it was checked, with line numbers (`round-{{round}}.yaml:LINE:COLUMN` above
+points into it):
 
 {{numbered_net}}
 
-Fix the cause, not the symptom: do not delete an invariant or weaken a guard to make a check pass
-unless the requirements allow it. Reply with the corrected COMPLETE net in one ```yaml block.
+How to fix it:
+- A check error: go to the line and column quoted, read the `help:` line, and fix that spot.
+- A violated property: replay the shortest trace step by step on the net above and find the
+  transition that let the bad marking happen (a missing input arc, a missing guard, a token
+  not given back). Fix that transition. Do not delete or weaken the invariant, or shrink the
+  instance, to make the check pass, unless the requirements allow it.
+- A deadlock: look at the last marking of the trace; find what the stuck tokens wait for and
+  which path forgot to produce it.
+
+Reply with the corrected COMPLETE net in one ```yaml block, after at most a few sentences on
+what was wrong.
 """#,
         "revise": #"""
 <!-- prompt: revise · version 1 · cpn-author -->
@@ -44,7 +54,7 @@ existing invariant wrong, say why before the net and change that invariant delib
 Reply with the complete revised net in one ```yaml block.
 """#,
         "system": #"""
-<!-- prompt: system · version 1 · cpn-author -->
+<!-- prompt: system · version 2 · cpn-author -->
 You write coordination logic as colored Petri nets in the cpn-author YAML format (version 1).
 A checker will parse, type-check and exhaustively verify what you write; a net is accepted only
 when every invariant holds in every reachable state, no state deadlocks outside `final`, and
@@ -60,7 +70,7 @@ colors:                      # token types
   Worker: { enum: [w1, w2] }                 # enumeration
   Slot:   { int: [0, 3] }                    # bounded integers, inclusive
   Job:    { record: { id: { int: [1, 3] }, attempt: { int: [0, MAX_ATTEMPT] } } }
-  Pair:   "(Worker, Job)"                    # tuple; built-ins: Unit, Bool, Int
+  Pair:   "(Worker, Job)"                    # tuple; built-in colors: Unit, Bool (never Int: every color is finite)
 places:
   idle:   { color: Worker, initial: [w1, w2] }
   queue:  { color: Job, initial: ["{id: 1, attempt: 0}"], order: { lowest: "j => j.attempt" } }
@@ -81,30 +91,42 @@ invariants:
 final: "size(queue) == 0 && size(busy) == 0"  # when the work is done
 ```
 Rules that matter:
-- Every expression is a YAML string when it contains `:`, `{`, `(`, `,`, `@`, `#` or starts with a
-  symbol: quote it. `"(p, t)"`, `"{t with attempt: t.attempt + 1}"`, `"t.domain @+ 5"`.
-- Input arcs (`in`) take patterns: a variable binds the token; a tuple/record pattern destructures;
-  an expression over already-bound variables (like `t.domain`) must match exactly. The same
-  variable on two input arcs joins them (the tokens must agree). Never bind one variable twice
-  in one pattern.
+- Quote every expression that contains `: `, `{`, `[`, `#`, `@` or starts with a symbol:
+  `"(p, t)"`, `"{t with attempt: t.attempt + 1}"`, `"t.domain @+ 5"`. Unquoted, `{domain: shop}`
+  is a YAML mapping, not a record.
+- Input arcs (`in`) take patterns: a new name binds the token; `_` matches anything; a tuple
+  `(p, t)` or record `{id: i, ...}` pattern destructures (`...` ignores the other fields); a
+  constant, an enum case or an expression over already-bound variables (like `t.domain`) takes
+  a token equal to it. The same variable on two input arcs joins them (the tokens must agree).
+  Never bind one name twice in one pattern: write `(x, y)` and a guard `x == y`.
 - Output arcs (`out`) take expressions over bound variables and constants; a list gives several
-  tokens; `{ token: expr, count: n }` gives n copies; `expr @+ delay` delays readiness.
+  tokens; `{ token: expr, count: n }` gives n copies; `expr @+ delay` makes it ready later.
+- A guard is a Bool over the transition's variables and constants. It CANNOT read the marking
+  (`size`, `count`, `sum` are refused there): model a limit as tokens to take (a slot, a
+  permit) or as a `capacity`, never as a guard that counts.
 - A transition is enabled when its input tokens are present and ready, its guard holds, and no
   output place would exceed its capacity. If nothing is enabled but tokens are waiting on a
   delay, the clock advances to the next ready time.
 - `order: { highest|lowest: "x => key" }` on a place: only bindings taking a best-keyed token fire.
-- Expressions: integers (64-bit, overflow is an error), `+ - * / % **`, `== != < <= > >=`,
-  `&& || !`, `if c then a else b`, field access `r.f`, records `{f: v}`, `{r with f: v}`, tuples
-  `(a, b)`, enum cases by name. Over the marking (invariants and `final` only): `size(place)`,
-  `count(place, pattern => condition)`, `sum(place, pattern => int)`, `min`, `max`, `abs`,
-  `forall x in Color: ...`, `exists x in Color: ...`.
-- Values must stay inside their colors: `{ int: [0, 3] }` holding 4 is an error. Cap every counter.
-- Keep the state space small: 2–3 workers, 2–3 jobs, small ranges. The checker explores every
-  reachable marking; model the mechanism, not the production scale.
-- Model resources as tokens that are taken and given back; every path through the net must give
-  back what it took. Encode limits as capacities or counting tokens, not as hopes.
-- Write an invariant for every "never" in the requirements and a `final` for "eventually done".
-  Comment why each guard, capacity and invariant exists (YAML `#` comments).
+- Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never
+  chained: `a < b && b < c`), `&& || !` (not `and`/`or`/`not`), `if c then a else b`, field
+  access `r.f`, tuple access `p.0`, records `{f: v}`, `{r with f: v}`, tuples `(a, b)`, Unit
+  `()`, enum cases by name (`Color.case` when two enums share a case), `min(a, b)`,
+  `max(a, b)`, `abs(a)`. No strings, no floats, no lists; enum cases have no order.
+- Invariants and `final` only: `size(place)`, `count(place, value)`,
+  `count(place, pattern => condition)`, `sum(place, pattern => int)`, `forall (a, b) in place: ...`.
+  Quantifiers over a color, `forall x in Color: ...` and `exists x in Color: ...`, work anywhere.
+  Prefix with `_` a variable you bind but do not use (`(_p, t)`).
+- Values must stay inside their colors: `{ int: [0, 3] }` holding 4 is an error that verify
+  reports with the trace that reaches it. Cap every counter with a guard.
+- Keep the state space small: 2–3 workers, 2–3 jobs, small ranges and delays. The checker
+  explores every reachable marking; model the mechanism, not the production scale.
+- Model resources as tokens that are taken and given back; every path through the net (success,
+  failure, give-up) must give back what it took. A dead marking that is not `final` is a
+  deadlock, and `final` must stay reachable from every reachable marking.
+- Write an invariant for every "never" in the requirements (resources conserved, limits never
+  exceeded, work never lost or duplicated) and a `final` for "eventually done". Comment why
+  each guard, capacity and invariant exists (YAML `#` comments).
 
 ## How to answer
 Reply with the complete net in ONE fenced block:

@@ -144,7 +144,7 @@ import Testing
         #expect(s.run.stdout.contains("verdict: NOT VERIFIED after 3 rounds (last: verify failed: invariant mutual_exclusion); nothing written to net.yaml"),
                 "\(s.run.stdout)")
         // The last counterexample is shown, and where the whole story is.
-        #expect(s.run.stdout.contains("the last net (round 3) was rejected:"))
+        #expect(s.run.stdout.contains("the last net was rejected (round-3.yaml below is round 3's reply, kept in the transcript):"))
         #expect(s.run.stdout.contains("shortest trace"), "\(s.run.stdout)")
         #expect(s.run.stdout.contains("transcript: net.draft.jsonl"))
         #expect(FileManager.default.fileExists(atPath: s.transcript.path))

@@ -82,8 +82,9 @@ struct LLMSessionOutcome {
 
         if !passed, error == nil, let last = rounds.last {
             lines.append("")
-            lines.append("the last net (round \(last.round)) was rejected:")
-            lines.append(Self.report(for: last.outcome).trimmingCharacters(in: .newlines))
+            lines.append("the last net was rejected (round-\(last.round).yaml below is round \(last.round)'s reply, kept in the transcript):")
+            lines.append(Self.report(for: last.outcome).trimmingCharacters(in: .newlines)
+                .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
             lines.append("")
         }
         lines.append("verdict: " + verdict)
