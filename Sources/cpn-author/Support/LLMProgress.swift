@@ -12,6 +12,8 @@ import Foundation
 ///   round 1: ~412 tokens, 6.3 s                 ← redrawn in place on a terminal
 /// round 1: reply received: 1,873 characters, 640 tokens, 9.8 s
 /// round 1: verify failed: invariant polite
+///     verify round-1.yaml (net `polite-scraper`)     ← what the gate said, as the model gets it
+///     ...
 /// ```
 final class LLMProgress {
     /// Whether stderr is a terminal, where the live line is redrawn in place.
@@ -70,8 +72,13 @@ final class LLMProgress {
         say("round \(round): reply received: " + parts.joined(separator: ", "))
     }
 
+    /// The round's verdict; for a rejected net, also what the gate said (indented), which
+    /// is what the repair prompt quotes to the model.
     func verdict(_ round: DraftRound) {
         say("round \(round.round): \(round.outcome.summary)")
+        guard !round.outcome.passed else { return }
+        let report = LLMSessionOutcome.report(for: round.outcome).trimmingCharacters(in: .newlines)
+        say(report.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n"))
     }
 
     static func tokens(_ reported: Int?, estimate: Int) -> String {
