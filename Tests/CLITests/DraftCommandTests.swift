@@ -318,6 +318,63 @@ import Testing
         #expect(missing.stderr.contains("cannot read the requirements: nope.md does not exist"), "\(missing.stderr)")
     }
 
+    // MARK: - revise
+
+    /// `revise net.yaml CHANGE` in a directory holding `goodNet` as net.yaml.
+    static func revise(_ replies: [FakeReply], net: String = goodNet, arguments: [String] = [],
+                       sourceLocation: SourceLocation = #_sourceLocation) throws -> Session {
+        let server = try FakeLLMServer()
+        server.enqueue(contentsOf: replies)
+        let directory = try CLI.scratchDirectory()
+        try net.write(to: directory.appendingPathComponent("net.yaml"), atomically: true, encoding: .utf8)
+        let run = try CLI.run(["revise", "net.yaml", "a third client", "--model", "fake-model", "--base-url", server.baseURL + "/v1",
+                               "--no-stream", "--retry-base-delay", "0.01"] + arguments,
+                              in: directory, environment: environment(directory))
+        let session = Session(run: run, directory: directory, server: server)
+        expectNoKey(session, sourceLocation: sourceLocation)
+        return session
+    }
+
+    /// A third client: one more waiting token, and done means three.
+    static let threeClients = goodNet.replacingOccurrences(of: "waiting: { color: Unit, initial: 2 }", with: "waiting: { color: Unit, initial: 3 }")
+        .replacingOccurrences(of: #"final: "size(done) == 2""#, with: #"final: "size(done) == 3""#)
+
+    @Test func reviseWritesThePassingRevisionInPlaceAndShowsTheStructuralDiff() throws {
+        let s = try Self.revise([.openAIChat(text: Self.fenced(Self.unsafeNet)), .openAIChat(text: Self.fenced(Self.threeClients))])
+        defer { try? FileManager.default.removeItem(at: s.directory) }
+        #expect(s.run.status == 0, "\(s.all)")
+        #expect(s.outputText == Self.threeClients)
+        let opening = s.lastUserMessage(0)
+        #expect(opening.contains("a third client") && opening.contains("mutual_exclusion: \"size(holding) <= 1\""), "\(opening)")
+        #expect(s.lastUserMessage(1).contains("shortest"))
+        #expect(s.run.stdout.contains("revise: net.yaml + change request → net.yaml"), "\(s.run.stdout)")
+        #expect(s.run.stdout.contains("what the model changed (2 changed):"), "\(s.run.stdout)")
+        #expect(s.run.stdout.contains("~ place waiting"), "\(s.run.stdout)")
+        #expect(s.run.stdout.contains("~ final"), "\(s.run.stdout)")
+        #expect(s.run.stdout.contains("`size(done) == 2` → `size(done) == 3`"), "\(s.run.stdout)")
+        #expect(FileManager.default.fileExists(atPath: s.directory.appendingPathComponent("net.revise.jsonl").path))
+    }
+
+    @Test func aRevisionThatNeverPassesLeavesTheNetAlone() throws {
+        let s = try Self.revise([.openAIChat(text: Self.fenced(Self.unsafeNet)), .openAIChat(text: Self.fenced(Self.unsafeNet))],
+                                arguments: ["--max-rounds", "2", "-o", "out.yaml"])
+        defer { try? FileManager.default.removeItem(at: s.directory) }
+        #expect(s.run.status == 1, "\(s.all)")
+        #expect(s.outputText == Self.goodNet)
+        #expect(!FileManager.default.fileExists(atPath: s.directory.appendingPathComponent("out.yaml").path))
+        #expect(s.run.stdout.contains("nothing written to out.yaml"))
+        #expect(FileManager.default.fileExists(atPath: s.directory.appendingPathComponent("out.revise.jsonl").path))
+    }
+
+    @Test func anInvalidNetIsNotSentToTheModel() throws {
+        let s = try Self.revise([], net: Self.brokenNet)
+        defer { try? FileManager.default.removeItem(at: s.directory) }
+        #expect(s.run.status == 2, "\(s.all)")
+        #expect(s.run.stderr.contains("net.yaml:3:"), "\(s.run.stderr)")
+        #expect(s.run.stderr.contains("fix the net (or draft a new one) before revising it"))
+        #expect(s.server.requests.isEmpty)
+    }
+
     // MARK: - Transcripts and replay
 
     @Test func aRecordedSessionReplaysOfflineWithTheSameGate() throws {
