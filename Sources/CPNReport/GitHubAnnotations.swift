@@ -14,14 +14,22 @@ import Foundation
 /// line by line); in property values `:` and `,` are escaped as well.
 public struct GitHubAnnotations: Sendable {
     public var options: ReportOptions
+    /// The level each finding is annotated at, nil to leave it out: `review`
+    /// shows failures a change did not introduce as warnings.
+    public var level: @Sendable (NetReport, Finding) -> Finding.Level?
 
-    public init(options: ReportOptions = ReportOptions()) { self.options = options }
+    public init(options: ReportOptions = ReportOptions(),
+                level: @escaping @Sendable (NetReport, Finding) -> Finding.Level? = { $1.level }) {
+        self.options = options
+        self.level = level
+    }
 
     public func render(_ reports: [NetReport]) -> String {
         var out = ""
         for report in reports {
             for f in Finding.of(report) {
-                let command = f.level == .error ? "error" : (f.level == .warning ? "warning" : "notice")
+                guard let level = level(report, f) else { continue }
+                let command = level == .error ? "error" : (level == .warning ? "warning" : "notice")
                 var properties: [(String, String)] = []
                 if let r = f.region {
                     properties.append(("file", r.file))

@@ -40,6 +40,8 @@ struct CPNAuthor: ParsableCommand {
             SimulateCommand.self,
             ReplayCommand.self,
             // Reviewing and pictures.
+            ReviewCommand.self,
+            GraphCommand.self,
             // Running a net for real.
             // Other formats.
             ExportCommand.self,
