@@ -305,11 +305,15 @@ import Testing
         server.enqueue(.openAIChat(text: Self.fenced(Self.goodNet)))
         let directory = try CLI.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let run = try CLI.run(["draft", "-", "-o", "out/lock.yaml", "--model", "m", "--base-url", server.baseURL + "/v1", "--no-stream"],
+        let run = try CLI.run(["draft", "-", "-o", "out/lock.yaml", "--model", "m", "--base-url", server.baseURL + "/v1", "--no-stream",
+                               "--transcript", "log/t.jsonl", "--report", "reports/lock.json"],
                               in: directory, stdin: "one lock, two clients", environment: Self.environment(directory))
         #expect(run.status == 0, "\(run.stdout)\(run.stderr)")
         #expect(run.stdout.contains("draft: standard input → out/lock.yaml"), "\(run.stdout)")
-        #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent("out/lock.draft.jsonl").path))
+        // Missing directories are made: the output's (written last), the transcript's, the report's.
+        for path in ["out/lock.yaml", "log/t.jsonl", "reports/lock.json"] {
+            #expect(FileManager.default.fileExists(atPath: directory.appendingPathComponent(path).path), "\(path)")
+        }
         #expect(server.requests.first?.bodyText.contains("one lock, two clients") == true)
 
         let missing = try CLI.run(["draft", "nope.md", "-o", "x.yaml", "--model", "m", "--base-url", server.baseURL + "/v1"],

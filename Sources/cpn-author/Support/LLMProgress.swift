@@ -82,8 +82,8 @@ final class LLMProgress {
     }
 
     static func tokens(_ reported: Int?, estimate: Int) -> String {
-        if let reported { return "\(group(reported)) tokens" }
-        return "~\(group(estimate)) tokens"
+        if let reported { return "\(group(reported)) token\(reported == 1 ? "" : "s")" }
+        return "~\(group(estimate)) token\(estimate == 1 ? "" : "s")"
     }
 
     static func seconds(_ value: Double) -> String {

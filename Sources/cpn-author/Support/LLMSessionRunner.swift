@@ -177,6 +177,7 @@ extension LLMSessionRunner {
         }
         var extra: [String] = []
         if let net = outcome.net {
+            try Self.createDirectory(containing: outputPath)
             try AtomicFile.write(net, to: outputPath)
             extra = passedLines(net)
         }
@@ -189,6 +190,7 @@ extension LLMSessionRunner {
                 }
             }
             if let result = passing ?? outcome.lastExploration {
+                try Self.createDirectory(containing: reportPath)
                 try AtomicFile.write(JSONReport.render([result]) + "\n", to: reportPath)
                 extra.append("  report   \(reportPath)")
             } else {
@@ -197,5 +199,17 @@ extension LLMSessionRunner {
         }
         print(outcome.summary(input: input, extraLines: extra))
         if outcome.exitStatus != ExitStatus.success { throw ExitCode(outcome.exitStatus) }
+    }
+
+    /// The session may have cost minutes of a model's time: a missing directory for the
+    /// output is made rather than failing at the last step.
+    private static func createDirectory(containing path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        guard !directory.isEmpty else { return }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ValidationFailure("cannot create the directory \(directory) for \(path): \(error.localizedDescription)")
+        }
     }
 }
