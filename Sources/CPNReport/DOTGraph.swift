@@ -8,6 +8,7 @@ public enum DOTGraph {
     public static func render(_ graph: NetGraph) -> String {
         var out = "digraph \(quote(graph.name)) {\n"
         out += "  rankdir=LR;\n"
+        out += "  graph [fontname=\"Helvetica\", fontsize=12];\n"
         out += "  node [fontname=\"Helvetica\", fontsize=11];\n"
         out += "  edge [fontname=\"Helvetica\", fontsize=10];\n"
         if let property = graph.traceProperty, let n = graph.traceLength {

@@ -21,12 +21,13 @@ enum MarkdownBlocks {
 
     static func location(_ r: SourceRegion) -> String { code("\(r.file):\(r.line):\(r.column)") }
 
-    /// The counterexample as a table: one row per step, the initial marking first,
-    /// the marking after the last step (or the failing binding) below it.
+    /// The counterexample as a table: the initial marking above it, one row per
+    /// step, the marking after the last step (or the failing binding) below it.
     static func traceTable(_ trace: Trace, timed: Bool) -> String {
-        var out = "| step | transition | binding | takes | gives |" + (timed ? " clock |" : "") + "\n"
+        var out = "**Initial marking:** \(moves(trace.initial))\n\n"
+        if trace.steps.isEmpty && trace.failure == nil { return out + "The initial marking itself violates the property.\n" }
+        out += "| step | transition | binding | takes | gives |" + (timed ? " clock |" : "") + "\n"
         out += "|---:|---|---|---|---|" + (timed ? "---:|" : "") + "\n"
-        out += "| 0 | *initial marking* | | | \(moves(trace.initial)) |" + (timed ? " 0 |" : "") + "\n"
         for step in trace.steps {
             if step.kind == "tick" {
                 let ready = TraceNarration.becameReady(at: step, in: trace).map { code("\($0.place): \($0.token)") }
@@ -43,8 +44,6 @@ enum MarkdownBlocks {
             out += "\nThe last row fails at \(location(SourceRegion(f.location))).\n"
         } else if let last = trace.steps.last {
             out += "\n**Marking after step \(last.index):** \(moves(last.marking))\n"
-        } else {
-            out += "\nThe initial marking itself violates the property.\n"
         }
         return out
     }
