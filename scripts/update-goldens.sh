@@ -12,6 +12,13 @@
 #     exit: 0                   the expected exit status (2 when absent)
 # InvalidFixtureTests (Tests/CLITests) reads the same files.
 #
+# It then regenerates the report goldens listed in Tests/Fixtures/reports/goldens.txt
+# (`GOLDEN EXIT ARGUMENTS...` per line: `cpn-author ARGUMENTS` run in that directory,
+# stdout into GOLDEN, stderr into GOLDEN.stderr when there is any, so a SARIF or
+# JSON golden stays a valid document), after writing the trace they draw on,
+# failing.trace.json, with `verify failing.yaml --trace-out`. ReportFormatTests reads
+# the same list.
+#
 # Usage: scripts/update-goldens.sh [path/to/cpn-author]   (default .build/debug/cpn-author)
 # Review every changed golden by eye before committing it (git diff).
 set -eu
@@ -46,6 +53,27 @@ for fixture in Tests/Fixtures/invalid/*.yaml; do
     fi
 done
 echo "update-goldens: wrote $count goldens"
+
+# Report goldens (verify/check/graph in every format).
+reports=Tests/Fixtures/reports
+absolute_binary=$(cd "$(dirname "$binary")" && pwd)/$(basename "$binary")
+(cd "$reports" && NO_COLOR=1 "$absolute_binary" verify failing.yaml --trace-out failing.trace.json >/dev/null) || true
+report_count=0
+while read -r golden status arguments; do
+    case "$golden" in ''|'#'*) continue ;; esac
+    actual=0
+    # $arguments is split on spaces on purpose: it holds several arguments.
+    # shellcheck disable=SC2086
+    (cd "$reports" && NO_COLOR=1 "$absolute_binary" $arguments >"$scratch/out" 2>"$scratch/err") || actual=$?
+    cp "$scratch/out" "$reports/$golden"
+    if [ -s "$scratch/err" ]; then cp "$scratch/err" "$reports/$golden.stderr"; else rm -f "$reports/$golden.stderr"; fi
+    report_count=$((report_count + 1))
+    if [ "$actual" -ne "$status" ]; then
+        echo "update-goldens: $reports/$golden: cpn-author $arguments exited $actual, expected $status" >&2
+        mismatched=$((mismatched + 1))
+    fi
+done <"$reports/goldens.txt"
+echo "update-goldens: wrote $report_count report goldens"
 if [ "$mismatched" -ne 0 ]; then
     echo "update-goldens: $mismatched fixture(s) exited with an unexpected status" >&2
     exit 1

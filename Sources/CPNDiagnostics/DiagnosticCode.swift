@@ -71,6 +71,10 @@ extension DiagnosticCode {
     public static let notBool = DiagnosticCode("E0407")
     public static let emptyTransition = DiagnosticCode("E0408")
 
+    // Other formats (E05xx).
+    /// A PNML document that is not well-formed XML or not a place/transition net.
+    public static let invalidPNML = DiagnosticCode("E0501")
+
     // Warnings (W0xxx): likely bugs that do not make the net meaningless.
     public static let unusedPlace = DiagnosticCode("W0001")
     public static let unusedVariable = DiagnosticCode("W0002")

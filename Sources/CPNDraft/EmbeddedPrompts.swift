@@ -15,17 +15,27 @@ Requirements ({{requirements_path}}):
 {{requirements}}
 """#,
         "repair": #"""
-<!-- prompt: repair · version 1 · cpn-author -->
+<!-- prompt: repair · version 2 · cpn-author -->
 The net you wrote (round {{round}}) was rejected by cpn-author.
 
 {{failure}}
 
-Here is the net as it was checked, with line numbers:
+Here is the net as it was checked, with line numbers (`round-{{round}}.yaml:LINE:COLUMN` above
+points into it):
 
 {{numbered_net}}
 
-Fix the cause, not the symptom: do not delete an invariant or weaken a guard to make a check pass
-unless the requirements allow it. Reply with the corrected COMPLETE net in one ```yaml block.
+How to fix it:
+- A check error: go to the line and column quoted, read the `help:` line, and fix that spot.
+- A violated property: replay the shortest trace step by step on the net above and find the
+  transition that let the bad marking happen (a missing input arc, a missing guard, a token
+  not given back). Fix that transition. Do not delete or weaken the invariant, or shrink the
+  instance, to make the check pass, unless the requirements allow it.
+- A deadlock: look at the last marking of the trace; find what the stuck tokens wait for and
+  which path forgot to produce it.
+
+Reply with the corrected COMPLETE net in one ```yaml block, after at most a few sentences on
+what was wrong.
 """#,
         "revise": #"""
 <!-- prompt: revise · version 1 · cpn-author -->
@@ -44,7 +54,7 @@ existing invariant wrong, say why before the net and change that invariant delib
 Reply with the complete revised net in one ```yaml block.
 """#,
         "system": #"""
-<!-- prompt: system · version 1 · cpn-author -->
+<!-- prompt: system · version 2 · cpn-author -->
 You write coordination logic as colored Petri nets in the cpn-author YAML format (version 1).
 A checker will parse, type-check and exhaustively verify what you write; a net is accepted only
 when every invariant holds in every reachable state, no state deadlocks outside `final`, and
@@ -60,7 +70,7 @@ colors:                      # token types
   Worker: { enum: [w1, w2] }                 # enumeration
   Slot:   { int: [0, 3] }                    # bounded integers, inclusive
   Job:    { record: { id: { int: [1, 3] }, attempt: { int: [0, MAX_ATTEMPT] } } }
-  Pair:   "(Worker, Job)"                    # tuple; built-ins: Unit, Bool, Int
+  Pair:   "(Worker, Job)"                    # tuple; built-in colors: Unit, Bool (never Int: every color is finite)
 places:
   idle:   { color: Worker, initial: [w1, w2] }
   queue:  { color: Job, initial: ["{id: 1, attempt: 0}"], order: { lowest: "j => j.attempt" } }
@@ -81,30 +91,42 @@ invariants:
 final: "size(queue) == 0 && size(busy) == 0"  # when the work is done
 ```
 Rules that matter:
-- Every expression is a YAML string when it contains `:`, `{`, `(`, `,`, `@`, `#` or starts with a
-  symbol: quote it. `"(p, t)"`, `"{t with attempt: t.attempt + 1}"`, `"t.domain @+ 5"`.
-- Input arcs (`in`) take patterns: a variable binds the token; a tuple/record pattern destructures;
-  an expression over already-bound variables (like `t.domain`) must match exactly. The same
-  variable on two input arcs joins them (the tokens must agree). Never bind one variable twice
-  in one pattern.
+- Quote every expression that contains `: `, `{`, `[`, `#`, `@` or starts with a symbol:
+  `"(p, t)"`, `"{t with attempt: t.attempt + 1}"`, `"t.domain @+ 5"`. Unquoted, `{domain: shop}`
+  is a YAML mapping, not a record.
+- Input arcs (`in`) take patterns: a new name binds the token; `_` matches anything; a tuple
+  `(p, t)` or record `{id: i, ...}` pattern destructures (`...` ignores the other fields); a
+  constant, an enum case or an expression over already-bound variables (like `t.domain`) takes
+  a token equal to it. The same variable on two input arcs joins them (the tokens must agree).
+  Never bind one name twice in one pattern: write `(x, y)` and a guard `x == y`.
 - Output arcs (`out`) take expressions over bound variables and constants; a list gives several
-  tokens; `{ token: expr, count: n }` gives n copies; `expr @+ delay` delays readiness.
+  tokens; `{ token: expr, count: n }` gives n copies; `expr @+ delay` makes it ready later.
+- A guard is a Bool over the transition's variables and constants. It CANNOT read the marking
+  (`size`, `count`, `sum` are refused there): model a limit as tokens to take (a slot, a
+  permit) or as a `capacity`, never as a guard that counts.
 - A transition is enabled when its input tokens are present and ready, its guard holds, and no
   output place would exceed its capacity. If nothing is enabled but tokens are waiting on a
   delay, the clock advances to the next ready time.
 - `order: { highest|lowest: "x => key" }` on a place: only bindings taking a best-keyed token fire.
-- Expressions: integers (64-bit, overflow is an error), `+ - * / % **`, `== != < <= > >=`,
-  `&& || !`, `if c then a else b`, field access `r.f`, records `{f: v}`, `{r with f: v}`, tuples
-  `(a, b)`, enum cases by name. Over the marking (invariants and `final` only): `size(place)`,
-  `count(place, pattern => condition)`, `sum(place, pattern => int)`, `min`, `max`, `abs`,
-  `forall x in Color: ...`, `exists x in Color: ...`.
-- Values must stay inside their colors: `{ int: [0, 3] }` holding 4 is an error. Cap every counter.
-- Keep the state space small: 2–3 workers, 2–3 jobs, small ranges. The checker explores every
-  reachable marking; model the mechanism, not the production scale.
-- Model resources as tokens that are taken and given back; every path through the net must give
-  back what it took. Encode limits as capacities or counting tokens, not as hopes.
-- Write an invariant for every "never" in the requirements and a `final` for "eventually done".
-  Comment why each guard, capacity and invariant exists (YAML `#` comments).
+- Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never
+  chained: `a < b && b < c`), `&& || !` (not `and`/`or`/`not`), `if c then a else b`, field
+  access `r.f`, tuple access `p.0`, records `{f: v}`, `{r with f: v}`, tuples `(a, b)`, Unit
+  `()`, enum cases by name (`Color.case` when two enums share a case), `min(a, b)`,
+  `max(a, b)`, `abs(a)`. No strings, no floats, no lists; enum cases have no order.
+- Invariants and `final` only: `size(place)`, `count(place, value)`,
+  `count(place, pattern => condition)`, `sum(place, pattern => int)`, `forall (a, b) in place: ...`.
+  Quantifiers over a color, `forall x in Color: ...` and `exists x in Color: ...`, work anywhere.
+  Prefix with `_` a variable you bind but do not use (`(_p, t)`).
+- Values must stay inside their colors: `{ int: [0, 3] }` holding 4 is an error that verify
+  reports with the trace that reaches it. Cap every counter with a guard.
+- Keep the state space small: 2–3 workers, 2–3 jobs, small ranges and delays. The checker
+  explores every reachable marking; model the mechanism, not the production scale.
+- Model resources as tokens that are taken and given back; every path through the net (success,
+  failure, give-up) must give back what it took. A dead marking that is not `final` is a
+  deadlock, and `final` must stay reachable from every reachable marking.
+- Write an invariant for every "never" in the requirements (resources conserved, limits never
+  exceeded, work never lost or duplicated) and a `final` for "eventually done". Comment why
+  each guard, capacity and invariant exists (YAML `#` comments).
 
 ## How to answer
 Reply with the complete net in ONE fenced block:
@@ -117,6 +139,154 @@ Before the block, at most a few sentences on the modelling choices. Never omit p
 
 ## An example of a good net
 {{example}}
+"""#,
+        "example": #"""
+# yaml-language-server: $schema=../../specs/cpn-net.schema.json
+#
+# The polite scraper: fetch prioritized targets through a pool of proxies without ever
+# hammering a domain, retry failures with exponential backoff up to a cap, and push every
+# page through parse -> validate -> store, each stage with its own concurrency limit.
+#
+# Bounded instance: 2 proxies, 2 domains (1 request in flight per domain), 3 targets
+# (2 on shop, 1 on news), at most 2 retries, 1 worker per pipeline stage. The invariants are
+# structural (tokens taken and given back), but this file only proves them for this
+# instance; change the sizes and run `cpn-author verify` again.
+cpn: 1
+name: polite-scraper
+description: >
+  Prioritized targets fetched through two proxies, with a per-domain concurrency limit,
+  a cooldown after each request, capped exponential-backoff retries, and a bounded
+  parse/validate/store pipeline.
+
+constants:
+  N_TARGETS: 3        # targets in the initial marking (used by the conservation invariant)
+  N_PROXIES: 2
+  MAX_PER_DOMAIN: 1   # requests in flight to one domain at once (= its tokens in domain_slots)
+  COOLDOWN: 2         # ticks a domain slot rests after each request, success or failure
+  BACKOFF: 1          # first retry waits BACKOFF ticks, then 2x, 4x, ...
+  MAX_ATTEMPT: 2      # retries allowed per target; the attempt after the last is a give-up
+
+colors:
+  Proxy:    { enum: [p1, p2] }
+  Domain:   { enum: [shop, news] }
+  TargetId: { int: [1, N_TARGETS] }
+  Target:
+    record:
+      id: TargetId
+      domain: Domain
+      prio: { int: [0, 2] }                 # 2 = most urgent
+      attempt: { int: [0, MAX_ATTEMPT] }    # failed fetches so far; the color itself is the cap
+
+places:
+  targets:
+    color: Target
+    initial:
+      - "{id: 1, domain: shop, prio: 2, attempt: 0}"
+      - "{id: 2, domain: shop, prio: 1, attempt: 0}"
+      - "{id: 3, domain: news, prio: 0, attempt: 0}"
+    order: { highest: "t => t.prio" }       # start_fetch always takes the most urgent ready target
+    description: targets waiting to be fetched (a retried target waits out its backoff here)
+  proxies:
+    color: Proxy
+    initial: [p1, p2]
+    description: idle proxies; a proxy serves one request at a time
+  domain_slots:
+    color: Domain
+    # MAX_PER_DOMAIN tokens per domain: one per request it accepts at once. A slot comes
+    # back COOLDOWN ticks after its request ends, so a domain is available only when it
+    # has a slot that has cooled down.
+    initial: [shop, news]
+  in_flight:
+    color: "(Proxy, Target)"
+    description: requests on the wire, with the proxy that carries them
+  raw_html:   { color: Target, capacity: 2 }   # fetched pages waiting for a parser (backpressure)
+  parsing:    { color: Target, capacity: 1 }   # 1 parser
+  parsed:     { color: Target, capacity: 1 }   # parsed pages waiting for the validator
+  validating: { color: Target, capacity: 1 }   # 1 validator
+  validated:  { color: Target, capacity: 1 }   # valid pages waiting for the writer
+  storing:    { color: Target, capacity: 1 }   # 1 database writer
+  stored:     Target
+  given_up:   Target                           # out of retries, or invalid content
+
+transitions:
+  start_fetch:
+    # The join on t.domain is the politeness rule: no free, cooled-down slot for the
+    # target's domain, no request. The proxy is taken for the whole request.
+    in:  { targets: t, proxies: p, domain_slots: t.domain }
+    out: { in_flight: "(p, t)" }
+  fetch_ok:
+    # Both resources go back: the proxy at once, the domain slot after its cooldown.
+    # If raw_html is full this waits, holding the proxy: backpressure reaches the fetcher.
+    in:  { in_flight: "(p, t)" }
+    out: { proxies: p, domain_slots: "t.domain @+ COOLDOWN", raw_html: t }
+  fetch_failed:
+    # Retry with exponential backoff; the guard is the cap (without it the attempt counter
+    # would leave its color: an evaluation error, i.e. a retry that never stops).
+    in:    { in_flight: "(p, t)" }
+    guard: t.attempt < MAX_ATTEMPT
+    out:
+      proxies: p
+      domain_slots: "t.domain @+ COOLDOWN"
+      targets: "{t with attempt: t.attempt + 1} @+ BACKOFF * 2 ** t.attempt"
+  give_up:
+    # The last allowed attempt failed: record it, and still give back both resources.
+    in:    { in_flight: "(p, t)" }
+    guard: t.attempt == MAX_ATTEMPT
+    out:   { proxies: p, domain_slots: "t.domain @+ COOLDOWN", given_up: t }
+  start_parse:
+    in:  { raw_html: t }
+    out: { parsing: t }
+  end_parse:
+    in:  { parsing: t }
+    out: { parsed: t }
+  start_validate:
+    in:  { parsed: t }
+    out: { validating: t }
+  accept:
+    in:  { validating: t }
+    out: { validated: t }
+  reject:
+    # A page that parses but fails validation is not refetched: the site served junk.
+    in:  { validating: t }
+    out: { given_up: t }
+  start_store:
+    in:  { validated: t }
+    out: { storing: t }
+  end_store:
+    in:  { storing: t }
+    out: { stored: t }
+
+invariants:
+  domain_limit:
+    expr: >-
+      forall d in Domain:
+        count(in_flight, (_p, t) => t.domain == d) <= MAX_PER_DOMAIN
+    description: no domain ever has more requests in flight than its limit
+  proxy_exclusive:
+    expr: "forall p in Proxy: count(in_flight, (x, _t) => x == p) <= 1"
+    description: no proxy carries two requests at once
+  proxies_conserved:
+    expr: "size(proxies) + size(in_flight) == N_PROXIES"
+    description: every proxy is idle or carrying exactly one request; none leaks
+  domain_slots_conserved:
+    expr: >-
+      forall d in Domain:
+        count(domain_slots, d) + count(in_flight, (_p, t) => t.domain == d)
+          == MAX_PER_DOMAIN
+    description: every slot is free, cooling down, or held by a request; none leaks
+  no_target_lost:
+    expr: >-
+      forall i in TargetId:
+        count(targets, {id: x, ...} => x == i) + count(in_flight, (_p, t) => t.id == i)
+        + count(raw_html, {id: x, ...} => x == i) + count(parsing, {id: x, ...} => x == i)
+        + count(parsed, {id: x, ...} => x == i) + count(validating, {id: x, ...} => x == i)
+        + count(validated, {id: x, ...} => x == i) + count(storing, {id: x, ...} => x == i)
+        + count(stored, {id: x, ...} => x == i) + count(given_up, {id: x, ...} => x == i) == 1
+    description: each target is in exactly one place at all times (never dropped, never duplicated)
+
+# Done when every target is stored or given up. verify also proves that this stays
+# reachable from every state (final-reachable): no target can get stuck.
+final: "size(stored) + size(given_up) == N_TARGETS"
 """#,
     ]
 }

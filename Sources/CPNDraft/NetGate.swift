@@ -41,8 +41,8 @@ public struct NetGate: Sendable {
             case .invalid(let n, _): "check failed: \(n) error\(n == 1 ? "" : "s")"
             case .violated(let r, _):
                 "verify failed: " + r.properties.filter { $0.status == .violated }.map { "\($0.kind.rawValue) \($0.name)" }.joined(separator: ", ")
-            case .bounded(let r, _): "verify stopped at a bound (\(r.stopReason ?? "bound")) after \(r.states) states"
-            case .passed(let r, _, _): "passed: every property holds in all \(r.states) reachable states"
+            case .bounded(let r, _): "verify stopped at a bound (\(r.stopReason ?? "bound")) after \(group(r.states)) states"
+            case .passed(let r, _, _): "passed: every property holds in all \(group(r.states)) reachable states"
             }
         }
 

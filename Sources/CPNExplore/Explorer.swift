@@ -201,7 +201,7 @@ public final class Explorer {
                                       location: nil, trace: nil)
         if let s = firstDeadlock {
             deadlock.status = .violated
-            deadlock.message = "\(deadlocks) dead marking\(deadlocks == 1 ? "" : "s") \(hasFinal ? "that are not final" : "(the net has no `final`)"); the shortest is shown"
+            deadlock.message = "\(deadlocks) dead marking\(deadlocks == 1 ? "" : "s") \(hasFinal ? (deadlocks == 1 ? "that is not final" : "that are not final") : "(the net has no `final`)"); the shortest is shown"
             deadlock.trace = builder.trace(path: store.path(to: s), store: store, property: "deadlock")
         }
         properties.append(deadlock)

@@ -20,6 +20,9 @@ public struct SimulationResult: Sendable, Codable {
     public var deadlocked: Int
     /// Runs that reached the step limit.
     public var unfinished: Int
+    /// Runs stopped by an evaluation error (overflow, a value outside its color, ...):
+    /// no successor of that marking can be computed, so the run cannot go on.
+    public var failed: Int
     public var violations: [Violation]
     /// Model time elapsed, summed over runs (timed nets).
     public var totalTime: Int
@@ -42,7 +45,7 @@ public struct SimulationResult: Sendable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case net, file, seed, runs, maxSteps = "max_steps", totalSteps = "total_steps", firings
-        case maxTokens = "max_tokens", finished, deadlocked, unfinished, violations
+        case maxTokens = "max_tokens", finished, deadlocked, unfinished, failed, violations
         case totalTime = "total_time", throughput, trace
     }
 }
@@ -59,7 +62,7 @@ public struct Simulator {
         var fired = Array(repeating: 0, count: net.transitions.count)
         var maxTokens = Array(repeating: 0, count: net.places.count)
         var result = SimulationResult(net: net.net.name, file: file, seed: seed, runs: runs, maxSteps: steps, totalSteps: 0,
-                                      firings: [], maxTokens: [], finished: 0, deadlocked: 0, unfinished: 0, violations: [],
+                                      firings: [], maxTokens: [], finished: 0, deadlocked: 0, unfinished: 0, failed: 0, violations: [],
                                       totalTime: 0, throughput: nil, trace: nil)
         var reported = Set<String>()
         var firings = 0
@@ -73,18 +76,25 @@ public struct Simulator {
             var violation: String? = nil
             var violated: Bool { violation != nil }
             let initial = builder.snapshot(m)
+            func record(_ property: String, step: Int, _ message: String) {
+                if violation == nil { violation = property }
+                if reported.insert(property).inserted {
+                    result.violations.append(.init(property: property, run: run, step: step, message: message))
+                }
+            }
+            // As in `verify` (specs/semantics.md §7): an invariant that cannot be
+            // evaluated is an expression error, not a violation of that invariant.
             func check(_ m: Marking, step: Int) {
                 let view = MarkingView(marking: m, interners: generator.interners)
                 for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
                 for inv in net.invariants {
                     var ctx = EvalContext(slotCount: inv.slotCount, marking: view)
-                    let holds: Bool
-                    do { holds = try inv.expr.evaluate(&ctx) == .bool(true) } catch { holds = false }
-                    if !holds {
-                        if violation == nil { violation = inv.name }
-                        if reported.insert(inv.name).inserted {
-                            result.violations.append(.init(property: inv.name, run: run, step: step, message: "invariant `\(inv.name)` does not hold"))
+                    do {
+                        if try inv.expr.evaluate(&ctx) != .bool(true) {
+                            record(inv.name, step: step, "invariant `\(inv.name)` does not hold")
                         }
+                    } catch {
+                        record("expression-errors", step: step, "invariant `\(inv.name)`: \(error.message)")
                     }
                 }
             }
@@ -96,24 +106,22 @@ public struct Simulator {
                 do {
                     try generator.successors(of: m) { s, next in options.append((s, next)) }
                 } catch {
-                    if violation == nil { violation = "expression-errors" }
-                    if reported.insert("expression-errors").inserted {
-                        result.violations.append(.init(property: "expression-errors", run: run, step: step + 1, message: error.error.message))
-                    }
+                    record("expression-errors", step: step + 1, error.error.message)
+                    result.failed += 1
                     ended = true
                     break
                 }
                 if options.isEmpty {
-                    let final = net.final.map { f -> Bool in
+                    var final = false
+                    if let f = net.final {
                         var ctx = EvalContext(slotCount: f.slotCount, marking: MarkingView(marking: m, interners: generator.interners))
-                        return (try? f.expr.evaluate(&ctx)) == .bool(true)
-                    } ?? false
+                        do { final = try f.expr.evaluate(&ctx) == .bool(true) } catch {
+                            record("expression-errors", step: step, "final: \(error.message)")
+                        }
+                    }
                     if final { result.finished += 1 } else {
                         result.deadlocked += 1
-                        if violation == nil { violation = "deadlock" }
-                        if reported.insert("deadlock").inserted {
-                            result.violations.append(.init(property: "deadlock", run: run, step: step, message: "dead marking that is not final"))
-                        }
+                        record("deadlock", step: step, "dead marking that is not final")
                     }
                     ended = true
                     break

@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import CPNLoad
 
 /// Computes the successors of a stored state. The BFS loop in `Explorer` is
@@ -85,6 +86,9 @@ struct CounterExpander: StateExpander {
     private let inputEnd: [Int]
     private let arcPlace: [Int]
     private let arcWeight: [Int32]
+    /// Where each arc is written, for the error when an output overflows a count.
+    private let arcSpan: [SourceSpan]
+    private let placeNames: [String]
     private let capacity: [Int32]  // Int32.max when unlimited
     private var counts: [Int32]
     private var scratch: [Int32]
@@ -94,19 +98,25 @@ struct CounterExpander: StateExpander {
     /// Nil when the net needs the general path.
     init?(net: CheckedNet, generator: SuccessorGenerator) {
         guard !generator.timed, net.places.allSatisfy({ $0.color.cardinality == 1 && $0.order == nil }) else { return nil }
-        var start: [Int] = [], inputEnd: [Int] = [], places: [Int] = [], weights: [Int32] = []
+        var start: [Int] = [], inputEnd: [Int] = [], places: [Int] = [], weights: [Int32] = [], spans: [SourceSpan] = []
         for t in net.transitions {
             guard t.guardExpr == nil, t.inputs.allSatisfy({ $0.pattern.isIrrefutable || $0.pattern.constant != nil }) else { return nil }
             start.append(places.count)
-            for (p, w) in Self.merge(t.inputs.map { ($0.place, $0.count) }) { places.append(p); weights.append(w) }
+            for (p, w, span) in Self.merge(t.inputs.map { ($0.place, $0.count, $0.span) }) {
+                places.append(p); weights.append(w); spans.append(span)
+            }
             inputEnd.append(places.count)
-            for (p, w) in Self.merge(t.outputs.map { ($0.place, $0.count) }) { places.append(p); weights.append(w) }
+            for (p, w, span) in Self.merge(t.outputs.map { ($0.place, $0.count, $0.span) }) {
+                places.append(p); weights.append(w); spans.append(span)
+            }
         }
         start.append(places.count)
         arcStart = start
         self.inputEnd = inputEnd
         arcPlace = places
         arcWeight = weights
+        arcSpan = spans
+        placeNames = net.places.map(\.name)
         capacity = net.places.map { $0.capacity.map { Int32(clamping: $0) } ?? Int32.max }
         counts = Array(repeating: 0, count: net.places.count)
         scratch = counts
@@ -114,10 +124,17 @@ struct CounterExpander: StateExpander {
         bytes.reserveCapacity(16 + net.places.count)
     }
 
-    private static func merge(_ arcs: [(Int, Int)]) -> [(Int, Int32)] {
-        var total: [Int: Int] = [:]
-        for (p, w) in arcs { total[p, default: 0] += w }
-        return total.keys.sorted().map { ($0, Int32(clamping: total[$0]!)) }
+    /// Arcs to the same place add up; the first arc's span stands for them.
+    /// The checker keeps every count within `Int32`, so only a sum can exceed
+    /// it, and that saturates: no marking can hold more than `Int32.max`, so a
+    /// saturated input weight is never enabled and a saturated output overflows.
+    private static func merge(_ arcs: [(Int, Int, SourceSpan)]) -> [(Int, Int32, SourceSpan)] {
+        var total: [Int: (weight: Int, span: SourceSpan)] = [:]
+        for (p, w, span) in arcs {
+            if let t = total[p] { total[p] = (t.weight.addingReportingOverflow(w).overflow ? .max : t.weight + w, t.span) }
+            else { total[p] = (w, span) }
+        }
+        return total.keys.sorted().compactMap { p in total[p].map { (p, Int32(clamping: $0.weight), $0.span) } }
     }
 
     mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool {
@@ -138,7 +155,13 @@ struct CounterExpander: StateExpander {
             for a in split..<end {
                 let p = arcPlace[a]
                 let (n, overflow) = scratch[p].addingReportingOverflow(arcWeight[a])
-                if overflow || n > capacity[p] { fits = false; break }
+                if overflow {
+                    for b in first..<end { scratch[arcPlace[b]] = counts[arcPlace[b]] }
+                    // Not a disabled transition (that would be a false deadlock): an error with its trace.
+                    throw BindingFailure(error: Marking.tooManyTokens(in: placeNames[p], at: arcSpan[a]),
+                                         transition: t, slots: [])
+                }
+                if n > capacity[p] { fits = false; break }
                 scratch[p] = n
             }
             if fits {

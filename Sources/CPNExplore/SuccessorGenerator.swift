@@ -35,6 +35,7 @@ final class SuccessorGenerator {
         var m = Marking(placeCount: net.places.count)
         for (p, place) in net.places.enumerated() {
             for t in place.initial {
+                // The checker bounds initial counts and delays to `Int32`.
                 m.add(Int32(interners[p].id(of: t.value)), ready: Int32(clamping: t.delay), count: Int32(clamping: t.count), to: p)
             }
         }
@@ -134,7 +135,10 @@ final class SuccessorGenerator {
                 guard delay <= Int(Int32.max) else { throw EvaluationError("delay \(delay) is too large", at: d.span) }
             }
             let token = Int32(interners[o.place].id(of: value))
-            next.add(token, ready: Int32(delay), count: Int32(clamping: o.count), to: o.place)
+            guard o.count <= Marking.maximumTokensPerPlace - next.size(of: o.place) else {
+                throw Marking.tooManyTokens(in: net.places[o.place].name, at: o.span)
+            }
+            next.add(token, ready: Int32(delay), count: Int32(o.count), to: o.place)
             produced.append((o.place, token, o.count, delay))
         }
         for o in t.outputs {

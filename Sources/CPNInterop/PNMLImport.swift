@@ -4,11 +4,6 @@ import Foundation
 import FoundationXML
 #endif
 
-extension DiagnosticCode {
-    /// A PNML document that is not a well-formed P/T net.
-    public static let invalidPNML = DiagnosticCode("E0501")
-}
-
 /// Reads a PNML place/transition net (ISO/IEC 15909-2, `ptnet` type) and
 /// writes it in the YAML net format: every place a `Unit` place, initial
 /// markings and arc weights as token counts.
@@ -98,7 +93,11 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
         case "net":
             if sawNet { fail(parser, "the file holds more than one <net>", help: "convert one net per file"); return }
             sawNet = true
-            let type = attributes["type"] ?? ""
+            guard let type = attributes["type"] else {
+                fail(parser, "<net> has no `type` attribute",
+                     help: "a P/T net is `<net id=\"n\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\">`")
+                return
+            }
             guard type.hasSuffix("ptnet") else {
                 fail(parser, "net type `\(type)` is not a place/transition net",
                      help: "only PNML P/T nets (type ending in `ptnet`) can be read; write colored nets in the YAML format")

@@ -334,6 +334,11 @@ struct NetDecoder {
                                     help: "`count` is how many copies of the token there are; remove the token to have none")
                     return nil
                 }
+                guard n <= Int(Int32.max) else {
+                    diagnostics.add(.badInteger, "`count` must be at most \(Int32.max), found \(n)", at: c.span,
+                                    help: "a place holds at most \(Int32.max) tokens")
+                    return nil
+                }
                 count = n
             }
             guard let (e, delay) = parseInscription(s, allowDelay: allowDelay) else { return nil }

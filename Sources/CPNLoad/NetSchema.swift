@@ -79,7 +79,7 @@ public enum NetSchema {
     },
     "colorReference": {
       "type": "string",
-      "description": "A color name (`Proxy`, `Unit`, `Bool`, `Int`) or a tuple of colors written `(Proxy, Target)`."
+      "description": "A color name (`Proxy`, `Unit`, `Bool`; a bare `Int` is refused: write `{ int: [lo, hi] }`) or a tuple of colors written `(Proxy, Target)`."
     },
     "color": {
       "oneOf": [

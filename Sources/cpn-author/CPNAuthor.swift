@@ -32,12 +32,16 @@ struct CPNAuthor: ParsableCommand {
         // One line per command, grouped by job, so each group can grow on its own.
         subcommands: [
             // Drafting with a model.
+            DraftCommand.self,
+            ReviseCommand.self,
             // Checking and exploring.
             CheckCommand.self,
             VerifyCommand.self,
             SimulateCommand.self,
             ReplayCommand.self,
             // Reviewing and pictures.
+            ReviewCommand.self,
+            GraphCommand.self,
             // Running a net for real.
             RunCommand.self,
             TokensCommand.self,

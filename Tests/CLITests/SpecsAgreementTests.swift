@@ -86,7 +86,8 @@ import Testing
     /// section's code. All examples go through one `check --format json` run.
     @Test func everyDiagnosticExampleReportsItsCode() throws {
         // Codes about the file itself cannot be shown as YAML text.
-        let withoutYAMLExample: Set<String> = ["E0001", "E0002", "E0003"]
+        // E0501 is about PNML; its example is XML, checked in `pnmlDiagnosticExampleReportsE0501`.
+        let withoutYAMLExample: Set<String> = ["E0001", "E0002", "E0003", "E0501"]
         let dir = try CLI.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         var files: [String: String] = [:]
@@ -110,6 +111,20 @@ import Testing
             let codes = (result["diagnostics"] as? [[String: Any]] ?? []).compactMap { $0["code"] as? String }
             #expect(codes.contains(expected), "the example of \(expected) reports \(codes) instead")
         }
+    }
+
+    @Test func pnmlDiagnosticExampleReportsE0501() throws {
+        let section = try #require(try diagnosticSections().first { $0.code == "E0501" })
+        let body = section.body
+        let open = try #require(body.range(of: "```xml\n"))
+        let close = try #require(body.range(of: "```", range: open.upperBound..<body.endIndex))
+        let dir = try CLI.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("net.pnml").path
+        try String(body[open.upperBound..<close.lowerBound]).write(toFile: path, atomically: true, encoding: .utf8)
+        let run = try CLI.run(["check", path])
+        #expect(run.status == 2)
+        #expect(run.stdout.contains("error[E0501]") || run.stderr.contains("error[E0501]"), "\(run.stdout)\(run.stderr)")
     }
 
     static func firstYAMLBlock(_ text: String) -> String? {

@@ -131,7 +131,8 @@ let unsafeNet = goodNet.replacingOccurrences(of: "in: { lock: 1, waiting: 1 }", 
         #expect(try p.render("draft", ["requirements": "R", "requirements_path": "r.md"]).contains("R"))
         #expect(try p.render("repair", ["round": "1", "failure": "F", "numbered_net": "N"]).contains("F"))
         #expect(try p.render("revise", ["net": "X", "change": "C"]).contains("C"))
-        for name in PromptLibrary.names { #expect(p.version(of: name) == "1") }
+        // Bump a version whenever its prompt changes: transcripts record which one was used.
+        #expect(PromptLibrary.names.map { p.version(of: $0) } == ["2", "1", "2", "1"])
     }
 
     @Test func aMissingValueIsRefused() {
@@ -146,7 +147,7 @@ let unsafeNet = goodNet.replacingOccurrences(of: "in: { lock: 1, waiting: 1 }", 
         let p = try PromptLibrary.overridden(by: dir.path)
         #expect(p.version(of: "draft") == "7")
         #expect(try p.render("draft", ["requirements": "R"]) == "Do it: R")
-        #expect(p.version(of: "system") == "1")
+        #expect(p.version(of: "system") == "2")
         #expect(throws: PromptError.self) { try PromptLibrary.overridden(by: "/nonexistent") }
     }
 }

@@ -120,6 +120,25 @@ import Testing
         #expect(p.message?.contains("outside") == true)
     }
 
+    /// Token counts are 32-bit: a firing that would go past that is an error with
+    /// its trace, on the colored path and on the place/transition fast path,
+    /// never a trap and never a transition silently disabled (a false deadlock).
+    @Test(arguments: [
+        ("colors: { N: { int: [0, 3] } }\nplaces:\n  c: { color: N, initial: [{ token: 1, count: 2147483647 }] }\n"
+            + "transitions:\n  u: { in: { c: n }, out: { c: [n, n] } }\n", 0),
+        ("places:\n  c: { color: Unit, initial: 2147483646 }\n"
+            + "transitions:\n  u: { in: { c: \"()\" }, out: { c: [\"()\", \"()\"] } }\n", 1),
+    ])
+    func tokenCountOverflowIsAnErrorWithItsTrace(_ body: String, _ steps: Int) throws {
+        let r = try #require(explore("cpn: 1\n" + body))
+        let p = try #require(r.property("expression-errors"))
+        #expect(p.status == .violated)
+        #expect(p.trace?.steps.count == steps)
+        #expect(p.trace?.failure?.transition == "u")
+        #expect(p.message?.contains("would hold more than 2147483647 tokens") == true)
+        #expect(r.property("deadlock")?.status != .violated)
+    }
+
     @Test func orderedPlaceServesTheHighestKeyFirst() throws {
         let net = { (order: String) in """
             cpn: 1

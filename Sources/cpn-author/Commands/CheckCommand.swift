@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPNDiagnostics
 import CPNLoad
+import CPNReport
 import Foundation
 
 /// `cpn-author check`: parse and type-check nets, report every problem.
@@ -25,19 +26,30 @@ struct CheckCommand: ParsableCommand {
             rustc-style: a stable code (see `cpn-author explain CODE`), the file:line:column, the \
             source line with a caret, and a help line.
 
+            Inputs: files, directories (searched recursively for .yaml/.yml files with a \
+            top-level `cpn:` key, and .pnml files) and patterns with * and ** (quote them).
+
+            \(ReportTargets.help) SARIF and annotations put each diagnostic on its line for code review.
+
             Exits 0 when every file is valid, 2 when any has an error (or a warning, with \
             --deny-warnings).
             """
     )
 
-    @Argument(help: "Net files (YAML) to check.")
+    @Argument(help: "Net files, directories or quoted patterns ('nets/**/*.yaml').")
     var files: [String]
 
     @Flag(help: "Treat warnings as errors.")
     var denyWarnings = false
 
-    @Option(help: "Output format: text or json.")
-    var format: CheckFormat = .text
+    @Option(help: ArgumentHelp("Output format: text, json, sarif, junit, markdown, github. Repeatable, or a comma list.",
+                               valueName: "format"))
+    var format: [String] = []
+
+    @Option(name: [.customShort("o"), .long],
+            help: ArgumentHelp("Write a report to FILE (atomically): FORMAT=FILE, or FILE paired with the --format in the same position.",
+                               valueName: "file"))
+    var output: [String] = []
 
     @Option(help: "Color the text output: auto, always or never.")
     var color: ColorChoice = .auto
@@ -45,29 +57,49 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .shortAndLong, help: "Print only problems, not a line per valid file.")
     var quiet = false
 
-    enum CheckFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+    func validate() throws { _ = try targets() }
+
+    func targets() throws -> ReportTargets {
+        try ReportTargets(formats: format, outputs: output, allowed: OutputFormat.allCases)
+    }
 
     func run() throws {
-        let results = files.map { NetInput.load(path: $0) }
+        let targets = try targets()
+        let paths: [String]
+        do { paths = try NetPaths.expand(files) } catch let e as NetPaths.NoMatch { throw ValidationFailure(e.description) }
+        let results = OrderedParallelMap.run(paths, work: { NetInput.load(path: $0) }, deliver: { _, _ in })
         let failed = results.filter { $0.hasErrors || (denyWarnings && $0.warningCount > 0) }
-        switch format {
-        case .json:
-            print(CheckReport(results: results, denyWarnings: denyWarnings).json())
-        case .text:
-            var out = ""
-            let renderer = DiagnosticRenderer(useColor: color.enabled(forFileDescriptor: STDOUT_FILENO))
-            for r in results {
-                if !r.diagnostics.isEmpty {
-                    out += renderer.render(r.diagnostics) { path in path == r.path ? r.source : nil } + "\n"
-                }
-                out += summary(r)
+        let reports = results.map { NetReport(loaded: $0, result: nil) }
+        let options = ReportOptions(command: "check", toolVersion: CPNAuthorVersion.string)
+        let stdout = try targets.writeFiles { format in
+            switch format {
+            case .text: text(results, failed: failed.count, color: targets.stdoutFormat == .text && color.enabled(forFileDescriptor: STDOUT_FILENO))
+            case .json: CheckReport(results: results, denyWarnings: denyWarnings).json() + "\n"
+            case .sarif: SARIFReport(options: options).render(reports)
+            case .junit: JUnitReport(options: options).render(reports)
+            case .markdown: MarkdownReport(options: options).render(reports)
+            case .github: GitHubAnnotations(options: options).render(reports)
             }
-            if results.count > 1 {
-                out += "checked \(results.count) files: \(results.count - failed.count) ok, \(failed.count) failed\n"
-            }
-            print(out, terminator: "")
         }
+        if let stdout { print(stdout, terminator: "") }
         if !failed.isEmpty { throw ExitCode(ExitStatus.invalidInput) }
+    }
+
+    /// The rustc-style report: every file's diagnostics, a line per file, and a
+    /// summary when there are several.
+    private func text(_ results: [LoadResult], failed: Int, color: Bool) -> String {
+        var out = ""
+        let renderer = DiagnosticRenderer(useColor: color)
+        for r in results {
+            if !r.diagnostics.isEmpty {
+                out += renderer.render(r.diagnostics) { path in path == r.path ? r.source : nil } + "\n"
+            }
+            out += summary(r)
+        }
+        if results.count > 1 {
+            out += "checked \(results.count) files: \(results.count - failed) ok, \(failed) failed\n"
+        }
+        return out
     }
 
     /// Prints a net's diagnostics to stderr and exits 2: what every command

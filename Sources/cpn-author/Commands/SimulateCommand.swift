@@ -68,7 +68,9 @@ struct SimulateCommand: ParsableCommand {
 
     private func render(_ r: SimulationResult) -> String {
         var out = "simulate \(r.file) (net `\(r.net)`), seed \(r.seed)\n"
-        out += "  runs     \(r.runs) (\(r.finished) finished, \(r.deadlocked) deadlocked, \(r.unfinished) hit the step limit of \(r.maxSteps))\n"
+        var ends = "\(r.finished) finished, \(r.deadlocked) deadlocked, \(r.unfinished) hit the step limit of \(r.maxSteps)"
+        if r.failed > 0 { ends += ", \(r.failed) stopped by an evaluation error" }
+        out += "  runs     \(r.runs) (\(ends))\n"
         out += "  steps    \(group(r.totalSteps))\n"
         if let t = r.throughput {
             out += "  time     \(group(r.totalTime)) units of model time, \(String(format: "%.3f", t)) firings per unit\n"

@@ -18,6 +18,9 @@ import Foundation
 ///   shortest trace: 5 steps from the initial marking
 ///   ...
 /// verdict: VIOLATED: deadlock
+///
+/// $ cpn-author verify nets/ --format sarif --output cpn.sarif --format markdown --output comment.md
+/// 7 nets: 6 passed, 1 violated
 /// ```
 struct VerifyCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -29,12 +32,26 @@ struct VerifyCommand: ParsableCommand {
             evaluation errors (overflow, division by zero, values outside their color). Each \
             violation comes with its shortest trace: transition, binding, tokens moved.
 
+            Inputs: files, directories (searched recursively for net files: .yaml/.yml files \
+            with a top-level `cpn:` key, and .pnml files) and patterns with * and ** (expanded \
+            by cpn-author, so quote them). Nets are verified in parallel, one per processor; \
+            reports come in input order, followed by one summary line ("7 nets: 6 passed, \
+            1 violated") when there are several.
+
+            \(ReportTargets.help)
+              --format sarif --output cpn.sarif --format markdown --output comment.md
+              --format sarif,markdown --output cpn.sarif --output comment.md
+              --output sarif=cpn.sarif --output junit=junit.xml      (text stays on stdout only if asked)
+            SARIF, JUnit, Markdown and annotations carry no timings unless --timings is given, so \
+            the same nets give the same bytes; --no-timing does the same for text and JSON.
+
             Exit codes: 0 every property holds and exploration was complete; 1 a property is \
-            violated; 2 invalid input; 3 a bound stopped exploration first (0 with --accept-bounded).
+            violated; 2 invalid input; 3 a bound stopped exploration first (0 with --accept-bounded). \
+            With several nets, the worst: 2, then 1, then 3.
             """
     )
 
-    @Argument(help: "Net files (YAML) to verify.")
+    @Argument(help: "Net files, directories or quoted patterns ('nets/**/*.yaml').")
     var files: [String]
 
     @Option(help: "Stop after this many states.")
@@ -49,62 +66,108 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Exit 0 instead of 3 when a bound stopped exploration and no violation was found.")
     var acceptBounded = false
 
-    @Option(help: "Report format: text or json.")
-    var format: ReportFormat = .text
+    @Option(help: ArgumentHelp("Report format: text, json, sarif, junit, markdown, github. Repeatable, or a comma list.",
+                               valueName: "format"))
+    var format: [String] = []
 
-    @Option(help: "Write the first counterexample trace as JSON to this file (for `cpn-author replay`).")
+    @Option(name: [.customShort("o"), .long],
+            help: ArgumentHelp("Write a report to FILE (atomically): FORMAT=FILE, or FILE paired with the --format in the same position.",
+                               valueName: "file"))
+    var output: [String] = []
+
+    @Option(help: "Write the first counterexample trace as JSON to this file (for `cpn-author replay` and `graph --trace`).")
     var traceOut: String?
 
-    @Flag(help: "Leave out time, rate and memory figures (for byte-identical reports).")
+    @Flag(help: "Leave out time, rate and memory figures from text and JSON (for byte-identical reports).")
     var noTiming = false
+
+    @Flag(help: "Add elapsed times to SARIF, JUnit and Markdown reports (left out by default).")
+    var timings = false
 
     @Option(help: "Color the text output: auto, always or never.")
     var color: ColorChoice = .auto
 
+    /// The text/JSON choice `simulate` offers (its own reports have no other formats).
     enum ReportFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
 
     func validate() throws {
         guard maxStates >= 1 else { throw ValidationError("--max-states must be at least 1") }
         if let d = maxDepth, d < 0 { throw ValidationError("--max-depth cannot be negative") }
         if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        _ = try targets()
+    }
+
+    func targets() throws -> ReportTargets {
+        try ReportTargets(formats: format, outputs: output, allowed: OutputFormat.allCases)
     }
 
     func run() throws {
-        var worst: Int32 = ExitStatus.success
-        var results: [ExplorationResult] = []
-        var err = StandardError()
-        let useColor = color.enabled(forFileDescriptor: STDOUT_FILENO)
+        let targets = try targets()
+        let paths: [String]
+        do { paths = try NetPaths.expand(files) } catch let e as NetPaths.NoMatch { throw ValidationFailure(e.description) }
+        var options = ExplorationOptions()
+        options.maxStates = maxStates
+        options.maxDepth = maxDepth
+        options.timeLimit = timeLimit
         let interrupt = InterruptFlag.install()
-        for file in files {
-            let loaded = NetInput.load(path: file)
-            guard let net = loaded.checked else {
-                let renderer = DiagnosticRenderer(useColor: color.enabled(forFileDescriptor: STDERR_FILENO))
-                print(renderer.render(loaded.diagnostics) { $0 == loaded.path ? loaded.source : nil }, to: &err)
-                print("\(file): \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s"); not verified", to: &err)
-                worst = ExitStatus.invalidInput
-                continue
+        options.isCancelled = { interrupt.isSet }
+        // One progress line makes sense for one exploration at a time only.
+        if paths.count == 1 && isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.print }
+        let exploration = options
+
+        let streamText = targets.stdoutFormat == .text
+        let text = TextReport(showTiming: !noTiming, useColor: color.enabled(forFileDescriptor: STDOUT_FILENO))
+        let stderrColor = color.enabled(forFileDescriptor: STDERR_FILENO)
+        var err = StandardError()
+        let reports = OrderedParallelMap.run(paths, work: { path in
+            Self.verify(path, options: exploration)
+        }, deliver: { _, report in
+            if report.isInvalid || report.result == nil {
+                print(Self.invalidText(report, color: stderrColor), terminator: "", to: &err)
             }
-            var options = ExplorationOptions()
-            options.maxStates = maxStates
-            options.maxDepth = maxDepth
-            options.timeLimit = timeLimit
-            options.isCancelled = { interrupt.isSet }
-            if isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.print }
-            let result = Explorer(net: net, options: options).run(file: file)
-            if options.progress != nil { ProgressLine.clear() }
-            results.append(result)
-            if format == .text {
-                print(TextReport(showTiming: !noTiming, useColor: useColor).render(result))
-            }
-            let code: Int32 = result.verdict == .bounded && acceptBounded ? 0 : result.verdict.exitCode
-            if worst != ExitStatus.invalidInput, code == ExitStatus.violated || (code == ExitStatus.bounded && worst == 0) {
-                worst = code
+            if streamText, let result = report.result { print(text.render(result)) }
+        })
+
+        let reportOptions = ReportOptions(includeTiming: timings, acceptBounded: acceptBounded, command: "verify",
+                                          toolVersion: CPNAuthorVersion.string)
+        let stdout = try targets.writeFiles { format in
+            switch format {
+            case .text:
+                // Streamed above for standard output; a file gets the same text, diagnostics included.
+                return reports.map { r in
+                    r.result.map { TextReport(showTiming: !noTiming).render($0) + "\n" } ?? Self.invalidText(r, color: false)
+                }.joined() + (reports.count > 1 ? reports.summaryLine() + "\n" : "")
+            case .json: return JSONReport.render(reports.compactMap(\.result), includeTiming: !noTiming) + "\n"
+            case .sarif: return SARIFReport(options: reportOptions).render(reports)
+            case .junit: return JUnitReport(options: reportOptions).render(reports)
+            case .markdown: return MarkdownReport(options: reportOptions).render(reports)
+            case .github: return GitHubAnnotations(options: reportOptions).render(reports)
             }
         }
-        if format == .json { print(JSONReport.render(results, includeTiming: !noTiming)) }
-        if let traceOut, let trace = results.lazy.flatMap(\.properties).first(where: { $0.trace != nil })?.trace {
+        if let stdout, !streamText { print(stdout, terminator: "") }
+        if reports.count > 1 {
+            if streamText { print(reports.summaryLine()) } else { print(reports.summaryLine(), to: &err) }
+        }
+        if let traceOut, let trace = reports.lazy.compactMap(\.result).flatMap(\.properties).first(where: { $0.trace != nil })?.trace {
             try AtomicFile.write(JSONReport.encode(trace) + "\n", to: traceOut)
         }
+        let worst = reports.worstExitCode(acceptBounded: acceptBounded)
         if worst != ExitStatus.success { throw ExitCode(worst) }
+    }
+
+    /// Loads and, when valid, explores one net: the unit of parallel work.
+    static func verify(_ path: String, options: ExplorationOptions) -> NetReport {
+        let loaded = NetInput.load(path: path)
+        guard let net = loaded.checked else { return NetReport(loaded: loaded, result: nil) }
+        let result = Explorer(net: net, options: options).run(file: path)
+        if options.progress != nil { ProgressLine.clear() }
+        return NetReport(loaded: loaded, result: result)
+    }
+
+    /// What `verify` prints (to standard error) for a net it could not explore.
+    static func invalidText(_ r: NetReport, color: Bool) -> String {
+        let renderer = DiagnosticRenderer(useColor: color)
+        return renderer.render(r.diagnostics) { $0 == r.path ? r.source : nil } + "\n"
+            + "\(r.path): \(r.errorCount) error\(r.errorCount == 1 ? "" : "s"); not verified\n"
     }
 }

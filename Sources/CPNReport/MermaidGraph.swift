@@ -1,0 +1,52 @@
+/// A Mermaid flowchart of a net, which GitHub renders inside Markdown
+/// (```` ```mermaid ```` blocks): places as circles, transitions as boxes, arc
+/// inscriptions on the arrows, the transitions of a trace in red with their
+/// step numbers.
+public enum MermaidGraph {
+    public static func render(_ graph: NetGraph) -> String {
+        var out = "flowchart LR\n"
+        for node in graph.nodes {
+            var lines = [node.name] + node.details
+            if node.onTrace { lines.append(NetGraph.stepsLabel(node.steps)) }
+            let label = "\"" + lines.map(escape).joined(separator: "<br/>") + "\""
+            switch node.kind {
+            case .place: out += "  \(node.id)((\(label)))\n"
+            case .transition: out += "  \(node.id)[\(label)]\n"
+            }
+        }
+        var traceEdges: [Int] = []
+        for (i, edge) in graph.edges.enumerated() {
+            out += "  \(edge.from) -->" + (edge.label.isEmpty ? "" : "|\"\(escape(edge.label))\"|") + " \(edge.to)\n"
+            if edge.onTrace { traceEdges.append(i) }
+        }
+        let fired = graph.nodes.filter(\.onTrace).map(\.id)
+        if !fired.isEmpty {
+            out += "  classDef trace fill:#fdd,stroke:#c00,stroke-width:3px,color:#900\n"
+            out += "  class \(fired.joined(separator: ",")) trace\n"
+        }
+        if !traceEdges.isEmpty {
+            out += "  linkStyle \(traceEdges.map(String.init).joined(separator: ",")) stroke:#c00,stroke-width:2px\n"
+        }
+        return out
+    }
+
+    /// Mermaid entity codes for the characters that would end a quoted label
+    /// or be read as HTML or as an edge label's end: `"`, `<`, `>`, `&`, `|`, `#`
+    /// (which starts an entity).
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "#": out += "#35;"
+            case "\"": out += "#quot;"
+            case "<": out += "#lt;"
+            case ">": out += "#gt;"
+            case "&": out += "#amp;"
+            case "|": out += "#124;"
+            case "\n", "\r": out += " "
+            default: out.append(c)
+            }
+        }
+        return out
+    }
+}

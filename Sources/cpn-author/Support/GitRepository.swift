@@ -1,0 +1,127 @@
+import Foundation
+
+/// The few git operations `review` needs, run through the `git` executable: the
+/// repository root, revisions, the files changed since a base, and a file's text
+/// at a revision. Paths in and out are relative to the repository root.
+struct GitRepository {
+    let root: String
+
+    struct Failure: Error, CustomStringConvertible {
+        let description: String
+    }
+
+    /// The repository containing the current directory.
+    static func current() throws -> GitRepository {
+        let result = try run(["rev-parse", "--show-toplevel"], in: nil)
+        guard result.status == 0, let root = result.text.split(separator: "\n").first.map(String.init) else {
+            throw Failure(description: "not a git repository (or git is not installed): `review` compares revisions; run it inside a clone")
+        }
+        return GitRepository(root: root)
+    }
+
+    /// The full hash of a commit, or nil when `ref` names none.
+    func commit(_ ref: String) throws -> String? {
+        let r = try git(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
+        return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    func abbreviated(_ commit: String) throws -> String {
+        let r = try git(["rev-parse", "--short", commit])
+        return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : String(commit.prefix(7))
+    }
+
+    func mergeBase(_ a: String, _ b: String) throws -> String? {
+        let r = try git(["merge-base", a, b])
+        return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }
+
+    /// Whether the working tree differs from HEAD in the given paths (tracked or new files).
+    func hasLocalChanges(_ pathspecs: [String]) throws -> Bool {
+        let diff = try git(["diff", "--quiet", "HEAD", "--"] + pathspecs)
+        if diff.status == 1 { return true }
+        return !(try untracked(pathspecs).isEmpty)
+    }
+
+    struct Change {
+        enum Status { case added, deleted, modified, renamed }
+        var status: Status
+        var path: String
+        var oldPath: String?
+    }
+
+    /// Files that differ between `base` and the working tree, renames detected,
+    /// plus untracked files (not ignored): what a reviewer of the working tree sees.
+    func changes(since base: String, pathspecs: [String]) throws -> [Change] {
+        let r = try git(["-c", "core.quotepath=off", "diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", base, "--"] + pathspecs)
+        guard r.status == 0 else { throw Failure(description: "git diff failed: \(r.error.trimmingCharacters(in: .whitespacesAndNewlines))") }
+        var fields = r.text.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)[...]
+        var out: [Change] = []
+        while let status = fields.popFirst() {
+            guard let first = fields.popFirst() else { break }
+            switch status.first {
+            case "A": out.append(Change(status: .added, path: first))
+            case "D": out.append(Change(status: .deleted, path: first))
+            case "R":
+                guard let second = fields.popFirst() else { break }
+                out.append(Change(status: .renamed, path: second, oldPath: first))
+            case "C":
+                // A copy leaves the original in place: the copy is a new file.
+                guard let second = fields.popFirst() else { break }
+                out.append(Change(status: .added, path: second))
+            default: out.append(Change(status: .modified, path: first))  // M, T (type change)
+            }
+        }
+        for path in try untracked(pathspecs) where !out.contains(where: { $0.path == path }) {
+            out.append(Change(status: .added, path: path))
+        }
+        return out.sorted { $0.path < $1.path }
+    }
+
+    func untracked(_ pathspecs: [String]) throws -> [String] {
+        let r = try git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--"] + pathspecs)
+        return r.text.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
+    }
+
+    /// The bytes of `path` at `commit`, or nil when it does not exist there.
+    func contents(of path: String, at commit: String) throws -> Data? {
+        let r = try Self.runData(["-C", root, "show", "\(commit):\(path)"], in: nil)
+        return r.status == 0 ? r.data : nil
+    }
+
+    // MARK: - Running git
+
+    private func git(_ arguments: [String]) throws -> (status: Int32, text: String, error: String) {
+        try Self.run(arguments, in: nil)
+    }
+
+    /// Pathspecs are relative to the current directory, which is why git runs
+    /// there; `--full-name` and `diff` report paths relative to the root anyway.
+    private static func run(_ arguments: [String], in directory: String?) throws -> (status: Int32, text: String, error: String) {
+        let r = try runData(arguments, in: directory)
+        return (r.status, String(decoding: r.data, as: UTF8.self), r.error)
+    }
+
+    private static func runData(_ arguments: [String], in directory: String?) throws -> (status: Int32, data: Data, error: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["git"] + arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var environment = ProcessInfo.processInfo.environment
+        environment["GIT_TERMINAL_PROMPT"] = "0"
+        environment["LC_ALL"] = "C"
+        process.environment = environment
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        do { try process.run() } catch {
+            throw Failure(description: "cannot run git: \(error.localizedDescription)")
+        }
+        // Drain standard output before waiting, so a large file from `git show` cannot
+        // block git on a full pipe; git's messages on standard error are a few lines.
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        let errorData = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, data, String(decoding: errorData, as: UTF8.self))
+    }
+}

@@ -1,0 +1,122 @@
+import CPNDraft
+import CPNExplore
+import CPNLLM
+import CPNReport
+import Foundation
+
+/// What a drafting session came to, and the summary `draft` and `revise` print.
+///
+/// ```
+/// draft: requirements.md → net.yaml
+///   round 1  verify failed: invariant polite                      1,204 in, 812 out tokens, 9.8 s
+///   round 2  passed: every property holds in all 1,450 reachable states   2,310 in, 790 out tokens, 8.1 s
+///   tokens   3,514 in, 1,602 out
+///   time     17.9 s with the model, 18.4 s in all
+/// verdict: VERIFIED in round 2 of 4; wrote net.yaml
+/// transcript: net.draft.jsonl (session 1)
+/// ```
+struct LLMSessionOutcome {
+    let kind: LLMSessionRunner.Kind
+    let outputPath: String
+    let maxRounds: Int
+    var rounds: [DraftRound] = []
+    /// The session's result; nil when an error stopped it.
+    var result: DraftResult?
+    var error: (any Error)?
+    var cancelled = false
+    var transcriptPath: String?
+    /// Which session of the transcript file this one is (from 1).
+    var transcriptSession = 1
+    /// The provider's settings (never the key), for live sessions.
+    var configuration: String?
+    var replay: ReplayProvider?
+    var seconds: Double = 0
+
+    /// The net that passed the gate, if one did.
+    var net: String? { error == nil ? result?.net : nil }
+    var passed: Bool { net != nil }
+    var inputTokens: Int { rounds.reduce(0) { $0 + ($1.inputTokens ?? 0) } }
+    var outputTokens: Int { rounds.reduce(0) { $0 + ($1.outputTokens ?? 0) } }
+    var tokensReported: Bool { rounds.contains { $0.inputTokens != nil || $0.outputTokens != nil } }
+
+    /// The exit status: 0 verified, 1 no net passed in the rounds allowed, 2 an error
+    /// stopped the session (130 when the user pressed Ctrl-C).
+    var exitStatus: Int32 {
+        if cancelled { return 130 }
+        if error != nil { return ExitStatus.invalidInput }
+        return passed ? ExitStatus.success : ExitStatus.violated
+    }
+
+    /// The last exploration, for `--report`.
+    var lastExploration: ExplorationResult? {
+        for round in rounds.reversed() {
+            switch round.outcome {
+            case .passed(let result, _, _), .violated(let result, _), .bounded(let result, _): return result
+            case .noNet, .invalid: continue
+            }
+        }
+        return nil
+    }
+
+    /// The table of rounds and totals, then (when no net passed) the last round's
+    /// diagnostics or counterexample, then the verdict and where the transcript is.
+    func summary(input: String, extraLines: [String] = []) -> String {
+        var lines = ["\(kind.rawValue): \(input) → \(outputPath)"]
+        let width = rounds.map { $0.outcome.summary.count }.max() ?? 0
+        for round in rounds {
+            let summary = round.outcome.summary
+            var figures: [String] = []
+            if round.inputTokens != nil || round.outputTokens != nil {
+                figures.append("\(round.inputTokens.map(group) ?? "?") in, \(round.outputTokens.map(group) ?? "?") out tokens")
+            }
+            figures.append(LLMProgress.seconds(round.seconds) + (replay != nil ? " (replayed)" : ""))
+            lines.append("  round \(round.round)  " + summary + String(repeating: " ", count: max(0, width - summary.count))
+                + "   " + figures.joined(separator: ", "))
+        }
+        if tokensReported {
+            lines.append("  tokens   \(group(inputTokens)) in, \(group(outputTokens)) out" + (replay != nil ? " (as recorded)" : ""))
+        }
+        let modelSeconds = rounds.reduce(0) { $0 + $1.seconds }
+        lines.append("  time     \(LLMProgress.seconds(modelSeconds)) waiting for the model, \(LLMProgress.seconds(seconds)) in all")
+        lines += extraLines
+
+        if !passed, error == nil, let last = rounds.last {
+            lines.append("")
+            lines.append("the last net was rejected (round-\(last.round).yaml below is round \(last.round)'s reply, kept in the transcript):")
+            lines.append(Self.report(for: last.outcome).trimmingCharacters(in: .newlines)
+                .split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "  " + $0 }.joined(separator: "\n"))
+            lines.append("")
+        }
+        lines.append("verdict: " + verdict)
+        if let transcriptPath {
+            lines.append("transcript: \(transcriptPath) (session \(transcriptSession); every request, reply and verdict)")
+        }
+        if let replay, !replay.notes.isEmpty {
+            lines.append("replayed: \(replay.path), which says: " + replay.notes.joined(separator: " "))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    var verdict: String {
+        if cancelled { return "CANCELLED in round \(rounds.count + 1) of \(maxRounds); nothing written to \(outputPath)" }
+        if error != nil {
+            return "STOPPED in round \(rounds.count + 1) of \(maxRounds) by the error above; nothing written to \(outputPath)"
+        }
+        if passed {
+            return "VERIFIED in round \(rounds.count) of \(maxRounds); wrote \(outputPath)"
+        }
+        let last = rounds.last.map { " (last: \($0.outcome.summary))" } ?? ""
+        return "NOT VERIFIED after \(rounds.count) round\(rounds.count == 1 ? "" : "s")\(last); nothing written to \(outputPath)"
+    }
+
+    /// What the gate said about a rejected net, as a person reads it: the diagnostics
+    /// (their line numbers count lines of the round's net, kept in the transcript), or
+    /// the verify report with the shortest counterexample.
+    static func report(for outcome: NetGate.Outcome) -> String {
+        switch outcome {
+        case .noNet: "the reply held no YAML net"
+        case .invalid(_, let report): report
+        case .violated(_, let report), .bounded(_, let report), .passed(_, let report, _): report
+        }
+    }
+}
