@@ -64,7 +64,7 @@ import Testing
             let working = try #require(delivered?.produced.first { $0.place == "working" })
             #expect(working.readyAt == delivered!.at + 200_000)
             #expect(try engine.snapshot().enabled.allSatisfy { $0.transition != "ack" || !$0.consumed.contains { $0.token == working.value } })
-            RuntimeClock.sleep(micros: max(0, working.readyAt - RuntimeClock.now()) + 5_000)
+            RuntimeClock.sleep(micros: max(0, (working.readyAt ?? 0) - RuntimeClock.now()) + 5_000)
             #expect(try engine.snapshot().enabled.contains { $0.transition == "ack" && $0.consumed.contains { $0.place == "working" && $0.token == working.value } })
         }
     }
@@ -122,7 +122,9 @@ import Testing
 
     @Test func handlersMustFitTheNet() throws {
         let net = try RuntimeTest.net("Tests/Fixtures/runtime/priority-dispatch.yaml")
-        let store = try SQLiteStore(path: ":memory:")
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("h.db").path)
         let mixed = Handler(name: "x", transitions: ["take_cpu", "finish_cpu"]) { _ in [] }
         #expect(throws: RuntimeError.self) { try Engine(net: net, store: store, worker: "w", handlers: [mixed]) }
         let typo = Handler(name: "x", transitions: ["finsh_cpu"]) { _ in [] }
