@@ -125,11 +125,29 @@ struct PostgresTransaction: StoreTransaction {
         return NetRecord(name: name, signature: signature, source: source, path: path, tickMicros: tick, createdAt: created)
     }
 
-    func insertNet(_ r: NetRecord) throws -> Bool {
-        try !store.run("""
+    func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
+        guard try !store.run("""
             INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at)
             VALUES (1, \(r.name), \(r.signature), \(r.source), \(r.path), \(r.tickMicros), \(r.createdAt))
             ON CONFLICT (id) DO NOTHING RETURNING id
+            """).isEmpty else { return false }
+        try store.run("INSERT INTO cpn_clock (id, net_us, anchor_us, running) VALUES (1, \(clock), \(clock), false)")
+        return true
+    }
+
+    func clock() throws -> NetClock {
+        guard let row = try store.run("SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1").first else {
+            throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged")
+        }
+        let (net, anchor, running) = try row.decode((Int64, Int64, Bool).self)
+        return NetClock(netMicros: net, anchorMicros: anchor, running: running)
+    }
+
+    func setClock(_ c: NetClock, expected e: NetClock) throws -> Bool {
+        // Conditional, so that of two workers changing the clock at once the second sees it changed.
+        try !store.run("""
+            UPDATE cpn_clock SET net_us = \(c.netMicros), anchor_us = \(c.anchorMicros), running = \(c.running)
+            WHERE id = 1 AND net_us = \(e.netMicros) AND anchor_us = \(e.anchorMicros) AND running = \(e.running) RETURNING id
             """).isEmpty
     }
 
@@ -147,10 +165,10 @@ struct PostgresTransaction: StoreTransaction {
         }
     }
 
-    func lockTokens(place: String, value: String, count: Int, now: Int64) throws -> [Int64] {
+    func lockTokens(place: String, value: String, count: Int, readyBy: Int64, now: Int64) throws -> [Int64] {
         try store.run("""
             SELECT id FROM cpn_tokens
-            WHERE place = \(place) AND value = \(value) AND ready_at <= \(now) AND (claimed_by IS NULL OR claim_until <= \(now))
+            WHERE place = \(place) AND value = \(value) AND ready_at <= \(readyBy) AND (claimed_by IS NULL OR claim_until <= \(now))
             ORDER BY id LIMIT \(count) FOR UPDATE SKIP LOCKED
             """).map { try $0.decode(Int64.self) }
     }
@@ -184,24 +202,24 @@ struct PostgresTransaction: StoreTransaction {
 
     func appendEvent(_ e: EventRecord) throws -> Int64 {
         try store.run("""
-            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, handler, message)
+            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message)
             VALUES (\(e.kind.rawValue), \(e.transition), \(EventColumns.encode(e.binding)), \(EventColumns.encode(e.consumed)),
-                    \(EventColumns.encode(e.produced)), \(e.worker), \(e.startedAt), \(e.at), \(e.handler), \(e.message))
+                    \(EventColumns.encode(e.produced)), \(e.worker), \(e.startedAt), \(e.at), \(e.netAt), \(e.handler), \(e.message))
             RETURNING id
             """)[0].decode(Int64.self)
     }
 
     func events(after: Int64, limit: Int) throws -> [EventRecord] {
         try store.run("""
-            SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, handler, message
+            SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message
             FROM cpn_events WHERE id > \(after) ORDER BY id LIMIT \(limit)
             """).map { row in
-            let (id, kind, transition, binding, consumed, produced, worker, started, at, handler, message) =
-                try row.decode((Int64, String, String?, String, String, String, String, Int64?, Int64, String?, String?).self)
+            let (id, kind, transition, binding, consumed, produced, worker, started, at, netAt, handler, message) =
+                try row.decode((Int64, String, String?, String, String, String, String, Int64?, Int64, Int64, String?, String?).self)
             guard let k = EventKind(rawValue: kind) else { throw StoreError("the event log holds an event of unknown kind `\(kind)`") }
             return EventRecord(id: id, kind: k, transition: transition, binding: try EventColumns.decodeBinding(binding),
                                consumed: try EventColumns.decodeRefs(consumed), produced: try EventColumns.decodeRefs(produced),
-                               worker: worker, startedAt: started, at: at, handler: handler, message: message)
+                               worker: worker, startedAt: started, at: at, netAt: netAt, handler: handler, message: message)
         }
     }
 
@@ -251,8 +269,9 @@ enum PostgresSchema {
             CREATE TABLE cpn_events (
                 id BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY, kind TEXT NOT NULL, transition TEXT,
                 binding TEXT NOT NULL, consumed TEXT NOT NULL, produced TEXT NOT NULL, worker TEXT NOT NULL,
-                started_at BIGINT, at BIGINT NOT NULL, handler TEXT, message TEXT)
+                started_at BIGINT, at BIGINT NOT NULL, net_at BIGINT NOT NULL, handler TEXT, message TEXT)
             """,
+            "CREATE TABLE cpn_clock (id INT PRIMARY KEY CHECK (id = 1), net_us BIGINT NOT NULL, anchor_us BIGINT NOT NULL, running BOOLEAN NOT NULL)",
         ],
     ]
 }

@@ -108,11 +108,27 @@ struct SQLiteTransaction: StoreTransaction {
                          tickMicros: row["tick_us"], createdAt: row["created_at"])
     }
 
-    func insertNet(_ r: NetRecord) throws -> Bool {
+    func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
         try db.execute(sql: """
             INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
             """, arguments: [r.name, r.signature, r.source, r.path, r.tickMicros, r.createdAt])
+        guard db.changesCount == 1 else { return false }
+        try db.execute(sql: "INSERT INTO cpn_clock (id, net_us, anchor_us, running) VALUES (1, ?, ?, 0)", arguments: [clock, clock])
+        return true
+    }
+
+    func clock() throws -> NetClock {
+        guard let row = try Row.fetchOne(db, sql: "SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1") else {
+            throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged")
+        }
+        return NetClock(netMicros: row["net_us"], anchorMicros: row["anchor_us"], running: row["running"])
+    }
+
+    func setClock(_ c: NetClock, expected e: NetClock) throws -> Bool {
+        try db.execute(sql: """
+            UPDATE cpn_clock SET net_us = ?, anchor_us = ?, running = ? WHERE id = 1 AND net_us = ? AND anchor_us = ? AND running = ?
+            """, arguments: [c.netMicros, c.anchorMicros, c.running, e.netMicros, e.anchorMicros, e.running])
         return db.changesCount == 1
     }
 
@@ -126,12 +142,12 @@ struct SQLiteTransaction: StoreTransaction {
     // The write lock already excludes every other writer.
     func lockPlaces(_ names: [String]) throws {}
 
-    func lockTokens(place: String, value: String, count: Int, now: Int64) throws -> [Int64] {
+    func lockTokens(place: String, value: String, count: Int, readyBy: Int64, now: Int64) throws -> [Int64] {
         try Int64.fetchAll(db, sql: """
             SELECT id FROM cpn_tokens
             WHERE place = ? AND value = ? AND ready_at <= ? AND (claimed_by IS NULL OR claim_until <= ?)
             ORDER BY id LIMIT ?
-            """, arguments: [place, value, now, now, count])
+            """, arguments: [place, value, readyBy, now, count])
     }
 
     func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64] {
@@ -161,16 +177,16 @@ struct SQLiteTransaction: StoreTransaction {
 
     func appendEvent(_ e: EventRecord) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, handler, message)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """, arguments: [e.kind.rawValue, e.transition, EventColumns.encode(e.binding), EventColumns.encode(e.consumed),
-                             EventColumns.encode(e.produced), e.worker, e.startedAt, e.at, e.handler, e.message])
+                             EventColumns.encode(e.produced), e.worker, e.startedAt, e.at, e.netAt, e.handler, e.message])
         return db.lastInsertedRowID
     }
 
     func events(after: Int64, limit: Int) throws -> [EventRecord] {
         try Row.fetchAll(db, sql: """
-            SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, handler, message
+            SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message
             FROM cpn_events WHERE id > ? ORDER BY id LIMIT ?
             """, arguments: [after, limit]).map { row in
             let kind: String = row["kind"]
@@ -178,7 +194,8 @@ struct SQLiteTransaction: StoreTransaction {
             return EventRecord(id: row["id"], kind: k, transition: row["transition"],
                                binding: try EventColumns.decodeBinding(row["binding"]),
                                consumed: try EventColumns.decodeRefs(row["consumed"]), produced: try EventColumns.decodeRefs(row["produced"]),
-                               worker: row["worker"], startedAt: row["started_at"], at: row["at"], handler: row["handler"], message: row["message"])
+                               worker: row["worker"], startedAt: row["started_at"], at: row["at"], netAt: row["net_at"],
+                               handler: row["handler"], message: row["message"])
         }
     }
 
@@ -221,8 +238,9 @@ enum SQLiteSchema {
             CREATE TABLE cpn_events (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, transition TEXT, binding TEXT NOT NULL,
                 consumed TEXT NOT NULL, produced TEXT NOT NULL, worker TEXT NOT NULL, started_at INTEGER,
-                at INTEGER NOT NULL, handler TEXT, message TEXT)
+                at INTEGER NOT NULL, net_at INTEGER NOT NULL, handler TEXT, message TEXT)
             """,
+            "CREATE TABLE cpn_clock (id INTEGER PRIMARY KEY CHECK (id = 1), net_us INTEGER NOT NULL, anchor_us INTEGER NOT NULL, running BOOLEAN NOT NULL)",
         ],
     ]
 }

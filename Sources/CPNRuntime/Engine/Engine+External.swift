@@ -18,9 +18,9 @@ extension Engine {
             case .failure(let e): throw RuntimeError(.invalidInput, e.description, details: ["help: write the token as in the net file's `initial:` list"])
             }
         }
-        return try transaction { tx in
-            let now = try tx.now()
+        return try clockedTransaction { tx in
             if !tx.isExclusive { try tx.lockPlaces([name]) }
+            let (real, now) = try stopClock(tx)
             let rows = try tx.tokens()
             if let cap = net.checked.places[p].capacity {
                 let present = rows.count { $0.place == name }
@@ -33,10 +33,10 @@ extension Engine {
             let new = texts.map { NewToken(place: name, value: $0, readyAt: readyAt) }
             let ids = try tx.insertTokens(new)
             let produced = zip(ids, new).map { TokenRef(id: $0, place: name, value: $1.value, readyAt: readyAt) }
-            var event = EventRecord(kind: .add, produced: produced, worker: worker, at: now)
+            var event = EventRecord(kind: .add, produced: produced, worker: worker, at: real, netAt: now)
             event.id = try tx.appendEvent(event)
             try checkInvariantsAfterExternal(rows + zip(ids, new).map { StoredToken(id: $0, place: name, value: $1.value, readyAt: readyAt) },
-                                             now: now, what: "adding \(texts.count) token\(texts.count == 1 ? "" : "s") to `\(name)`")
+                                             now: now, real: real, what: "adding \(texts.count) token\(texts.count == 1 ? "" : "s") to `\(name)`")
             return event
         }
     }
@@ -55,27 +55,27 @@ extension Engine {
             case .failure(let e): throw RuntimeError(.invalidInput, e.description)
             }
         }
-        return try transaction { tx in
-            let now = try tx.now()
+        return try clockedTransaction { tx in
+            let (real, now) = try stopClock(tx)
             let rows = try tx.tokens()
             var wanted: [(value: String, count: Int)] = []
             var total = 0
-            for row in rows where row.place == name && row.readyAt <= now && !row.isHeld(at: now)
+            for row in rows where row.place == name && row.readyAt <= now && !row.isHeld(at: real)
                 && (only == nil || row.value == only) {
                 if let count, total >= count { break }
                 if let i = wanted.firstIndex(where: { $0.value == row.value }) { wanted[i].count += 1 } else { wanted.append((row.value, 1)) }
                 total += 1
             }
             var ids: [Int64] = []
-            for w in wanted { ids += try tx.lockTokens(place: name, value: w.value, count: w.count, now: now) }
+            for w in wanted { ids += try tx.lockTokens(place: name, value: w.value, count: w.count, readyBy: now, now: real) }
             _ = try tx.deleteTokens(ids)
             let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
             let consumed = ids.compactMap { id in byID[id].map { TokenRef(id: id, place: name, value: $0.value) } }
-            var event = EventRecord(kind: .take, consumed: consumed, worker: worker, at: now)
+            var event = EventRecord(kind: .take, consumed: consumed, worker: worker, at: real, netAt: now)
             guard !ids.isEmpty else { return event }
             event.id = try tx.appendEvent(event)
             let taken = Set(ids)
-            try checkInvariantsAfterExternal(rows.filter { !taken.contains($0.id) }, now: now,
+            try checkInvariantsAfterExternal(rows.filter { !taken.contains($0.id) }, now: now, real: real,
                                              what: "taking \(ids.count) token\(ids.count == 1 ? "" : "s") from `\(name)`")
             return event
         }
@@ -91,9 +91,9 @@ extension Engine {
         return p
     }
 
-    private func checkInvariantsAfterExternal(_ rows: [StoredToken], now: Int64, what: String) throws {
+    private func checkInvariantsAfterExternal(_ rows: [StoredToken], now: Int64, real: Int64, what: String) throws {
         guard options.checkInvariants else { return }
-        let after = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
+        let after = try RuntimeMarking(rows: rows, net: net, text: text, now: now, real: real)
         let broken = brokenInvariants(after)
         guard broken.isEmpty else {
             throw RuntimeError(.invariantBroken, "\(what) would break invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); nothing was changed",

@@ -16,8 +16,8 @@ import CPNModel
 /// once, and the firing exactly once.
 extension Engine {
     /// Holds the tokens of `firing` for handler `h`; nil when another worker took them first.
-    func claim(_ firing: FiringRule.Firing, handler h: Int, tx: any StoreTransaction, now: Int64) throws -> Claim? {
-        guard let ids = try lockInputs(firing, tx: tx, now: now) else { return nil }
+    func claim(_ firing: FiringRule.Firing, handler h: Int, tx: any StoreTransaction, at m: Moment) throws -> Claim? {
+        guard let ids = try lockInputs(firing, tx: tx, at: m) else { return nil }
         // The outcomes whose guards allow exactly these tokens: the rule on a
         // marking made of them alone, where no capacity or better token interferes.
         var alone = Array(repeating: [FiringRule.Token](), count: net.checked.places.count)
@@ -30,9 +30,10 @@ extension Engine {
         where Self.bag(f.consumed) == wanted && !outcomes.contains(where: { $0.transition == f.transition }) {
             outcomes.append(f)
         }
-        let until = now + Int64(handler.lease * 1_000_000)
+        // Leases are on the wall clock: they measure how long a worker may take, not net time.
+        let until = m.real + Int64(handler.lease * 1_000_000)
         try tx.hold(ids, worker: worker, until: until)
-        return Claim(handler: h, firing: firing, tokenIDs: ids, outcomes: outcomes, claimedAt: now,
+        return Claim(handler: h, firing: firing, tokenIDs: ids, outcomes: outcomes, claimedAt: m.real,
                      request: request(handler, outcomes: outcomes, consumed: firing.consumed))
     }
 
@@ -49,26 +50,26 @@ extension Engine {
             throw RuntimeError(.handler, "handler `\(handler.name)` answered \(answer.isEmpty ? "nothing" : answer.map { "`\($0)`" }.joined(separator: ", ")), but for this binding only \(offered.map { "`\($0)`" }.joined(separator: ", ")) can fire",
                                details: ["  binding: " + claim.request.variableTexts.map { "\($0.name) = \($0.text)" }.joined(separator: ", ")])
         }
-        return try transaction { tx in
-            let now = try tx.now()
+        return try clockedTransaction { tx in
             if !tx.isExclusive { try tx.lockPlaces(Array(Set(chosen.flatMap { placesToLock($0.transition) })).sorted()) }
             let held = try tx.lockHeldTokens(claim.tokenIDs, worker: worker)
+            let rows = try tx.tokens()
+            // Work in progress keeps the net busy, so the clock is stopped here.
+            let m = try moment(tx, rows: rows, settle: true, alsoTakeable: Set(held))
             guard held.count == claim.tokenIDs.count else {
                 try tx.hold(held, worker: nil, until: nil)
                 let message = "the lease of \(claim.tokenIDs.count - held.count) held token(s) ran out and another worker took them; the outcome was dropped"
-                _ = try tx.appendEvent(EventRecord(kind: .failed, transition: nil, worker: worker, startedAt: claim.claimedAt, at: now,
-                                                   handler: handler.name, message: message))
+                _ = try tx.appendEvent(EventRecord(kind: .failed, transition: nil, worker: worker, startedAt: claim.claimedAt, at: m.real,
+                                                   netAt: m.net, handler: handler.name, message: message))
                 return .lost(message)
             }
-            let rows = try tx.tokens()
-            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now, alsoTakeable: Set(held))
             for firing in chosen {
-                guard try enabledFirings(marking, transitions: [firing.transition]).contains(firing) else { continue }
-                if let (event, after) = try commit(firing, tx: tx, now: now, rows: rows, held: held, claim: claim) {
-                    return .fired(event, facts(after, now: now, contended: false))
+                guard try enabledFirings(m.marking, transitions: [firing.transition]).contains(firing) else { continue }
+                if let (event, after) = try commit(firing, tx: tx, at: m, rows: rows, held: held, claim: claim) {
+                    return .fired(event, facts(after, now: m.net, real: m.real, contended: false))
                 }
             }
-            try tx.hold(held, worker: worker, until: now + Int64(handler.lease * 1_000_000))
+            try tx.hold(held, worker: worker, until: m.real + Int64(handler.lease * 1_000_000))
             return .blocked
         }
     }
@@ -77,10 +78,11 @@ extension Engine {
     public func abandon(_ claim: Claim, reason: String) throws {
         try transaction { tx in
             let now = try tx.now()
+            let net = try tx.clock().time(at: now)
             let held = try tx.lockHeldTokens(claim.tokenIDs, worker: worker)
             try tx.hold(held, worker: nil, until: nil)
             _ = try tx.appendEvent(EventRecord(kind: .failed, transition: nil, worker: worker, startedAt: claim.claimedAt, at: now,
-                                               handler: handlers[claim.handler].name, message: reason))
+                                               netAt: net, handler: handlers[claim.handler].name, message: reason))
         }
     }
 

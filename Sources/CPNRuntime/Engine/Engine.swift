@@ -60,7 +60,7 @@ public final class Engine {
             let now = try tx.now()
             let record = NetRecord(name: net.name, signature: net.signature, source: net.source, path: net.path,
                                    tickMicros: options.tickMicros, createdAt: now)
-            guard try tx.insertNet(record) else { return try tx.net() ?? record }
+            guard try tx.insertNet(record, clock: now) else { return try tx.net() ?? record }
             var tokens: [NewToken] = []
             for (p, place) in net.checked.places.enumerated() {
                 for t in place.initial {
@@ -70,7 +70,8 @@ public final class Engine {
             }
             let ids = try tx.insertTokens(tokens)
             let produced = zip(ids, tokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
-            _ = try tx.appendEvent(EventRecord(kind: .initial, produced: produced, worker: worker, at: now, message: "net \(net.name) from \(net.path)"))
+            _ = try tx.appendEvent(EventRecord(kind: .initial, produced: produced, worker: worker, at: now, netAt: now,
+                                               message: "net \(net.name) from \(net.path)"))
             return record
         }
         guard record.name == net.name else {
@@ -91,12 +92,10 @@ public final class Engine {
     /// The tokens, the marking they make now, and the bindings enabled in it.
     public func snapshot() throws -> RuntimeSnapshot {
         try transaction { tx in
-            let now = try tx.now()
             let rows = try tx.tokens()
-            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
-            let enabled = try enabledFirings(marking).map(describe)
-            return RuntimeSnapshot(now: now, tokens: rows, enabled: enabled, isFinal: isFinal(marking),
-                                   brokenInvariants: brokenInvariants(marking).map(\.name))
+            let m = try moment(tx, rows: rows, settle: false)
+            return RuntimeSnapshot(now: m.net, real: m.real, clockRunning: m.clock.running, tokens: rows, enabled: m.candidates.map(describe),
+                                   isFinal: isFinal(m.marking), brokenInvariants: brokenInvariants(m.marking).map(\.name))
         }
     }
 
@@ -106,34 +105,32 @@ public final class Engine {
     /// binding of a handled transition is claimed instead (its tokens held for
     /// this worker), and the caller runs the work and calls `complete`.
     public func step() throws -> StepResult {
-        try transaction { tx in
-            let now = try tx.now()
+        try clockedTransaction { tx in
             let rows = try tx.tokens()
-            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
-            var candidates = try enabledFirings(marking)
-            if candidates.isEmpty { return .waiting(facts(marking, now: now, contended: false)) }
+            let m = try moment(tx, rows: rows, settle: true)
+            var candidates = m.candidates
+            if candidates.isEmpty { return .waiting(facts(m.marking, now: m.net, real: m.real, contended: false)) }
             // A random order spreads concurrent workers over different bindings.
             for i in stride(from: candidates.count - 1, to: 0, by: -1) { candidates.swapAt(i, random.below(i + 1)) }
             for firing in candidates.prefix(8) {
                 if let h = handlerOfTransition[firing.transition] {
-                    if let claim = try claim(firing, handler: h, tx: tx, now: now) { return .claimed(claim) }
-                } else if let (event, after) = try commit(firing, tx: tx, now: now, rows: rows, held: nil, claim: nil) {
-                    return .fired(event, facts(after, now: now, contended: false))
+                    if let claim = try claim(firing, handler: h, tx: tx, at: m) { return .claimed(claim) }
+                } else if let (event, after) = try commit(firing, tx: tx, at: m, rows: rows, held: nil, claim: nil) {
+                    return .fired(event, facts(after, now: m.net, real: m.real, contended: false))
                 }
             }
-            return .waiting(facts(marking, now: now, contended: true))
+            return .waiting(facts(m.marking, now: m.net, real: m.real, contended: true))
         }
     }
 
     /// Fires this binding if it is still enabled (handlers are not run: the
     /// caller chose the outcome). Nil when it is no longer enabled.
     public func fire(_ binding: EnabledBinding) throws -> EventRecord? {
-        try transaction { tx in
-            let now = try tx.now()
+        try clockedTransaction { tx in
             let rows = try tx.tokens()
-            let marking = try RuntimeMarking(rows: rows, net: net, text: text, now: now)
-            guard try enabledFirings(marking, transitions: [binding.firing.transition]).contains(binding.firing) else { return nil }
-            return try commit(binding.firing, tx: tx, now: now, rows: rows, held: nil, claim: nil)?.0
+            let m = try moment(tx, rows: rows, settle: true)
+            guard m.candidates.contains(binding.firing) else { return nil }
+            return try commit(binding.firing, tx: tx, at: m, rows: rows, held: nil, claim: nil)?.0
         }
     }
 
@@ -141,21 +138,22 @@ public final class Engine {
     /// is completed), adds its outputs, appends the event. Nil when another
     /// worker took the tokens first. Throws, rolling the transaction back,
     /// when an invariant would break.
-    func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, now: Int64, rows: [StoredToken],
+    func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment, rows: [StoredToken],
                 held: [Int64]?, claim: Claim?) throws -> (EventRecord, RuntimeMarking)? {
+        let now = m.net
         var base = rows
         var taken: [Int64]
         if let held {
             taken = held
         } else {
             if !tx.isExclusive { try tx.lockPlaces(placesToLock(firing.transition)) }
-            guard let ids = try lockInputs(firing, tx: tx, now: now) else { return nil }
+            guard let ids = try lockInputs(firing, tx: tx, at: m) else { return nil }
             taken = ids
             if !tx.isExclusive {
                 // Others may have fired since `rows` was read: read again, now
                 // that the inputs and the places the rule depends on are locked.
                 base = try tx.tokens()
-                let fresh = try RuntimeMarking(rows: base, net: net, text: text, now: now, alsoTakeable: Set(ids))
+                let fresh = try RuntimeMarking(rows: base, net: net, text: text, now: now, real: m.real, alsoTakeable: Set(ids))
                 guard try enabledFirings(fresh, transitions: [firing.transition]).contains(firing) else { return nil }
             }
         }
@@ -176,12 +174,12 @@ public final class Engine {
         let produced = zip(ids, newTokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
         var event = EventRecord(kind: .fire, transition: net.checked.transitions[firing.transition].name,
                                 binding: boundVariables(firing), consumed: consumed, produced: produced, worker: worker,
-                                startedAt: claim?.claimedAt ?? now, at: now, handler: claim.map { handlers[$0.handler].name })
+                                startedAt: claim?.claimedAt ?? m.real, at: m.real, netAt: now, handler: claim.map { handlers[$0.handler].name })
         event.id = try tx.appendEvent(event)
         let takenSet = Set(taken)
         let afterRows = base.filter { !takenSet.contains($0.id) }
             + zip(ids, newTokens).map { StoredToken(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
-        let after = try RuntimeMarking(rows: afterRows, net: net, text: text, now: now)
+        let after = try RuntimeMarking(rows: afterRows, net: net, text: text, now: now, real: m.real)
         if options.checkInvariants {
             let broken = brokenInvariants(after)
             if !broken.isEmpty {
@@ -195,7 +193,7 @@ public final class Engine {
     /// Locks rows for every input move; nil when some are already taken.
     /// Moves on the same value are locked together: a transaction does not
     /// skip rows it has locked itself.
-    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, now: Int64) throws -> [Int64]? {
+    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [Int64]? {
         var wanted: [(place: String, value: String, count: Int)] = []
         for move in firing.consumed {
             let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
@@ -204,7 +202,7 @@ public final class Engine {
         }
         var ids: [Int64] = []
         for w in wanted {
-            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, now: now)
+            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: m.net, now: m.real)
             guard got.count == w.count else { return nil }
             ids += got
         }
@@ -258,8 +256,8 @@ public final class Engine {
         return (try? f.expr.evaluate(&ctx)) == .bool(true)
     }
 
-    func facts(_ marking: RuntimeMarking, now: Int64, contended: Bool) -> MarkingFacts {
-        MarkingFacts(now: now, isFinal: isFinal(marking), nextReadyAt: marking.nextReadyAt,
+    func facts(_ marking: RuntimeMarking, now: Int64, real: Int64, contended: Bool) -> MarkingFacts {
+        MarkingFacts(now: now, real: real, isFinal: isFinal(marking), nextReadyAt: marking.nextReadyAt,
                      held: marking.held, contended: contended)
     }
 
@@ -341,7 +339,12 @@ public struct EnabledBinding: Sendable {
 
 /// The store at one moment: every token, what is enabled, what holds.
 public struct RuntimeSnapshot: Sendable {
+    /// The net's time (ready times are on this clock).
     public var now: Int64
+    /// The wall clock (leases are on this clock).
+    public var real: Int64
+    /// Whether the net's clock runs (the net is idle).
+    public var clockRunning: Bool
     public var tokens: [StoredToken]
     public var enabled: [EnabledBinding]
     public var isFinal: Bool?
@@ -350,10 +353,13 @@ public struct RuntimeSnapshot: Sendable {
 
 /// What a worker needs to know about the marking after a step.
 public struct MarkingFacts: Sendable {
+    /// The net's time.
     public var now: Int64
+    /// The wall clock.
+    public var real: Int64
     /// Whether `final` holds (nil: the net has no `final`).
     public var isFinal: Bool?
-    /// The earliest time a waiting token becomes ready.
+    /// The earliest net time a waiting token becomes ready.
     public var nextReadyAt: Int64?
     /// Tokens workers hold for their handlers (work in progress).
     public var held: Int

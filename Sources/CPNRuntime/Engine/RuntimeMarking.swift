@@ -10,12 +10,13 @@ struct RuntimeMarking {
     let tokens: [[FiringRule.Token]]
     /// Per place, the values with their total counts (for invariants and `final`).
     let values: [[(value: Value, count: Int)]]
-    /// The earliest ready time after `now` among waiting tokens.
+    /// The earliest ready time after `now` (net time) among waiting tokens.
     let nextReadyAt: Int64?
-    /// Tokens workers hold for their handlers at `now`.
+    /// Tokens workers hold for their handlers at wall-clock time `real`.
     let held: Int
 
-    init(rows: [StoredToken], net: RuntimeNet, text: TokenText, now: Int64, alsoTakeable: Set<Int64> = []) throws {
+    /// `now` is the net's time (readiness), `real` the wall clock (leases).
+    init(rows: [StoredToken], net: RuntimeNet, text: TokenText, now: Int64, real: Int64, alsoTakeable: Set<Int64> = []) throws {
         var counts = Array(repeating: [FiringRule.Token: Int](), count: net.checked.places.count)
         var next: Int64? = nil
         var held = 0
@@ -28,7 +29,7 @@ struct RuntimeMarking {
             case .success(let v): value = v
             case .failure(let e): throw StoreError("the store holds a token that does not fit the net: \(e)")
             }
-            let isHeld = row.isHeld(at: now)
+            let isHeld = row.isHeld(at: real)
             if isHeld { held += 1 }
             if row.readyAt > now { next = min(next ?? row.readyAt, row.readyAt) }
             let takeable = alsoTakeable.contains(row.id) || (row.readyAt <= now && !isHeld)

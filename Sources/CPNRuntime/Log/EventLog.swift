@@ -34,7 +34,7 @@ public enum EventLog {
         func refs(_ list: [TokenRef]) -> JSONValue {
             .array(list.map { r in
                 var m: [(String, JSONValue)] = [("id", .int(Int(r.id))), ("place", .string(r.place)), ("token", .string(r.value))]
-                if let ready = r.readyAt, ready > e.at { m.append(("ready_at", .string(timestamp(ready)))) }
+                if let ready = r.readyAt, ready > e.netAt { m.append(("ready_in_us", .int(Int(ready - e.netAt)))) }
                 return .object(m)
             })
         }
@@ -48,6 +48,8 @@ public enum EventLog {
         }
         members.append(("at", .string(timestamp(e.at))))
         members.append(("at_us", .int(Int(e.at))))
+        // The net's clock stands still while the net is busy (specs/runtime.md, "Time").
+        members.append(("net_time_us", .int(Int(e.netAt))))
         if let m = e.message { members.append(("message", .string(m))) }
         return JSONValue.object(members).rendered
     }

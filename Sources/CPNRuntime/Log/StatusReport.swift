@@ -36,7 +36,7 @@ public struct StatusReport: Sendable {
                     entries.append((t.value, 0, 0, 0, nil))
                     i = entries.count - 1
                 }
-                if t.isHeld(at: snapshot.now) { entries[i].held += 1 }
+                if t.isHeld(at: snapshot.real) { entries[i].held += 1 }
                 else if t.readyAt > snapshot.now {
                     entries[i].waiting += 1
                     entries[i].nextReadyAt = min(entries[i].nextReadyAt ?? t.readyAt, t.readyAt)
@@ -49,8 +49,8 @@ public struct StatusReport: Sendable {
     public var text: String {
         var out = "net `\(net)` in \(store) (time unit \(RuntimeDuration.format(micros: tickMicros)))\n"
         let tokens = snapshot.tokens
-        let held = tokens.filter { $0.isHeld(at: snapshot.now) }
-        let waiting = tokens.filter { !$0.isHeld(at: snapshot.now) && $0.readyAt > snapshot.now }
+        let held = tokens.filter { $0.isHeld(at: snapshot.real) }
+        let waiting = tokens.filter { !$0.isHeld(at: snapshot.real) && $0.readyAt > snapshot.now }
         out += "marking: \(tokens.count) token\(tokens.count == 1 ? "" : "s") (\(tokens.count - held.count - waiting.count) ready, \(waiting.count) waiting, \(held.count) held by handlers)"
         if let f = snapshot.isFinal { out += f ? ", final" : ", not final" }
         out += "\n"

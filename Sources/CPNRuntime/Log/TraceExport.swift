@@ -3,9 +3,10 @@
 /// through a counterexample: the initial marking, then one step per event
 /// with its binding, the tokens moved and the marking after it.
 ///
-/// Time: the clock of a step is the number of whole time units since the
-/// net was put in the store; ready offsets are time units until a token's
-/// ready time, rounded up. Tokens added or taken from outside are steps of
+/// Time: the clock of a step is the number of whole time units the net's
+/// clock advanced since the net was put in the store, and a `tick` step is
+/// written where it advanced between two events, as in a simulation; ready
+/// offsets are time units until a token's ready time, rounded up. Tokens added or taken from outside are steps of
 /// kind `fire` whose transition is `(tokens add)` or `(tokens take)`, names no
 /// transition can have. Failed handler runs moved nothing and are left out.
 public enum TraceExport {
@@ -26,12 +27,20 @@ public enum TraceExport {
         let moves = events.filter { $0.id > start.id && [.fire, .add, .take].contains($0.kind) }
         let skipped = last.map { max(0, moves.count - $0) } ?? 0
         for e in moves.prefix(skipped) { apply(e) }
-        var clock = skipped > 0 ? ticks(moves[skipped - 1].at - start.at, tick) : 0
-        let initial = marking(tokens, order: &order, at: skipped > 0 ? moves[skipped - 1].at : start.at, net: net, tick: tick)
+        var clock = skipped > 0 ? ticks(moves[skipped - 1].netAt - start.netAt, tick) : 0
+        let initial = marking(tokens, order: &order, at: skipped > 0 ? moves[skipped - 1].netAt : start.netAt, net: net, tick: tick)
         var steps: [JSONValue] = []
-        for (k, e) in moves.dropFirst(skipped).enumerated() {
+        for e in moves.dropFirst(skipped) {
+            let now = ticks(e.netAt - start.netAt, tick)
+            if now > clock {
+                clock = now
+                steps.append(.object([
+                    ("index", .int(steps.count + 1)), ("kind", .string("tick")), ("binding", .array([])), ("clock", .int(clock)),
+                    ("consumed", .array([])), ("produced", .array([])),
+                    ("marking", marking(tokens, order: &order, at: e.netAt, net: net, tick: tick)),
+                ]))
+            }
             apply(e)
-            clock = max(clock, ticks(e.at - start.at, tick))
             let name: String
             switch e.kind {
             case .fire: name = e.transition ?? "?"
@@ -39,14 +48,14 @@ public enum TraceExport {
             default: name = "(tokens take)"
             }
             steps.append(.object([
-                ("index", .int(k + 1)),
+                ("index", .int(steps.count + 1)),
                 ("kind", .string("fire")),
                 ("transition", .string(name)),
                 ("binding", .array(e.binding.map { .object([("variable", .string($0.name)), ("value", .string($0.value))]) })),
                 ("clock", .int(clock)),
-                ("consumed", moved(e.consumed, at: e.at, tick: tick)),
-                ("produced", moved(e.produced, at: e.at, tick: tick)),
-                ("marking", marking(tokens, order: &order, at: e.at, net: net, tick: tick)),
+                ("consumed", moved(e.consumed, at: e.netAt, tick: tick)),
+                ("produced", moved(e.produced, at: e.netAt, tick: tick)),
+                ("marking", marking(tokens, order: &order, at: e.netAt, net: net, tick: tick)),
             ]))
         }
         return .object([("net", .string(net.name)), ("initial", initial), ("steps", .array(steps))])

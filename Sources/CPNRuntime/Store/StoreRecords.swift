@@ -8,6 +8,7 @@ public struct StoredToken: Hashable, Sendable {
     public var place: String
     /// The value as a net file writes it (`TokenText`).
     public var value: String
+    /// When it becomes ready, on the net's clock (`NetClock`).
     public var readyAt: Int64
     /// The worker holding it for a handler, while `claimUntil` has not passed.
     public var claimedBy: String?
@@ -22,7 +23,7 @@ public struct StoredToken: Hashable, Sendable {
         self.claimUntil = claimUntil
     }
 
-    /// Whether a worker holds it for a handler at `now` (its lease has not run out).
+    /// Whether a worker holds it for a handler at wall-clock time `now` (its lease has not run out).
     public func isHeld(at now: Int64) -> Bool {
         guard claimedBy != nil, let until = claimUntil else { return false }
         return until > now
@@ -62,6 +63,27 @@ public struct NetRecord: Hashable, Sendable {
     }
 }
 
+/// The net's clock (`specs/runtime.md`, "Time"). It follows the wall clock
+/// while the net is idle and stands still while any binding is enabled or any
+/// handler works, as the model's clock does (firing is urgent), so every run
+/// is a run of the verified model; a delay of d is at least d on the wall clock.
+public struct NetClock: Hashable, Sendable {
+    /// The net's time when the clock last stopped or started, in microseconds.
+    public var netMicros: Int64
+    /// The wall-clock time it started, while running.
+    public var anchorMicros: Int64
+    public var running: Bool
+
+    public init(netMicros: Int64, anchorMicros: Int64, running: Bool) {
+        self.netMicros = netMicros
+        self.anchorMicros = anchorMicros
+        self.running = running
+    }
+
+    /// The net's time at wall-clock time `real`.
+    public func time(at real: Int64) -> Int64 { running ? netMicros + max(0, real - anchorMicros) : netMicros }
+}
+
 /// What an event did to the marking.
 public enum EventKind: String, Sendable, CaseIterable {
     /// The initial marking was put in the store.
@@ -81,7 +103,7 @@ public struct TokenRef: Hashable, Sendable {
     public var id: Int64
     public var place: String
     public var value: String
-    /// For produced tokens: when they become ready.
+    /// For produced tokens: when they become ready, on the net's clock.
     public var readyAt: Int64?
 
     public init(id: Int64, place: String, value: String, readyAt: Int64? = nil) {
@@ -113,13 +135,16 @@ public struct EventRecord: Hashable, Sendable {
     public var worker: String
     /// When the work began: the claim time for a handled firing, else `at`.
     public var startedAt: Int64?
-    /// When the event was committed.
+    /// When the event was committed (wall clock).
     public var at: Int64
+    /// The net's time of the event (its clock; ready times are on this clock).
+    public var netAt: Int64
     public var handler: String?
     public var message: String?
 
     public init(id: Int64 = 0, kind: EventKind, transition: String? = nil, binding: [BoundVariable] = [], consumed: [TokenRef] = [],
-                produced: [TokenRef] = [], worker: String, startedAt: Int64? = nil, at: Int64, handler: String? = nil, message: String? = nil) {
+                produced: [TokenRef] = [], worker: String, startedAt: Int64? = nil, at: Int64, netAt: Int64? = nil,
+                handler: String? = nil, message: String? = nil) {
         self.id = id
         self.kind = kind
         self.transition = transition
@@ -129,6 +154,7 @@ public struct EventRecord: Hashable, Sendable {
         self.worker = worker
         self.startedAt = startedAt
         self.at = at
+        self.netAt = netAt ?? at
         self.handler = handler
         self.message = message
     }

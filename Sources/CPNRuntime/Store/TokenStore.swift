@@ -28,13 +28,21 @@ public protocol StoreTransaction {
     /// locks what it relies on and reads the marking again before writing.
     var isExclusive: Bool { get }
 
-    /// The store's clock, in microseconds since 1970. PostgreSQL's, so that
-    /// workers on several machines agree on when a token is ready.
+    /// The wall clock, in microseconds since 1970: the database server's for
+    /// PostgreSQL, so that workers on several machines agree on time.
     func now() throws -> Int64
 
+    /// The net's clock (created with the net).
+    func clock() throws -> NetClock
+
+    /// Sets the net's clock if it still reads `expected`; false when another
+    /// worker changed it first.
+    func setClock(_ clock: NetClock, expected: NetClock) throws -> Bool
+
     func net() throws -> NetRecord?
-    /// Records the net; false when another worker recorded one first.
-    func insertNet(_ record: NetRecord) throws -> Bool
+    /// Records the net and starts its clock, stopped at `clock`; false when
+    /// another worker recorded one first.
+    func insertNet(_ record: NetRecord, clock: Int64) throws -> Bool
 
     /// Every token, in id order.
     func tokens() throws -> [StoredToken]
@@ -44,11 +52,11 @@ public protocol StoreTransaction {
     /// firing depends on). Must be called with the names sorted.
     func lockPlaces(_ names: [String]) throws
 
-    /// Locks up to `count` copies of `value` in `place` that are ready at
-    /// `now` and not held for a handler, skipping copies that other
-    /// transactions have locked. Returns their ids, oldest first (fewer when
-    /// there are not enough).
-    func lockTokens(place: String, value: String, count: Int, now: Int64) throws -> [Int64]
+    /// Locks up to `count` copies of `value` in `place` that are ready at net
+    /// time `readyBy` and not held for a handler at wall-clock time `now`,
+    /// skipping copies that other transactions have locked. Returns their
+    /// ids, oldest first (fewer when there are not enough).
+    func lockTokens(place: String, value: String, count: Int, readyBy: Int64, now: Int64) throws -> [Int64]
 
     /// Locks the tokens with these ids that `worker` holds; returns those it still holds.
     func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64]

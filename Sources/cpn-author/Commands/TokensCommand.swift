@@ -76,7 +76,7 @@ struct TokensCommand: ParsableCommand {
                     print(JSONValue.array(rows.map { t in
                         var m: [(String, JSONValue)] = [("id", .int(Int(t.id))), ("place", .string(t.place)), ("token", .string(t.value)),
                                                         ("ready_at", .string(EventLog.timestamp(t.readyAt)))]
-                        if t.isHeld(at: snapshot.now), let by = t.claimedBy { m.append(("held_by", .string(by))) }
+                        if t.isHeld(at: snapshot.real), let by = t.claimedBy { m.append(("held_by", .string(by))) }
                         return .object(m)
                     }).pretty)
                 case .text:
@@ -86,7 +86,7 @@ struct TokensCommand: ParsableCommand {
                         for t in here {
                             var notes: [String] = []
                             if t.readyAt > snapshot.now { notes.append("ready in \(RuntimeDuration.format(micros: t.readyAt - snapshot.now))") }
-                            if t.isHeld(at: snapshot.now), let by = t.claimedBy { notes.append("held by \(by)") }
+                            if t.isHeld(at: snapshot.real), let by = t.claimedBy { notes.append("held by \(by)") }
                             print("  #\(t.id)  \(t.value)" + (notes.isEmpty ? "" : "  (" + notes.joined(separator: ", ") + ")"))
                         }
                     }

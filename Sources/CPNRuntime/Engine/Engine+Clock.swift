@@ -1,0 +1,91 @@
+import CPNExplore
+
+/// The net's clock as the model's urgency requires (`specs/semantics.md` §3:
+/// time never passes while a transition can fire).
+///
+/// The clock runs with the wall clock only while the net is idle: nothing
+/// enabled, no handler working. The first worker that finds the net idle
+/// starts it; the first that finds something enabled while it runs stops it,
+/// at the earliest moment something became enabled (the model's tick lands
+/// exactly on the next ready time, never past it). Ready times are on this
+/// clock. So a delay of d is at least d of wall-clock time, and every run of
+/// the runtime is a run of the timed model that `verify` explored.
+///
+/// Two workers may race to start and stop the clock; a start that raced
+/// with a firing is undone by the next worker, which stops the clock at the
+/// time it was started (something was enabled then), so no firing ever
+/// happens at a later time than the model allows.
+extension Engine {
+    /// The marking at the net's time now, with the clock settled.
+    struct Moment {
+        var real: Int64
+        var net: Int64
+        var marking: RuntimeMarking
+        var candidates: [FiringRule.Firing]
+        var clock: NetClock
+    }
+
+    /// Another worker changed the clock between our read and our write: start over.
+    struct ClockRace: Error {}
+
+    /// Reads the clock and, when `settle`, stops or starts it as the marking requires.
+    func moment(_ tx: any StoreTransaction, rows: [StoredToken], settle: Bool, alsoTakeable: Set<Int64> = []) throws -> Moment {
+        let real = try tx.now()
+        var clock = try tx.clock()
+        let t = clock.time(at: real)
+        var marking = try RuntimeMarking(rows: rows, net: net, text: text, now: t, real: real, alsoTakeable: alsoTakeable)
+        var candidates = try enabledFirings(marking)
+        let busy = !candidates.isEmpty || marking.held > 0
+        guard settle else { return Moment(real: real, net: t, marking: marking, candidates: candidates, clock: clock) }
+        if clock.running && busy {
+            // Stop at the first moment since the clock started at which something could fire.
+            var stop = t
+            var times = Set(rows.map(\.readyAt).filter { $0 > clock.netMicros && $0 < t })
+            times.insert(clock.netMicros)
+            for tau in times.sorted() {
+                let m = try RuntimeMarking(rows: rows, net: net, text: text, now: tau, real: real, alsoTakeable: alsoTakeable)
+                let c = try enabledFirings(m)
+                if !c.isEmpty || m.held > 0 {
+                    stop = tau
+                    marking = m
+                    candidates = c
+                    break
+                }
+            }
+            let stopped = NetClock(netMicros: stop, anchorMicros: real, running: false)
+            guard try tx.setClock(stopped, expected: clock) else { throw ClockRace() }
+            return Moment(real: real, net: stop, marking: marking, candidates: candidates, clock: stopped)
+        }
+        if !clock.running && !busy {
+            let started = NetClock(netMicros: t, anchorMicros: real, running: true)
+            guard try tx.setClock(started, expected: clock) else { throw ClockRace() }
+            clock = started
+        }
+        return Moment(real: real, net: t, marking: marking, candidates: candidates, clock: clock)
+    }
+
+    /// Stops the clock before an external change (tokens added or taken): the
+    /// change may enable something, and time must not pass past it.
+    func stopClock(_ tx: any StoreTransaction) throws -> (real: Int64, net: Int64) {
+        let real = try tx.now()
+        let clock = try tx.clock()
+        let t = clock.time(at: real)
+        if clock.running {
+            guard try tx.setClock(NetClock(netMicros: t, anchorMicros: real, running: false), expected: clock) else { throw ClockRace() }
+        }
+        return (real, t)
+    }
+
+    /// Runs a transaction, starting over when it lost a race for the clock.
+    func clockedTransaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
+        var attempt = 0
+        while true {
+            do {
+                return try transaction(body)
+            } catch is ClockRace where attempt < 50 {
+                attempt += 1
+                RuntimeClock.sleep(micros: Int64(random.below(500) + 50))
+            }
+        }
+    }
+}
