@@ -14,6 +14,15 @@ public struct ExplorationOptions: Sendable {
     public var progress: (@Sendable (Progress) -> Void)? = nil
     /// Polled during exploration; returning true stops it (Ctrl-C).
     public var isCancelled: @Sendable () -> Bool = { false }
+    /// Threads that expand states at once on the place/transition fast path
+    /// (the colored path is serial). Results do not depend on it: states are
+    /// numbered, and traces chosen, exactly as with one thread.
+    public var workers: Int = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+    /// Levels narrower than this are expanded on the calling thread alone
+    /// (tests lower it to run the parallel path on small nets).
+    var parallelThreshold = 512
+    /// States expanded in parallel before their successors are inserted.
+    var parallelRun = 16_384
 
     public init() {}
 
@@ -47,12 +56,20 @@ public final class Explorer {
     public var usesCounterFastPath: Bool { CounterExpander(net: net, generator: generator) != nil }
 
     public func run(file: String) -> ExplorationResult {
-        if var fast = CounterExpander(net: net, generator: generator) { return run(file: file, expander: &fast) }
+        if var fast = CounterExpander(net: net, generator: generator) {
+            let workers = options.workers
+            guard workers > 1 else { return run(file: file, expander: &fast) }
+            return run(file: file, expander: &fast) { states, store, expander in
+                ExpandedStates.expand(states, store: store, expander: &expander, workers: workers)
+            }
+        }
         var general = ColoredExpander(generator: generator)
         return run(file: file, expander: &general)
     }
 
-    private func run<E: StateExpander>(file: String, expander: inout E) -> ExplorationResult {
+    private func run<E: StateExpander>(file: String, expander: inout E,
+                                       expandInParallel: ((Range<Int>, StateStore, inout E) -> [ExpandedStates])? = nil)
+        -> ExplorationResult {
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
@@ -105,7 +122,50 @@ public final class Explorer {
         var depth = 0
         var levelEnd = 1
         var lastProgress = 0.0
-        while cursor < store.count {
+        var full = false
+
+        /// Records successor `k` of the state at `cursor`: inserted unless
+        /// `known` (its index when the state was already stored).
+        func accept(_ b: UnsafeRawBufferPointer, hash: UInt64, known: Int?) {
+            let index: Int
+            if let known { index = known } else {
+                let (i, inserted) = store.insert(b, hash: hash, parent: UInt32(cursor))
+                index = i
+                if inserted {
+                    if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
+                    if store.count >= options.maxStates || store.isNearCapacity { full = true }
+                }
+            }
+            if hasFinal {
+                edgeFrom.append(UInt32(cursor))
+                edgeTo.append(UInt32(index))
+            }
+        }
+        /// After the successors of the state at `cursor`: errors and deadlocks.
+        func finish(enabled: Bool, failure: BindingFailure?) {
+            if let failure, expressionFailure == nil { expressionFailure = (cursor, failure, failure.error, nil) }
+            if !enabled {
+                let final = hasFinal ? isFinal[cursor] : false
+                if !final {
+                    deadlocks += 1
+                    if firstDeadlock == nil { firstDeadlock = cursor }
+                }
+            }
+        }
+        /// Limits polled every 1,024 states; false when exploration must stop.
+        func keepGoing() -> Bool {
+            guard cursor & 1023 == 0 else { return true }
+            let t = elapsed()
+            if let limit = options.timeLimit, t >= limit { stopReason = "time limit \(formatSeconds(limit)) reached"; return false }
+            if options.isCancelled() { stopReason = "interrupted"; return false }
+            if let progress = options.progress, t - lastProgress >= 1 {
+                lastProgress = t
+                progress(.init(states: store.count, depth: depth, elapsed: t, memoryBytes: store.memoryBytes))
+            }
+            return true
+        }
+
+        exploring: while cursor < store.count {
             if cursor == levelEnd {
                 depth += 1
                 levelEnd = store.count
@@ -114,16 +174,40 @@ public final class Explorer {
                 stopReason = "depth limit \(maxDepth) reached"
                 break
             }
-            if cursor & 1023 == 0 {
-                let t = elapsed()
-                if let limit = options.timeLimit, t >= limit { stopReason = "time limit \(formatSeconds(limit)) reached"; break }
-                if options.isCancelled() { stopReason = "interrupted"; break }
-                if let progress = options.progress, t - lastProgress >= 1 {
-                    lastProgress = t
-                    progress(.init(states: store.count, depth: depth, elapsed: t, memoryBytes: store.memoryBytes))
+            if let expandInParallel, levelEnd - cursor >= options.parallelThreshold {
+                // A run of this level's states expanded and looked up on several
+                // threads, then inserted here in order (see `ExpandedStates`).
+                let run = cursor..<min(levelEnd, cursor + options.parallelRun)
+                // A statement of its own: the store copy handed to the workers
+                // must be gone before inserting, or the arena would be copied.
+                let shares = expandInParallel(run, store, &expander)
+                for share in shares {
+                    share.batch.bytes.withUnsafeBytes { all in
+                        var k = 0, start = 0
+                        for (offset, stateEnd) in share.stateEnds.enumerated() {
+                            guard keepGoing() else { return }
+                            edges += stateEnd - k
+                            for t in share.batch.transitions[k..<stateEnd] where t >= 0 { fired[Int(t)] = true }
+                            while k < stateEnd {
+                                if !full {
+                                    let known = share.known[k]
+                                    accept(UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]]), hash: share.hashes[k],
+                                           known: known >= 0 ? Int(known) : nil)
+                                }
+                                start = share.batch.ends[k]
+                                k += 1
+                            }
+                            finish(enabled: share.enabled[offset], failure: share.failures[offset])
+                            cursor += 1
+                            if full { return }
+                        }
+                    }
+                    if full || stopReason != nil { break }
                 }
+                if full || stopReason != nil { break exploring }
+                continue
             }
-            var full = false
+            guard keepGoing() else { break }
             var failure: BindingFailure? = nil
             store.copyState(cursor, into: &current)
             // Successors are gathered first, then their table slots prefetched
@@ -153,31 +237,15 @@ public final class Explorer {
                 for (k, end) in batch.ends.enumerated() {
                     defer { start = end }
                     if full { break }
-                    let (index, inserted) = store.insert(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: batchHashes[k],
-                                                         parent: UInt32(cursor))
-                    if inserted {
-                        if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
-                        if store.count >= options.maxStates || store.isNearCapacity { full = true }
-                    }
-                    if hasFinal {
-                        edgeFrom.append(UInt32(cursor))
-                        edgeTo.append(UInt32(index))
-                    }
+                    accept(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: batchHashes[k], known: nil)
                 }
             }
-            if let failure, expressionFailure == nil { expressionFailure = (cursor, failure, failure.error, nil) }
-            if !any {
-                let final = hasFinal ? isFinal[cursor] : false
-                if !final {
-                    deadlocks += 1
-                    if firstDeadlock == nil { firstDeadlock = cursor }
-                }
-            }
+            finish(enabled: any, failure: failure)
             cursor += 1
-            if full {
-                stopReason = store.isNearCapacity ? "state store full (4 GiB of encoded states)" : "state limit \(options.maxStates) reached"
-                break
-            }
+            if full { break }
+        }
+        if full {
+            stopReason = store.isNearCapacity ? "state store full (4 GiB of encoded states)" : "state limit \(options.maxStates) reached"
         }
         let complete = stopReason == nil
         let builder = TraceBuilder(net: net, generator: generator, codec: codec)

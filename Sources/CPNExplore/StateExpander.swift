@@ -79,7 +79,7 @@ struct ColoredExpander: StateExpander {
 ///
 /// Arcs are flattened into contiguous arrays and every buffer is reused, so
 /// computing a successor allocates nothing.
-struct CounterExpander: StateExpander {
+struct CounterExpander: ParallelStateExpander {
     /// Arcs of transition t: `arcPlace[arcStart[t] ..< inputEnd[t]]` are its
     /// inputs, `arcPlace[inputEnd[t] ..< arcStart[t + 1]]` its outputs.
     private let arcStart: [Int]
@@ -188,6 +188,10 @@ struct CounterExpander: StateExpander {
             for a in first..<end { scratch[arcPlace[a]] = counts[arcPlace[a]] }
         }
         return any
+    }
+
+    mutating func absorb(_ other: CounterExpander) {
+        for p in maxTokens.indices where other.maxTokens[p] > maxTokens[p] { maxTokens[p] = other.maxTokens[p] }
     }
 
     private static func varintLength(_ n: Int) -> Int {

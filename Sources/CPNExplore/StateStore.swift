@@ -22,21 +22,26 @@ struct StateStore {
         bytes.withUnsafeBytes { b in insert(b, hash: StateTable.hash(b), parent: parent) }
     }
 
-    /// Starts loading what lookups of `hashes` will read (see `StateTable.prefetch`).
-    func prefetch(_ hashes: [UInt64]) { table.prefetch(hashes) }
+    /// Starts loading what lookups of `hashes[from...]` will read (see `StateTable.prefetch`).
+    func prefetch(_ hashes: [UInt64], from: Int = 0) { table.prefetch(hashes, from: from) }
 
-    /// Inserts a state whose hash (`StateTable.hash`) is already known.
-    mutating func insert(_ b: UnsafeRawBufferPointer, hash: UInt64, parent: UInt32) -> (index: Int, inserted: Bool) {
-        // Compare against the arena through raw pointers: no closure over
-        // `self`, no retain per probe.
-        let found = arena.withUnsafeBytes { a in
+    /// The index of a stored state equal to `b`, if any. Only reads: several
+    /// threads may look up at once while nothing inserts.
+    func find(_ b: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
+        arena.withUnsafeBytes { a in
             offsets.withUnsafeBufferPointer { o in
                 table.find(hash: hash) { index in
                     StateTable.equal(UnsafeRawBufferPointer(rebasing: a[Int(o[index])..<Int(o[index + 1])]), b)
                 }
             }
         }
-        if let found { return (found, false) }
+    }
+
+    /// Inserts a state whose hash (`StateTable.hash`) is already known.
+    mutating func insert(_ b: UnsafeRawBufferPointer, hash: UInt64, parent: UInt32) -> (index: Int, inserted: Bool) {
+        // Compare against the arena through raw pointers: no closure over
+        // `self`, no retain per probe.
+        if let found = find(b, hash: hash) { return (found, false) }
         let index = parents.count
         arena.append(contentsOf: b)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))

@@ -89,11 +89,11 @@ struct StateTable {
 
     /// Asks for the cache lines that lookups of `hashes` read first (their
     /// tags and slots). One pass for a whole batch: the arrays are pinned once.
-    func prefetch(_ hashes: [UInt64]) {
+    func prefetch(_ hashes: [UInt64], from: Int = 0) {
         tags.withUnsafeBufferPointer { tags in
             slots.withUnsafeBufferPointer { slots in
                 let mask = slots.count - 1
-                for h in hashes {
+                for h in hashes[from...] {
                     let i = Int(truncatingIfNeeded: h) & mask
                     cpn_prefetch(tags.baseAddress! + i)
                     cpn_prefetch(slots.baseAddress! + i)

@@ -1,0 +1,93 @@
+import Dispatch
+
+/// An expander whose copies may expand different states at the same time:
+/// it shares nothing mutable between copies (the place/transition fast path;
+/// the colored path interns token values as it goes, so it stays serial).
+protocol ParallelStateExpander: StateExpander {
+    /// Folds another copy's running statistics (most tokens per place) into this one.
+    mutating func absorb(_ other: Self)
+}
+
+/// The successors of a run of consecutive states, computed off the main
+/// thread, each already looked up in the state table as it was before the
+/// run: `known` holds the index of a state stored earlier, or -1.
+///
+/// The explorer then walks these in state order and inserts only the unknown
+/// ones, exactly as the serial loop would: a state found before the run is
+/// found again (the table only grows), and an unknown one is looked up again
+/// against the states this run added. So state numbers, traces and every
+/// figure are the same with one worker or several.
+struct ExpandedStates {
+    var batch = SuccessorBatch()
+    var hashes: [UInt64] = []
+    var known: [Int32] = []
+    /// For each state, the end of its successors in `batch`.
+    var stateEnds: [Int] = []
+    var enabled: [Bool] = []
+    /// A binding that failed to evaluate, by state offset in the run.
+    var failures: [Int: BindingFailure] = [:]
+
+    /// Expands `states`, reading the store without changing it.
+    mutating func fill<E: StateExpander>(_ states: Range<Int>, from store: StateStore, expander: inout E) {
+        for s in states {
+            let from = batch.count
+            var failed: BindingFailure? = nil
+            let any = store.withState(s) { state -> Bool in
+                do { return try expander.expand(state, into: &batch) } catch {
+                    failed = error as? BindingFailure
+                    return true  // as in the serial loop: an erroneous binding is not a deadlock
+                }
+            }
+            if let failed { failures[s - states.lowerBound] = failed }
+            enabled.append(any)
+            stateEnds.append(batch.count)
+            batch.bytes.withUnsafeBytes { all in
+                var start = from == 0 ? 0 : batch.ends[from - 1]
+                for k in from..<batch.count {
+                    hashes.append(StateTable.hash(UnsafeRawBufferPointer(rebasing: all[start..<batch.ends[k]])))
+                    start = batch.ends[k]
+                }
+                store.prefetch(hashes, from: from)
+                start = from == 0 ? 0 : batch.ends[from - 1]
+                for k in from..<batch.count {
+                    let b = UnsafeRawBufferPointer(rebasing: all[start..<batch.ends[k]])
+                    known.append(store.find(b, hash: hashes[k]).map { Int32(truncatingIfNeeded: $0) } ?? -1)
+                    start = batch.ends[k]
+                }
+            }
+        }
+    }
+
+    /// Expands `states` on `workers` threads, one contiguous share each, and
+    /// returns the shares in state order. `expander` absorbs the copies' statistics.
+    static func expand<E: ParallelStateExpander>(_ states: Range<Int>, store: StateStore, expander: inout E,
+                                                 workers: Int) -> [ExpandedStates] {
+        let n = max(1, min(workers, states.count))
+        let shares = UnsafeMutableBufferPointer<ExpandedStates>.allocate(capacity: n)
+        let copies = UnsafeMutableBufferPointer<E>.allocate(capacity: n)
+        _ = shares.initialize(from: repeatElement(ExpandedStates(), count: n))
+        _ = copies.initialize(from: repeatElement(expander, count: n))
+        defer {
+            shares.deinitialize()
+            shares.deallocate()
+            copies.deinitialize()
+            copies.deallocate()
+        }
+        let size = states.count, base = states.lowerBound
+        // Each worker touches only its own share and copy; the store is only read.
+        let work = UnsafeSendable((shares, copies, store))
+        DispatchQueue.concurrentPerform(iterations: n) { w in
+            let (shares, copies, store) = work.value
+            let range = (base + size * w / n)..<(base + size * (w + 1) / n)
+            shares[w].fill(range, from: store, expander: &copies[w])
+        }
+        for w in 0..<n { expander.absorb(copies[w]) }
+        return Array(shares)
+    }
+}
+
+/// Hands values to worker threads that the caller keeps apart by construction.
+private struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}

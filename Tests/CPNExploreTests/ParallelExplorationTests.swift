@@ -1,0 +1,43 @@
+@testable import CPNExplore
+import CPNLoad
+import Foundation
+import Testing
+
+/// The place/transition fast path may expand a level's states on several
+/// threads; the result must not depend on it in any way: same states in the
+/// same order, same edges, depth, deadlocks, traces, bounds.
+@Suite struct ParallelExplorationTests {
+    private func run(_ yaml: String, workers: Int, maxStates: Int = 1_000_000) throws -> Data {
+        let net = try #require(checked(yaml))
+        var options = ExplorationOptions()
+        options.workers = workers
+        options.maxStates = maxStates
+        // Tiny thresholds so even small levels go through the parallel path.
+        options.parallelThreshold = 1
+        options.parallelRun = 7
+        var result = Explorer(net: net, options: options).run(file: "test.yaml")
+        // Time, and allocated capacity (which malloc rounds differently run to run), vary anyway.
+        result.elapsedMs = 0
+        result.memoryBytes = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return try encoder.encode(result)
+    }
+
+    @Test(arguments: [2, 3, 5])
+    func sameResultAsOneWorker(workers: Int) throws {
+        let nets = [philosophers(8), philosophers(6, eitherFirst: true)]
+        for yaml in nets {
+            #expect(try run(yaml, workers: workers) == run(yaml, workers: 1))
+        }
+    }
+
+    @Test func sameResultOnRandomNetsAndAtTheStateLimit() throws {
+        var random = SplitMix64(seed: 7)
+        for _ in 0..<40 {
+            let yaml = ReferenceExplorerTests.randomNet(&random).yaml
+            #expect(try run(yaml, workers: 2) == run(yaml, workers: 1), "\(yaml)")
+            #expect(try run(yaml, workers: 2, maxStates: 50) == run(yaml, workers: 1, maxStates: 50), "\(yaml)")
+        }
+    }
+}
