@@ -83,13 +83,23 @@ public final class PostgresStore: TokenStore {
                     RuntimeClock.sleep(micros: Int64.random(in: 200...2_000) * Int64(min(attempt, 5)))
                     continue
                 }
-                if error is RuntimeError || error is StoreError { throw error }
-                throw StoreError("\(location): \(Self.describe(error))")
+                // The database's own errors get the store's name; the engine's pass through.
+                if error is PSQLError || error is PostgresDecodingError { throw StoreError("\(location): \(Self.describe(error))") }
+                throw error
             }
         }
     }
 
-    public func close() { try? connection.close().wait() }
+    private var isClosed = false
+
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        try? connection.close().wait()
+    }
+
+    // postgres-nio requires a connection to be closed before it goes away.
+    deinit { close() }
 
     @discardableResult
     func run(_ query: PostgresQuery) throws -> [PostgresRow] {
@@ -110,13 +120,23 @@ public final class PostgresStore: TokenStore {
 }
 
 /// The runtime's operations in SQL, inside `BEGIN … COMMIT` (read committed).
-struct PostgresTransaction: StoreTransaction {
+final class PostgresTransaction: StoreTransaction {
     let store: PostgresStore
+    /// The net's clock, read in the same round trip as the time (the engine asks for both in turn).
+    private var clockRead: NetClock?
+
+    init(store: PostgresStore) { self.store = store }
 
     var isExclusive: Bool { false }
 
     func now() throws -> Int64 {
-        try store.run("SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::int8")[0].decode(Int64.self)
+        let rows = try store.run("""
+            SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::int8, c.net_us, c.anchor_us, c.running
+            FROM (SELECT 1) AS one LEFT JOIN cpn_clock AS c ON c.id = 1
+            """)
+        let (now, net, anchor, running) = try rows[0].decode((Int64, Int64?, Int64?, Bool?).self)
+        if let net, let anchor, let running { clockRead = NetClock(netMicros: net, anchorMicros: anchor, running: running) }
+        return now
     }
 
     func net() throws -> NetRecord? {
@@ -136,6 +156,7 @@ struct PostgresTransaction: StoreTransaction {
     }
 
     func clock() throws -> NetClock {
+        if let c = clockRead { clockRead = nil; return c }
         guard let row = try store.run("SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1").first else {
             throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged")
         }

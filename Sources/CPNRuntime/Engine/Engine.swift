@@ -161,7 +161,10 @@ public final class Engine {
         guard deleted == taken.count else {
             throw RuntimeError(.store, "tokens \(taken) vanished while locked by \(worker); the transaction was rolled back")
         }
-        if options.pauseMidFiringMicros > 0 { RuntimeClock.sleep(micros: options.pauseMidFiringMicros) }
+        if options.pauseMidFiringMicros > 0 {
+            options.onPauseMidFiring?(net.checked.transitions[firing.transition].name)
+            RuntimeClock.sleep(micros: options.pauseMidFiringMicros)
+        }
         var newTokens: [NewToken] = []
         for move in firing.produced {
             let value = text.format(move.value, place: move.place)
@@ -287,6 +290,8 @@ public final class Engine {
             return try store.transaction(body)
         } catch let e as RuntimeError {
             throw e
+        } catch let race as ClockRace {
+            throw race
         } catch {
             throw Self.storeError(error, store)
         }
@@ -294,6 +299,7 @@ public final class Engine {
 
     static func storeError(_ error: any Error, _ store: any TokenStore) -> RuntimeError {
         if let e = error as? RuntimeError { return e }
+        if let e = error as? StoreError { return RuntimeError(.store, e.message) }
         return RuntimeError(.store, "\(store.location): \(error)")
     }
 }
@@ -309,6 +315,8 @@ public struct EngineOptions: Sendable {
     /// Fault injection for crash tests: sleep this long inside the firing's
     /// transaction, after the inputs are deleted and before the outputs exist.
     public var pauseMidFiringMicros: Int64 = 0
+    /// Told the transition's name when such a pause begins.
+    public var onPauseMidFiring: (@Sendable (String) -> Void)?
 
     public init() {}
 }

@@ -118,6 +118,9 @@ struct RunCommand: ParsableCommand {
         // Fault injection for the crash tests: a pause inside each firing's transaction.
         if let ms = ProcessInfo.processInfo.environment["CPN_RUNTIME_PAUSE_MID_FIRING_MS"].flatMap(Int64.init) {
             options.pauseMidFiringMicros = ms * 1_000
+            options.onPauseMidFiring = { transition in
+                FileHandle.standardError.write(Data("fault injection: pausing \(ms) ms inside the firing of `\(transition)` (inputs deleted, outputs not written)\n".utf8))
+            }
         }
 
         let spec = store.store
@@ -142,8 +145,11 @@ struct RunCommand: ParsableCommand {
             return try Engine(net: net, store: RuntimeStores.open(spec, mustExist: false), worker: RuntimeStores.workerID(String(i)),
                               handlers: handlersForWorkers, options: o)
         }
-        let marking = (try? Engine.attach(store: RuntimeStores.open(spec, mustExist: true), worker: RuntimeStores.workerID("report"))
-            .markingLines()) ?? []
+        var marking: [String] = []
+        if let reportStore = try? RuntimeStores.open(spec, mustExist: true) {
+            marking = (try? Engine.attach(store: reportStore, worker: RuntimeStores.workerID("report")).markingLines()) ?? []
+            reportStore.close()
+        }
         switch format {
         case .text: print(report.text(finalMarking: marking), terminator: "")
         case .json: print(report.json.pretty)
