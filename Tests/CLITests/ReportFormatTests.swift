@@ -78,7 +78,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let sarif = dir.appendingPathComponent("r.sarif").path, junit = dir.appendingPathComponent("r.xml").path
         let github = dir.appendingPathComponent("annotations.txt").path
-        // Positional pairing, a comma list, FORMAT=FILE, and one format left for stdout.
+        // A comma list with its two files in order, FORMAT=FILE, and one format left for stdout.
         let run = try CLI.run(["verify", "failing.yaml", "--format", "sarif,junit", "--output", sarif, "--output", junit,
                                "--format", "markdown", "--output", "github=\(github)"], in: Self.directory)
         #expect(run.status == 1, "\(run.stderr)")
@@ -88,6 +88,19 @@ import Testing
         #expect(try String(contentsOfFile: github, encoding: .utf8) == read("failing.github.txt"))
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".tmp") }
         #expect(leftovers.isEmpty, "temporary files left: \(leftovers)")
+    }
+
+    /// Each --output belongs to the --format just before it, whatever comes first.
+    @Test func outputsPairWithTheFormatJustBeforeThem() throws {
+        let dir = try CLI.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let sarif = dir.appendingPathComponent("r.sarif").path, md = dir.appendingPathComponent("c.md").path
+        let run = try CLI.run(["verify", "failing.yaml", "--no-timing", "--format", "text", "--format=sarif", "-o", sarif,
+                               "--format", "markdown", "--output=\(md)"], in: Self.directory)
+        #expect(run.status == 1, "\(run.stderr)")
+        #expect(run.stdout == read("failing.txt"), "text stays on standard output")
+        #expect(try String(contentsOfFile: sarif, encoding: .utf8) == read("failing.sarif"))
+        #expect(try String(contentsOfFile: md, encoding: .utf8) == read("failing.md"))
     }
 
     @Test func anOutputFileAloneTakesItsFormatFromTheExtension() throws {
@@ -103,9 +116,10 @@ import Testing
     @Test(arguments: [
         (["--format", "sarif", "--format", "junit"], "would share standard output"),
         (["--format", "pdf"], "unknown format `pdf`"),
-        (["--format", "sarif", "--output", "a", "--output", "b"], "more --output files"),
+        (["--format", "sarif", "--output", "a", "--output", "b"], "`--output b` follows no --format"),
         (["--format", "sarif,junit", "--output", "same", "--output", "same"], "same file"),
-        (["--output", "report.bin"], "cannot tell the format"),
+        (["--output", "report.bin"], "its extension names none"),
+        (["--output", "a.sarif", "--output", "b.sarif"], "two --output files for format `sarif`"),
         (["--format", "sarif,sarif"], "requested twice"),
         (["--output", "sarif=a", "--output", "sarif=b"], "two --output files"),
     ])

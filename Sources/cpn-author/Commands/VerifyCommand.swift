@@ -41,7 +41,8 @@ struct VerifyCommand: ParsableCommand {
             \(ReportTargets.help)
               --format sarif --output cpn.sarif --format markdown --output comment.md
               --format sarif,markdown --output cpn.sarif --output comment.md
-              --output sarif=cpn.sarif --output junit=junit.xml      (text stays on stdout only if asked)
+              --format text --format sarif --output cpn.sarif        (text on stdout, SARIF to a file)
+              --output sarif=cpn.sarif --output junit=junit.xml
             SARIF, JUnit, Markdown and annotations carry no timings unless --timings is given, so \
             the same nets give the same bytes; --no-timing does the same for text and JSON.
 
@@ -71,7 +72,7 @@ struct VerifyCommand: ParsableCommand {
     var format: [String] = []
 
     @Option(name: [.customShort("o"), .long],
-            help: ArgumentHelp("Write a report to FILE (atomically): FORMAT=FILE, or FILE paired with the --format in the same position.",
+            help: ArgumentHelp("Write the report of the --format just before to FILE (atomically), or FORMAT=FILE.",
                                valueName: "file"))
     var output: [String] = []
 
