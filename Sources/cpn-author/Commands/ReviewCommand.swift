@@ -44,6 +44,12 @@ struct ReviewCommand: ParsableCommand {
             each result of a new version has a baselineState (new or unchanged); GitHub \
             annotations are errors for new failures and warnings for failures that were there before.
 
+            JSON: {version, base: {ref, commit}, strict, exit_code, new_failures, fixed, \
+            still_failing, nets: [{path, base_path?, change, net, base_outcome, head_outcome, \
+            structure: [{kind, element, name, details, line}], properties: [{name, kind, base, \
+            head, verdict, trace?}], newly_dead_transitions, diagnostics}]}; traces have the \
+            shape of specs/report.schema.json's $defs/trace.
+
             Exit codes: 1 a change introduces a failure (with --strict: any net it touches fails \
             anything); 0 otherwise; 2 not a git repository, an unknown base, or a bad option.
             """

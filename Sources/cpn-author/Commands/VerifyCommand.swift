@@ -38,11 +38,10 @@ struct VerifyCommand: ParsableCommand {
             reports come in input order, followed by one summary line ("7 nets: 6 passed, \
             1 violated") when there are several.
 
-            \(ReportTargets.help)
-              --format sarif --output cpn.sarif --format markdown --output comment.md
-              --format sarif,markdown --output cpn.sarif --output comment.md
-              --format text --format sarif --output cpn.sarif        (text on stdout, SARIF to a file)
-              --output sarif=cpn.sarif --output junit=junit.xml
+            \(ReportTargets.help) For example:
+              verify nets/ --format sarif -o cpn.sarif --format markdown -o pr.md
+              verify nets/ --format text --format junit -o junit.xml
+              verify net.yaml -o sarif=cpn.sarif -o github=annotations.txt
             SARIF, JUnit, Markdown and annotations carry no timings unless --timings is given, so \
             the same nets give the same bytes; --no-timing does the same for text and JSON.
 
