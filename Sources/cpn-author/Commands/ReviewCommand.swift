@@ -99,7 +99,7 @@ struct ReviewCommand: ParsableCommand {
         let review: ReviewReport
         do { review = try makeReview() } catch let e as GitRepository.Failure { throw ValidationFailure(e.description) }
 
-        let options = ReportOptions(command: "review", toolVersion: CPNAuthorVersion.string)
+        let options = ReportOptions(command: "review", toolVersion: CPNAuthorVersion.string, exitCode: review.exitCode)
         let heads = review.reviews.compactMap(\.head)
         let strict = self.strict
         let stdout = try targets.writeFiles { format in
