@@ -4,8 +4,9 @@
 SWIFT ?= swift
 BIN_DEBUG := .build/debug/cpn-author
 BIN_RELEASE := .build/release/cpn-author
-# Debian packages the build and the tests need (libcurl: LLM client; libsqlite3: runtime store).
-DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config
+# Debian packages the build and the tests need (libcurl: LLM client; libsqlite3: runtime
+# store; postgresql: the server the runtime's multi-worker tests start on 127.0.0.1).
+DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config postgresql
 
 .PHONY: all deps build release test demo bench embed check-embed clean
 
@@ -32,7 +33,12 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# A throwaway PostgreSQL server runs on 127.0.0.1 for the duration of the tests
+# (scripts/postgres-for-tests.sh; the runtime's PostgreSQL tests read its URL).
 test: deps check-embed
+	@pg=$$(scripts/postgres-for-tests.sh start) || { echo "test: could not start PostgreSQL for the runtime tests" >&2; exit 2; }; \
+	eval "$$pg"; trap 'scripts/postgres-for-tests.sh stop' EXIT; \
+	echo "test: PostgreSQL for the runtime tests at $$CPN_TEST_POSTGRES_URL"; \
 	$(SWIFT) test
 
 demo: build
@@ -40,6 +46,7 @@ demo: build
 
 bench: release
 	@scripts/bench.sh $(BIN_RELEASE)
+	@if [ -x scripts/bench-runtime.sh ]; then scripts/bench-runtime.sh $(BIN_RELEASE); fi
 
 # The JSON Schema, the prompts and the teaching example are embedded in the binary;
 # regenerate the Swift files from specs/, prompts/ and examples/.

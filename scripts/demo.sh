@@ -4,7 +4,9 @@
 #   2. verify one of its seeded bugs: the violated property and its shortest trace;
 #   3. replay that trace at one step;
 #   4. simulate the net with a fixed seed;
-#   5. the LLM drafting loop, replayed offline from a transcript (when present).
+#   5. the LLM drafting loop, replayed offline from a transcript (when present);
+#   6. the net and the counterexample as a picture (SVG when Graphviz is installed);
+#   7. the net run for real on SQLite, its event log replayed like a trace.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 bin=${1:-.build/debug/cpn-author}
@@ -42,5 +44,23 @@ if [ -f "$transcript" ] && "$bin" help draft >/dev/null 2>&1; then
   echo "(the transcript was written for this demo, not recorded from a real model; see its header)"
   run "$bin" draft "$ex/requirements.md" --replay "$transcript" -o "$work/drafted.yaml" || exit 1
 fi
+
+say "6. The net as a picture, the counterexample's transitions in red"
+if [ -f "$work/trace.json" ]; then
+  run "$bin" graph "$bug" --trace "$work/trace.json" --format mermaid -o "$work/net.mmd" || exit 1
+  head -12 "$work/net.mmd"; echo "  ... ($(wc -l <"$work/net.mmd") lines of Mermaid)"
+  if command -v dot >/dev/null 2>&1; then
+    mkdir -p out
+    "$bin" graph "$bug" --trace "$work/trace.json" --format dot -o "$work/net.dot" && dot -Tsvg "$work/net.dot" -o out/polite-scraper-bug.svg \
+      && echo "wrote out/polite-scraper-bug.svg"
+  else
+    echo "(Graphviz not installed: apt-get install graphviz to render the DOT form to SVG)"
+  fi
+fi
+
+say "7. Run the net for real: every firing one SQLite transaction, timed tokens on the wall clock"
+run "$bin" run "$ex/net.yaml" --store "sqlite:$work/scraper.db" --until final --tick 10ms --seed 7 || exit 1
+run "$bin" log export --store "sqlite:$work/scraper.db" --as-trace -o "$work/run.json" || exit 1
+run "$bin" replay "$work/run.json" --step 3 || exit 1
 echo
 echo "demo: done"

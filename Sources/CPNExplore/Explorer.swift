@@ -71,6 +71,10 @@ public final class Explorer {
                                        expandInParallel: ((Range<Int>, StateStore, inout E) -> [ExpandedStates])? = nil)
         -> ExplorationResult {
         let start = DispatchTime.now().uptimeNanoseconds
+        // A local, not the property: a class's stored property is checked for
+        // exclusive access (and retained) on every use, in the hottest loop.
+        var store = StateStore()
+        defer { self.store = store }
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 
         var invariantViolations: [Int?] = Array(repeating: nil, count: net.invariants.count)
@@ -278,7 +282,7 @@ public final class Explorer {
                                    message: "from every reachable marking, a final marking (or a reported deadlock) can be reached",
                                    location: .init(f.span), trace: nil)
             if complete, let trapped = FinalReachability.firstTrapped(states: store.count, from: edgeFrom, to: edgeTo,
-                                                                     isTarget: { isFinal[$0] || self.isDead($0, edgeFrom) }) {
+                                                                     isTarget: { isFinal[$0] || self.isDead($0, edgeFrom, states: store.count) }) {
                 r.status = .violated
                 r.message = "from the marking shown, no final marking can ever be reached (the net runs forever without finishing)"
                 r.trace = builder.trace(path: store.path(to: trapped), store: store, property: "final-reachable")
@@ -322,9 +326,9 @@ public final class Explorer {
 
     private var deadStates: Set<Int>? = nil
     /// Whether state `i` has no successors (computed once from the edge list).
-    private func isDead(_ i: Int, _ from: [UInt32]) -> Bool {
+    private func isDead(_ i: Int, _ from: [UInt32], states: Int) -> Bool {
         if deadStates == nil {
-            var hasOut = Array(repeating: false, count: store.count)
+            var hasOut = Array(repeating: false, count: states)
             for f in from { hasOut[Int(f)] = true }
             deadStates = Set(hasOut.indices.filter { !hasOut[$0] })
         }

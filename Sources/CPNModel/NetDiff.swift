@@ -95,7 +95,8 @@ public struct NetDiff: Sendable {
         var lines: [String] = []
         for change in changes {
             let mark = switch change.kind { case .added: "+"; case .removed: "-"; case .changed: "~" }
-            let head = "\(mark) \(change.element.rawValue) \(change.name)"
+            // `final` is both the element and its only name.
+            let head = change.element == .final ? "\(mark) final" : "\(mark) \(change.element.rawValue) \(change.name)"
             switch change.kind {
             case .added where change.details.count == 1:
                 lines.append("\(head): \(change.details[0])")

@@ -9,12 +9,16 @@ public struct ReportOptions: Sendable {
     public var command: String
     /// The tool's version, written into SARIF.
     public var toolVersion: String
+    /// The command's exit status when it is not the worst verdict of the nets
+    /// (`review` exits on new failures only), for SARIF's `invocations`.
+    public var exitCode: Int32?
 
     public init(includeTiming: Bool = false, acceptBounded: Bool = false, command: String = "verify",
-                toolVersion: String = "0.1.0") {
+                toolVersion: String = "0.1.0", exitCode: Int32? = nil) {
         self.includeTiming = includeTiming
         self.acceptBounded = acceptBounded
         self.command = command
         self.toolVersion = toolVersion
+        self.exitCode = exitCode
     }
 }

@@ -49,7 +49,7 @@ public struct SARIFReport: Sendable {
                                       ruleIndex: ruleIndex[f.ruleID] ?? 0, artifactIndex: artifactIndex))
             }
         }
-        let exit = reports.worstExitCode(acceptBounded: options.acceptBounded)
+        let exit = options.exitCode ?? reports.worstExitCode(acceptBounded: options.acceptBounded)
         let run = object(
             ("tool", object(("driver", object(
                 ("name", "cpn-author"),

@@ -16,7 +16,10 @@ struct CPNAuthor: ParsableCommand {
         discussion: """
             A net file (YAML) declares colors (token types), places, transitions with guards, \
             and invariants. `check` parses and type-checks nets and reports every problem with \
-            its line and column and a suggested fix.
+            its line and column and a suggested fix; `verify` explores every reachable marking \
+            and shows the shortest trace that breaks a property; `draft` has an LLM write a net \
+            and keeps it only if it verifies; `review` is the pull-request gate; `run` executes \
+            a verified net on SQLite or PostgreSQL.
 
             Exit codes: 0 success, 1 a property is violated, 2 invalid input or usage, \
             3 exploration stopped at a bound.
@@ -26,6 +29,9 @@ struct CPNAuthor: ParsableCommand {
               cpn-author verify examples/polite-scraper/net.yaml
               cpn-author verify net.yaml --format json --trace-out trace.json
               cpn-author replay trace.json --step 3
+              cpn-author draft requirements.md -o net.yaml
+              cpn-author review --base origin/main
+              cpn-author run net.yaml --store sqlite:state.db --until final
               cpn-author explain E0302
             """,
         version: CPNAuthorVersion.string,

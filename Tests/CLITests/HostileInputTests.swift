@@ -191,11 +191,19 @@ import Testing
         #expect(run.stdout.contains(file.path))
     }
 
-    @Test func directoryInsteadOfAFile() throws {
+    /// A directory is searched for nets; one that holds none (only other YAML
+    /// here) is a usage error, not a silent success.
+    @Test func directoryWithoutNets() throws {
         let directory = try CLI.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let runs = try Self.expectRefused(directory.path, code: "E0001")
-        #expect(runs[0].stdout.contains("is a directory"))
+        try "key: value\n".write(to: directory.appendingPathComponent("config.yaml"), atomically: true, encoding: .utf8)
+        for command in ["check", "verify", "simulate"] {
+            let run = try CLI.run([command, directory.path])
+            #expect(run.status == 2, "\(command) exited \(run.status)")
+            if command != "simulate" {
+                #expect((run.stdout + run.stderr).contains("no net files"), "\(command): \(run.stdout)\(run.stderr)")
+            }
+        }
     }
 
     @Test func missingFile() throws {

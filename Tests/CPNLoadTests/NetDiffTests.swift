@@ -51,4 +51,12 @@ import Testing
         #expect(diff.changes.contains { $0.kind == .removed && $0.element == .place && $0.name == "given_up" && $0.oldSpan != nil })
         #expect(diff.changes.contains { $0.kind == .changed && $0.name == "give_up" })
     }
+
+    @Test func changedFinalReadsOnce() throws {
+        let old = try net(SampleNets.scraper)
+        let new = try net(SampleNets.scraper.replacingOccurrences(of: "final: \"size(targets) == 0 && size(in_flight) == 0\"",
+                                                                  with: "final: \"size(targets) == 0\""))
+        #expect(NetDiff(from: old, to: new).rendered()
+            == "~ final\n    `size(targets) == 0 && size(in_flight) == 0` → `size(targets) == 0`")
+    }
 }

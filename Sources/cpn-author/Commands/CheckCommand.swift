@@ -47,7 +47,7 @@ struct CheckCommand: ParsableCommand {
     var format: [String] = []
 
     @Option(name: [.customShort("o"), .long],
-            help: ArgumentHelp("Write a report to FILE (atomically): FORMAT=FILE, or FILE paired with the --format in the same position.",
+            help: ArgumentHelp("Write the report of the --format just before to FILE (atomically), or FORMAT=FILE.",
                                valueName: "file"))
     var output: [String] = []
 

@@ -44,6 +44,12 @@ struct ReviewCommand: ParsableCommand {
             each result of a new version has a baselineState (new or unchanged); GitHub \
             annotations are errors for new failures and warnings for failures that were there before.
 
+            JSON: {version, base: {ref, commit}, strict, exit_code, new_failures, fixed, \
+            still_failing, nets: [{path, base_path?, change, net, base_outcome, head_outcome, \
+            structure: [{kind, element, name, details, line}], properties: [{name, kind, base, \
+            head, verdict, trace?}], newly_dead_transitions, diagnostics}]}; traces have the \
+            shape of specs/report.schema.json's $defs/trace.
+
             Exit codes: 1 a change introduces a failure (with --strict: any net it touches fails \
             anything); 0 otherwise; 2 not a git repository, an unknown base, or a bad option.
             """
@@ -63,7 +69,7 @@ struct ReviewCommand: ParsableCommand {
     var format: [String] = []
 
     @Option(name: [.customShort("o"), .long],
-            help: ArgumentHelp("Write a report to FILE (atomically): FORMAT=FILE, or FILE paired with the --format in the same position.",
+            help: ArgumentHelp("Write the report of the --format just before to FILE (atomically), or FORMAT=FILE.",
                                valueName: "file"))
     var output: [String] = []
 
@@ -93,7 +99,7 @@ struct ReviewCommand: ParsableCommand {
         let review: ReviewReport
         do { review = try makeReview() } catch let e as GitRepository.Failure { throw ValidationFailure(e.description) }
 
-        let options = ReportOptions(command: "review", toolVersion: CPNAuthorVersion.string)
+        let options = ReportOptions(command: "review", toolVersion: CPNAuthorVersion.string, exitCode: review.exitCode)
         let heads = review.reviews.compactMap(\.head)
         let strict = self.strict
         let stdout = try targets.writeFiles { format in

@@ -38,10 +38,10 @@ struct VerifyCommand: ParsableCommand {
             reports come in input order, followed by one summary line ("7 nets: 6 passed, \
             1 violated") when there are several.
 
-            \(ReportTargets.help)
-              --format sarif --output cpn.sarif --format markdown --output comment.md
-              --format sarif,markdown --output cpn.sarif --output comment.md
-              --output sarif=cpn.sarif --output junit=junit.xml      (text stays on stdout only if asked)
+            \(ReportTargets.help) For example:
+              verify nets/ --format sarif -o cpn.sarif --format markdown -o pr.md
+              verify nets/ --format text --format junit -o junit.xml
+              verify net.yaml -o sarif=cpn.sarif -o github=annotations.txt
             SARIF, JUnit, Markdown and annotations carry no timings unless --timings is given, so \
             the same nets give the same bytes; --no-timing does the same for text and JSON.
 
@@ -63,6 +63,10 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds.")
     var timeLimit: Double?
 
+    @Option(help: ArgumentHelp("Threads that expand states at once on place/transition nets (default: the number of cores, at most 8). The result is the same for any number.",
+                               valueName: "n"))
+    var workers: Int?
+
     @Flag(help: "Exit 0 instead of 3 when a bound stopped exploration and no violation was found.")
     var acceptBounded = false
 
@@ -71,7 +75,7 @@ struct VerifyCommand: ParsableCommand {
     var format: [String] = []
 
     @Option(name: [.customShort("o"), .long],
-            help: ArgumentHelp("Write a report to FILE (atomically): FORMAT=FILE, or FILE paired with the --format in the same position.",
+            help: ArgumentHelp("Write the report of the --format just before to FILE (atomically), or FORMAT=FILE.",
                                valueName: "file"))
     var output: [String] = []
 
@@ -94,6 +98,7 @@ struct VerifyCommand: ParsableCommand {
         guard maxStates >= 1 else { throw ValidationError("--max-states must be at least 1") }
         if let d = maxDepth, d < 0 { throw ValidationError("--max-depth cannot be negative") }
         if let t = timeLimit, !(t > 0) { throw ValidationError("--time-limit must be a positive number of seconds") }
+        if let w = workers, !(1...256).contains(w) { throw ValidationError("--workers must be between 1 and 256") }
         _ = try targets()
     }
 
@@ -109,6 +114,7 @@ struct VerifyCommand: ParsableCommand {
         options.maxStates = maxStates
         options.maxDepth = maxDepth
         options.timeLimit = timeLimit
+        if let workers { options.workers = workers }
         let interrupt = InterruptFlag.install()
         options.isCancelled = { interrupt.isSet }
         // One progress line makes sense for one exploration at a time only.

@@ -5,7 +5,7 @@ import Foundation
 enum OutputFormat: String, CaseIterable, Sendable {
     case text, json, sarif, junit, markdown, github
 
-    /// The format a file name suggests, for `--output FILE` without `--format`.
+    /// The format a file name suggests, for an `--output FILE` that follows no `--format`.
     static func guessed(from path: String) -> OutputFormat? {
         switch (path as NSString).pathExtension.lowercased() {
         case "txt", "text", "log": .text
@@ -23,12 +23,17 @@ enum OutputFormat: String, CaseIterable, Sendable {
 ///
 /// The rules, also in each command's `--help`:
 /// - `--format` is repeatable and takes comma lists: `--format sarif,markdown`.
-/// - `--output FORMAT=FILE` sends one format to a file (and requests it).
-/// - `--output FILE` pairs, in order, with the formats given by `--format` that
-///   have no `FORMAT=FILE`; without any `--format`, the format is guessed from
-///   the extension (.txt .json .sarif .xml .md).
+/// - `--output FILE` belongs to the `--format` just before it; after a comma list,
+///   the outputs that follow go to its formats in order. `--output FORMAT=FILE`
+///   names its format (and requests it). An `--output FILE` before any `--format`
+///   takes its format from the extension (.txt .json .sarif .xml .md).
 /// - A format without a file, or with `-`, goes to standard output; only one may.
 /// - Nothing given: text on standard output.
+///
+/// ```
+/// --format text --format sarif --output cpn.sarif --format markdown --output comment.md
+///   → text on stdout, SARIF to cpn.sarif, Markdown to comment.md
+/// ```
 struct ReportTargets {
     struct Target: Equatable {
         var format: OutputFormat
@@ -36,14 +41,32 @@ struct ReportTargets {
         var path: String?
     }
 
+    /// One `--format` or `--output` value, in command-line order.
+    enum Item: Equatable {
+        case format(String)
+        case output(String)
+    }
+
     var targets: [Target]
 
     var stdoutFormat: OutputFormat? { targets.first { $0.path == nil }?.format }
     var formats: [OutputFormat] { targets.map(\.format) }
-    func wants(_ format: OutputFormat) -> Bool { targets.contains { $0.format == format } }
 
-    init(formats formatArguments: [String], outputs: [String], allowed: [OutputFormat],
-         defaultFormat: OutputFormat = .text) throws {
+    /// `formats` and `outputs` are the parsed option values; the order in which
+    /// they were interleaved comes from the raw command line (argument-parser keeps
+    /// each option's values but not how the two options alternate).
+    init(formats: [String], outputs: [String], allowed: [OutputFormat], defaultFormat: OutputFormat = .text,
+         commandLine: [String] = CommandLine.arguments) throws {
+        let scanned = Self.items(in: commandLine)
+        let scannedFormats = scanned.compactMap { if case .format(let f) = $0 { f } else { nil } }
+        let scannedOutputs = scanned.compactMap { if case .output(let o) = $0 { o } else { nil } }
+        // Should the scan ever disagree with the parser, formats first keeps the parser's word.
+        let items = scannedFormats == formats && scannedOutputs == outputs
+            ? scanned : formats.map(Item.format) + outputs.map(Item.output)
+        try self.init(items: items, allowed: allowed, defaultFormat: defaultFormat)
+    }
+
+    init(items: [Item], allowed: [OutputFormat], defaultFormat: OutputFormat = .text) throws {
         func parse(_ name: String) throws -> OutputFormat {
             let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
             guard let f = OutputFormat(rawValue: trimmed), allowed.contains(f) else {
@@ -51,57 +74,45 @@ struct ReportTargets {
             }
             return f
         }
-        var listed: [OutputFormat] = []
-        for argument in formatArguments {
-            for name in argument.split(separator: ",", omittingEmptySubsequences: false) {
-                guard !name.isEmpty else { throw ValidationError("empty format name in `--format \(argument)`") }
-                let f = try parse(String(name))
-                if listed.contains(f) { throw ValidationError("format `\(f.rawValue)` is requested twice") }
-                listed.append(f)
-            }
-        }
-        var explicit: [Target] = []
-        var plain: [String] = []
-        for output in outputs {
-            guard !output.isEmpty else { throw ValidationError("--output needs a file name") }
-            if let eq = output.firstIndex(of: "="), let f = try? parse(String(output[..<eq])) {
-                let path = String(output[output.index(after: eq)...])
-                guard !path.isEmpty else { throw ValidationError("--output \(output) needs a file name after `=`") }
-                if explicit.contains(where: { $0.format == f }) {
-                    throw ValidationError("two --output files for format `\(f.rawValue)`")
-                }
-                explicit.append(Target(format: f, path: path == "-" ? nil : path))
-            } else {
-                plain.append(output)
-            }
-        }
         var result: [Target] = []
-        let unpaired = listed.filter { f in !explicit.contains { $0.format == f } }
-        if listed.isEmpty && !plain.isEmpty {
-            // No --format: each file's extension says its format.
-            for path in plain {
-                guard let f = OutputFormat.guessed(from: path), allowed.contains(f) else {
-                    throw ValidationError("cannot tell the format of `\(path)` from its extension; add --format or write --output FORMAT=\(path)")
-                }
-                if explicit.contains(where: { $0.format == f }) || result.contains(where: { $0.format == f }) {
-                    throw ValidationError("two --output files for format `\(f.rawValue)`")
-                }
-                result.append(Target(format: f, path: path == "-" ? nil : path))
-            }
-        } else {
-            guard plain.count <= unpaired.count else {
-                throw ValidationError("more --output files (\(plain.count)) than formats to write (\(unpaired.count)); write --output FORMAT=FILE")
-            }
-            for (i, f) in unpaired.enumerated() {
-                result.append(Target(format: f, path: i < plain.count && plain[i] != "-" ? plain[i] : nil))
-            }
+        /// Sends `f` to `path`, adding it when no --format asked for it (callers check duplicates).
+        func send(_ f: OutputFormat, to path: String?) {
+            if let i = result.firstIndex(where: { $0.format == f }) { result[i].path = path } else { result.append(Target(format: f, path: path)) }
         }
-        // Formats keep the order they were asked for: listed ones first, then FORMAT=FILE ones.
-        for t in explicit {
-            if let i = result.firstIndex(where: { $0.format == t.format }) { result[i] = t } else { result.append(t) }
-        }
-        result.sort { a, b in
-            (listed.firstIndex(of: a.format) ?? Int.max) < (listed.firstIndex(of: b.format) ?? Int.max)
+        var pending: [OutputFormat] = []  // formats of the last --format, waiting for their files
+        for item in items {
+            switch item {
+            case .format(let argument):
+                pending = []
+                for name in argument.split(separator: ",", omittingEmptySubsequences: false) {
+                    guard !name.isEmpty else { throw ValidationError("empty format name in `--format \(argument)`") }
+                    let f = try parse(String(name))
+                    if result.contains(where: { $0.format == f }) { throw ValidationError("format `\(f.rawValue)` is requested twice") }
+                    result.append(Target(format: f, path: nil))
+                    pending.append(f)
+                }
+            case .output(let output):
+                guard !output.isEmpty else { throw ValidationError("--output needs a file name") }
+                if let eq = output.firstIndex(of: "="), let f = try? parse(String(output[..<eq])) {
+                    let path = String(output[output.index(after: eq)...])
+                    guard !path.isEmpty else { throw ValidationError("--output \(output) needs a file name after `=`") }
+                    if let i = result.firstIndex(where: { $0.format == f }), result[i].path != nil {
+                        throw ValidationError("two --output files for format `\(f.rawValue)`")
+                    }
+                    pending.removeAll { $0 == f }
+                    send(f, to: path == "-" ? nil : path)
+                } else if !pending.isEmpty {
+                    send(pending.removeFirst(), to: output == "-" ? nil : output)
+                } else {
+                    guard let f = OutputFormat.guessed(from: output), allowed.contains(f) else {
+                        throw ValidationError("`--output \(output)` follows no --format and its extension names none; write --output FORMAT=\(output)")
+                    }
+                    if let i = result.firstIndex(where: { $0.format == f }), result[i].path != nil {
+                        throw ValidationError("two --output files for format `\(f.rawValue)`")
+                    }
+                    send(f, to: output == "-" ? nil : output)
+                }
+            }
         }
         if result.isEmpty { result = [Target(format: defaultFormat, path: nil)] }
         let onStdout = result.filter { $0.path == nil }
@@ -113,8 +124,29 @@ struct ReportTargets {
         targets = result
     }
 
-    /// Writes every file target atomically (after all are rendered, so a failure
-    /// to render leaves no half set), and returns the text for standard output.
+    /// The `--format` and `--output` values of a command line, in order, in every
+    /// spelling argument-parser accepts (`--format x`, `--format=x`, `-o x`, `-ox`).
+    static func items(in arguments: [String]) -> [Item] {
+        var out: [Item] = []
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if a == "--" { break }
+            if a == "--format" || a == "--output" || a == "-o" {
+                if i + 1 < arguments.count { out.append(a == "--format" ? .format(arguments[i + 1]) : .output(arguments[i + 1])) }
+                i += 2
+                continue
+            }
+            if a.hasPrefix("--format=") { out.append(.format(String(a.dropFirst("--format=".count)))) }
+            else if a.hasPrefix("--output=") { out.append(.output(String(a.dropFirst("--output=".count)))) }
+            else if a.hasPrefix("-o"), !a.hasPrefix("--"), a.count > 2 { out.append(.output(String(a.dropFirst(2)))) }
+            i += 1
+        }
+        return out
+    }
+
+    /// Writes every file target atomically (after all are rendered), and returns
+    /// the text for standard output.
     func writeFiles(_ render: (OutputFormat) -> String) throws -> String? {
         var stdout: String?
         var files: [(String, String)] = []
@@ -128,8 +160,10 @@ struct ReportTargets {
 
     static let help = """
         Formats: text, json, sarif (SARIF 2.1.0, for GitHub code scanning), junit (JUnit XML), \
-        markdown (a pull-request comment), github (workflow annotations). Repeat --format or give \
-        a comma list to write several in one run; each needs its own --output except one, which goes \
-        to standard output.
+        markdown (a pull-request comment), github (workflow annotations). Repeat --format, or give \
+        a comma list, to write several in one run. Each --output FILE belongs to the --format just \
+        before it (after a comma list, to its formats in order); --output FORMAT=FILE names its \
+        format; an --output before any --format takes its format from the extension. At most one \
+        format goes to standard output.
         """
 }
