@@ -69,6 +69,15 @@ public final class Engine {
                 }
             }
             let ids = try tx.insertTokens(tokens)
+            if options.checkInvariants {
+                let rows = zip(ids, tokens).map { StoredToken(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
+                let initial = try RuntimeMarking(rows: rows, net: net, text: text, now: now, real: now)
+                let broken = brokenInvariants(initial)
+                guard broken.isEmpty else {
+                    throw RuntimeError(.invariantBroken, "the initial marking of net `\(net.name)` breaks invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); the store was left empty",
+                                       details: ["marking:"] + MarkingText.lines(initial.values, net: net))
+                }
+            }
             let produced = zip(ids, tokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
             _ = try tx.appendEvent(EventRecord(kind: .initial, produced: produced, worker: worker, at: now, netAt: now,
                                                message: "net \(net.name) from \(net.path)"))

@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Runtime throughput: firings per second on SQLite and PostgreSQL, 1 worker and 8 worker
+# processes, on the bulk pipeline (Tests/Fixtures/runtime/bulk-pipeline.yaml, untimed, so
+# the figure is the cost of a firing: read, bind, lock, write, commit) scaled to JOBS jobs.
+#
+#   scripts/bench-runtime.sh [BINARY]        # default .build/release/cpn-author
+#
+# PostgreSQL: uses CPN_TEST_POSTGRES_URL, or starts (and stops) scripts/postgres-for-tests.sh.
+# Settings: JOBS (default 1000: 3 firings per job), WORKERS (default 8).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bin="$(realpath "${1:-.build/release/cpn-author}")"
+jobs="${JOBS:-1000}"
+workers="${WORKERS:-8}"
+[ -x "$bin" ] || { echo "bench-runtime: no binary at $bin (make release)" >&2; exit 2; }
+
+work="$(mktemp -d /tmp/cpn-bench-runtime.XXXXXX)"
+started_pg=""
+cleanup() {
+  rm -rf "$work"
+  if [ -n "$started_pg" ]; then scripts/postgres-for-tests.sh stop; fi
+}
+trap cleanup EXIT
+
+# The fixture with JOBS jobs. Verified at its checked-in size by the tests; run unverified here
+# (--no-verify), because exploring a thousand jobs is not what this measures.
+sed -e "s/^  JOBS: .*/  JOBS: $jobs/" -e "s/initial: [0-9]* }/initial: $jobs }/" \
+  Tests/Fixtures/runtime/bulk-pipeline.yaml >"$work/net.yaml"
+
+now() { date +%s.%N; }
+
+# bench LABEL STORE PROCESSES: prints one line of the table.
+bench() {
+  local label="$1" store="$2" procs="$3" start end pids=() status=0
+  start="$(now)"
+  for i in $(seq 1 "$procs"); do
+    (cd "$work" && "$bin" run net.yaml --store "$store" --no-verify --until final --seed "$i" >"$work/$label-$i.log" 2>&1) &
+    pids+=($!)
+  done
+  for p in "${pids[@]}"; do wait "$p" || status=1; done
+  end="$(now)"
+  if [ "$status" != 0 ]; then echo "bench-runtime: a worker failed:" >&2; cat "$work"/"$label"-*.log >&2; exit 1; fi
+  local fired
+  fired="$(cat "$work"/"$label"-*.log | sed -n 's/^  firings: \([0-9]*\).*/\1/p' | paste -sd+ | bc)"
+  awk -v l="$label" -v p="$procs" -v f="$fired" -v s="$start" -v e="$end" \
+    'BEGIN { t = e - s; printf "  %-10s %8s %8d %9.2f %10.0f\n", l, p, f, t, f / t }'
+}
+
+echo "runtime throughput: bulk pipeline, $jobs jobs ($((3 * jobs)) firings), $(nproc) cores"
+echo "  store       workers  firings   seconds  firings/s"
+bench sqlite "sqlite:$work/one.db" 1
+bench sqlite "sqlite:$work/many.db" "$workers"
+
+url="${CPN_TEST_POSTGRES_URL:-}"
+if [ -z "$url" ]; then
+  if ! eval "$(scripts/postgres-for-tests.sh start)"; then
+    echo "  postgres    (skipped: no PostgreSQL server; apt-get install postgresql)"; exit 0
+  fi
+  started_pg=1
+  url="$CPN_TEST_POSTGRES_URL"
+fi
+for db in bench_one bench_many; do
+  psql "$url" -qc "DROP DATABASE IF EXISTS $db" -c "CREATE DATABASE $db" >/dev/null
+done
+bench postgres "${url%/*}/bench_one" 1
+bench postgres "${url%/*}/bench_many" "$workers"
