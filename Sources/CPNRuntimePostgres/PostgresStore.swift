@@ -179,6 +179,18 @@ final class PostgresTransaction: StoreTransaction {
         }
     }
 
+    func tokenGroups(floor: Int64, now: Int64, worker: String) throws -> [TokenGroup] {
+        try store.run("""
+            SELECT place, value, GREATEST(ready_at, \(floor)) AS r,
+                   CASE WHEN claimed_by IS NULL OR claim_until <= \(now) THEN 0 WHEN claimed_by = \(worker) THEN 1 ELSE 2 END AS h,
+                   COUNT(*)::int8
+            FROM cpn_tokens GROUP BY 1, 2, 3, 4 ORDER BY MIN(id)
+            """).map { row in
+            let (place, value, ready, holder, count) = try row.decode((String, String, Int64, Int32, Int64).self)
+            return TokenGroup(place: place, value: value, readyAt: ready, holder: TokenGroup.Holder(rawValue: Int(holder)) ?? .other, count: Int(count))
+        }
+    }
+
     func lockPlaces(_ names: [String]) throws {
         // Sorted by key, not by name, so that two workers always take them in the same order.
         for key in Set(names.map(Self.placeKey)).sorted() {

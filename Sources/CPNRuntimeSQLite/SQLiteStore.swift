@@ -139,6 +139,17 @@ struct SQLiteTransaction: StoreTransaction {
         }
     }
 
+    func tokenGroups(floor: Int64, now: Int64, worker: String) throws -> [TokenGroup] {
+        try Row.fetchAll(db, sql: """
+            SELECT place, value, MAX(ready_at, ?) AS r,
+                   CASE WHEN claimed_by IS NULL OR claim_until <= ? THEN 0 WHEN claimed_by = ? THEN 1 ELSE 2 END AS h,
+                   COUNT(*) AS n
+            FROM cpn_tokens GROUP BY place, value, r, h ORDER BY MIN(id)
+            """, arguments: [floor, now, worker]).map {
+            TokenGroup(place: $0["place"], value: $0["value"], readyAt: $0["r"], holder: TokenGroup.Holder(rawValue: $0["h"]) ?? .other, count: $0["n"])
+        }
+    }
+
     // The write lock already excludes every other writer.
     func lockPlaces(_ names: [String]) throws {}
 

@@ -20,6 +20,8 @@ extension Engine {
     struct Moment {
         var real: Int64
         var net: Int64
+        /// The tokens, grouped, with ready times floored at the clock's last stop.
+        var groups: [TokenGroup]
         var marking: RuntimeMarking
         var candidates: [FiringRule.Firing]
         var clock: NetClock
@@ -28,22 +30,24 @@ extension Engine {
     /// Another worker changed the clock between our read and our write: start over.
     struct ClockRace: Error {}
 
-    /// Reads the clock and, when `settle`, stops or starts it as the marking requires.
-    func moment(_ tx: any StoreTransaction, rows: [StoredToken], settle: Bool, alsoTakeable: Set<Int64> = []) throws -> Moment {
+    /// Reads the clock and the marking and, when `settle`, stops or starts the
+    /// clock as the marking requires. `mine`: this worker's held tokens can be taken.
+    func moment(_ tx: any StoreTransaction, settle: Bool, mine: Bool = false) throws -> Moment {
         let real = try tx.now()
         var clock = try tx.clock()
         let t = clock.time(at: real)
-        var marking = try RuntimeMarking(rows: rows, net: net, text: text, now: t, real: real, alsoTakeable: alsoTakeable)
+        let groups = try tx.tokenGroups(floor: clock.netMicros, now: real, worker: worker)
+        var marking = try RuntimeMarking(groups: groups, net: net, text: text, now: t, mineTakeable: mine)
         var candidates = try enabledFirings(marking)
         let busy = !candidates.isEmpty || marking.held > 0
-        guard settle else { return Moment(real: real, net: t, marking: marking, candidates: candidates, clock: clock) }
+        guard settle else { return Moment(real: real, net: t, groups: groups, marking: marking, candidates: candidates, clock: clock) }
         if clock.running && busy {
             // Stop at the first moment since the clock started at which something could fire.
             var stop = t
-            var times = Set(rows.map(\.readyAt).filter { $0 > clock.netMicros && $0 < t })
+            var times = Set(groups.map(\.readyAt).filter { $0 > clock.netMicros && $0 < t })
             times.insert(clock.netMicros)
             for tau in times.sorted() {
-                let m = try RuntimeMarking(rows: rows, net: net, text: text, now: tau, real: real, alsoTakeable: alsoTakeable)
+                let m = try RuntimeMarking(groups: groups, net: net, text: text, now: tau, mineTakeable: mine)
                 let c = try enabledFirings(m)
                 if !c.isEmpty || m.held > 0 {
                     stop = tau
@@ -54,14 +58,14 @@ extension Engine {
             }
             let stopped = NetClock(netMicros: stop, anchorMicros: real, running: false)
             guard try tx.setClock(stopped, expected: clock) else { throw ClockRace() }
-            return Moment(real: real, net: stop, marking: marking, candidates: candidates, clock: stopped)
+            return Moment(real: real, net: stop, groups: groups, marking: marking, candidates: candidates, clock: stopped)
         }
         if !clock.running && !busy {
             let started = NetClock(netMicros: t, anchorMicros: real, running: true)
             guard try tx.setClock(started, expected: clock) else { throw ClockRace() }
             clock = started
         }
-        return Moment(real: real, net: t, marking: marking, candidates: candidates, clock: clock)
+        return Moment(real: real, net: t, groups: groups, marking: marking, candidates: candidates, clock: clock)
     }
 
     /// Stops the clock before an external change (tokens added or taken): the

@@ -21,9 +21,9 @@ extension Engine {
         return try clockedTransaction { tx in
             if !tx.isExclusive { try tx.lockPlaces([name]) }
             let (real, now) = try stopClock(tx)
-            let rows = try tx.tokens()
+            let groups = try tx.tokenGroups(floor: now, now: real, worker: worker)
             if let cap = net.checked.places[p].capacity {
-                let present = rows.count { $0.place == name }
+                let present = groups.filter { $0.place == name }.reduce(0) { $0 + $1.count }
                 guard present + texts.count <= cap else {
                     throw RuntimeError(.invalidInput, "place `\(name)` holds \(present) token\(present == 1 ? "" : "s") and its capacity is \(cap): \(texts.count) more do not fit",
                                        details: ["help: wait until the net takes some (backpressure), or add fewer"])
@@ -35,8 +35,7 @@ extension Engine {
             let produced = zip(ids, new).map { TokenRef(id: $0, place: name, value: $1.value, readyAt: readyAt) }
             var event = EventRecord(kind: .add, produced: produced, worker: worker, at: real, netAt: now)
             event.id = try tx.appendEvent(event)
-            try checkInvariantsAfterExternal(rows + zip(ids, new).map { StoredToken(id: $0, place: name, value: $1.value, readyAt: readyAt) },
-                                             now: now, real: real, what: "adding \(texts.count) token\(texts.count == 1 ? "" : "s") to `\(name)`")
+            try checkInvariantsAfterExternal(TokenGroup.applying(groups, taking: [], from: .none, now: now, adding: new), now: now, what: "adding \(texts.count) token\(texts.count == 1 ? "" : "s") to `\(name)`")
             return event
         }
     }
@@ -57,26 +56,25 @@ extension Engine {
         }
         return try clockedTransaction { tx in
             let (real, now) = try stopClock(tx)
-            let rows = try tx.tokens()
+            let groups = try tx.tokenGroups(floor: now, now: real, worker: worker)
             var wanted: [(value: String, count: Int)] = []
             var total = 0
-            for row in rows where row.place == name && row.readyAt <= now && !row.isHeld(at: real)
-                && (only == nil || row.value == only) {
-                if let count, total >= count { break }
-                if let i = wanted.firstIndex(where: { $0.value == row.value }) { wanted[i].count += 1 } else { wanted.append((row.value, 1)) }
-                total += 1
+            for g in groups where g.place == name && g.readyAt <= now && g.holder == .none && (only == nil || g.value == only) {
+                let n = count.map { min(g.count, $0 - total) } ?? g.count
+                guard n > 0 else { break }
+                wanted.append((g.value, n))
+                total += n
             }
-            var ids: [Int64] = []
-            for w in wanted { ids += try tx.lockTokens(place: name, value: w.value, count: w.count, readyBy: now, now: real) }
-            _ = try tx.deleteTokens(ids)
-            let byID = Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-            let consumed = ids.compactMap { id in byID[id].map { TokenRef(id: id, place: name, value: $0.value) } }
+            var consumed: [TokenRef] = []
+            for w in wanted {
+                consumed += try tx.lockTokens(place: name, value: w.value, count: w.count, readyBy: now, now: real).map { TokenRef(id: $0, place: name, value: w.value) }
+            }
+            _ = try tx.deleteTokens(consumed.map(\.id))
             var event = EventRecord(kind: .take, consumed: consumed, worker: worker, at: real, netAt: now)
-            guard !ids.isEmpty else { return event }
+            guard !consumed.isEmpty else { return event }
             event.id = try tx.appendEvent(event)
-            let taken = Set(ids)
-            try checkInvariantsAfterExternal(rows.filter { !taken.contains($0.id) }, now: now, real: real,
-                                             what: "taking \(ids.count) token\(ids.count == 1 ? "" : "s") from `\(name)`")
+            try checkInvariantsAfterExternal(TokenGroup.applying(groups, taking: consumed, from: .none, now: now, adding: []), now: now,
+                                             what: "taking \(consumed.count) token\(consumed.count == 1 ? "" : "s") from `\(name)`")
             return event
         }
     }
@@ -91,9 +89,9 @@ extension Engine {
         return p
     }
 
-    private func checkInvariantsAfterExternal(_ rows: [StoredToken], now: Int64, real: Int64, what: String) throws {
+    private func checkInvariantsAfterExternal(_ groups: [TokenGroup], now: Int64, what: String) throws {
         guard options.checkInvariants else { return }
-        let after = try RuntimeMarking(rows: rows, net: net, text: text, now: now, real: real)
+        let after = try RuntimeMarking(groups: groups, net: net, text: text, now: now)
         let broken = brokenInvariants(after)
         guard broken.isEmpty else {
             throw RuntimeError(.invariantBroken, "\(what) would break invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); nothing was changed",

@@ -17,7 +17,8 @@ import CPNModel
 extension Engine {
     /// Holds the tokens of `firing` for handler `h`; nil when another worker took them first.
     func claim(_ firing: FiringRule.Firing, handler h: Int, tx: any StoreTransaction, at m: Moment) throws -> Claim? {
-        guard let ids = try lockInputs(firing, tx: tx, at: m) else { return nil }
+        guard let refs = try lockInputs(firing, tx: tx, at: m) else { return nil }
+        let ids = refs.map(\.id)
         // The outcomes whose guards allow exactly these tokens: the rule on a
         // marking made of them alone, where no capacity or better token interferes.
         var alone = Array(repeating: [FiringRule.Token](), count: net.checked.places.count)
@@ -33,7 +34,7 @@ extension Engine {
         // Leases are on the wall clock: they measure how long a worker may take, not net time.
         let until = m.real + Int64(handler.lease * 1_000_000)
         try tx.hold(ids, worker: worker, until: until)
-        return Claim(handler: h, firing: firing, tokenIDs: ids, outcomes: outcomes, claimedAt: m.real,
+        return Claim(handler: h, firing: firing, tokens: refs, outcomes: outcomes, claimedAt: m.real,
                      request: request(handler, outcomes: outcomes, consumed: firing.consumed))
     }
 
@@ -53,9 +54,8 @@ extension Engine {
         return try clockedTransaction { tx in
             if !tx.isExclusive { try tx.lockPlaces(Array(Set(chosen.flatMap { placesToLock($0.transition) })).sorted()) }
             let held = try tx.lockHeldTokens(claim.tokenIDs, worker: worker)
-            let rows = try tx.tokens()
             // Work in progress keeps the net busy, so the clock is stopped here.
-            let m = try moment(tx, rows: rows, settle: true, alsoTakeable: Set(held))
+            let m = try moment(tx, settle: true, mine: true)
             guard held.count == claim.tokenIDs.count else {
                 try tx.hold(held, worker: nil, until: nil)
                 let message = "the lease of \(claim.tokenIDs.count - held.count) held token(s) ran out and another worker took them; the outcome was dropped"
@@ -65,7 +65,7 @@ extension Engine {
             }
             for firing in chosen {
                 guard try enabledFirings(m.marking, transitions: [firing.transition]).contains(firing) else { continue }
-                if let (event, after) = try commit(firing, tx: tx, at: m, rows: rows, held: held, claim: claim) {
+                if let (event, after) = try commit(firing, tx: tx, at: m, held: claim.tokens, claim: claim) {
                     return .fired(event, facts(after, now: m.net, real: m.real, contended: false))
                 }
             }
@@ -163,7 +163,9 @@ public struct Claim: Sendable {
     public let handler: Int
     /// The binding that was enabled when the work started.
     public let firing: FiringRule.Firing
-    public let tokenIDs: [Int64]
+    /// The held tokens.
+    public let tokens: [TokenRef]
+    public var tokenIDs: [Int64] { tokens.map(\.id) }
     /// One binding per outcome the guards allow for these tokens, in the handler's order.
     public let outcomes: [FiringRule.Firing]
     public let claimedAt: Int64

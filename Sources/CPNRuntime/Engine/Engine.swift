@@ -71,7 +71,7 @@ public final class Engine {
             let ids = try tx.insertTokens(tokens)
             if options.checkInvariants {
                 let rows = zip(ids, tokens).map { StoredToken(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
-                let initial = try RuntimeMarking(rows: rows, net: net, text: text, now: now, real: now)
+                let initial = try RuntimeMarking(groups: TokenGroup.of(rows, real: now, worker: worker), net: net, text: text, now: now)
                 let broken = brokenInvariants(initial)
                 guard broken.isEmpty else {
                     throw RuntimeError(.invariantBroken, "the initial marking of net `\(net.name)` breaks invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); the store was left empty",
@@ -102,7 +102,7 @@ public final class Engine {
     public func snapshot() throws -> RuntimeSnapshot {
         try transaction { tx in
             let rows = try tx.tokens()
-            let m = try moment(tx, rows: rows, settle: false)
+            let m = try moment(tx, settle: false)
             return RuntimeSnapshot(now: m.net, real: m.real, clockRunning: m.clock.running, tokens: rows, enabled: m.candidates.map(describe),
                                    isFinal: isFinal(m.marking), brokenInvariants: brokenInvariants(m.marking).map(\.name))
         }
@@ -115,8 +115,7 @@ public final class Engine {
     /// this worker), and the caller runs the work and calls `complete`.
     public func step() throws -> StepResult {
         try clockedTransaction { tx in
-            let rows = try tx.tokens()
-            let m = try moment(tx, rows: rows, settle: true)
+            let m = try moment(tx, settle: true)
             var candidates = m.candidates
             if candidates.isEmpty { return .waiting(facts(m.marking, now: m.net, real: m.real, contended: false)) }
             // A random order spreads concurrent workers over different bindings.
@@ -124,7 +123,7 @@ public final class Engine {
             for firing in candidates.prefix(8) {
                 if let h = handlerOfTransition[firing.transition] {
                     if let claim = try claim(firing, handler: h, tx: tx, at: m) { return .claimed(claim) }
-                } else if let (event, after) = try commit(firing, tx: tx, at: m, rows: rows, held: nil, claim: nil) {
+                } else if let (event, after) = try commit(firing, tx: tx, at: m, held: nil, claim: nil) {
                     return .fired(event, facts(after, now: m.net, real: m.real, contended: false))
                 }
             }
@@ -136,10 +135,9 @@ public final class Engine {
     /// caller chose the outcome). Nil when it is no longer enabled.
     public func fire(_ binding: EnabledBinding) throws -> EventRecord? {
         try clockedTransaction { tx in
-            let rows = try tx.tokens()
-            let m = try moment(tx, rows: rows, settle: true)
+            let m = try moment(tx, settle: true)
             guard m.candidates.contains(binding.firing) else { return nil }
-            return try commit(binding.firing, tx: tx, at: m, rows: rows, held: nil, claim: nil)?.0
+            return try commit(binding.firing, tx: tx, at: m, held: nil, claim: nil)?.0
         }
     }
 
@@ -147,28 +145,28 @@ public final class Engine {
     /// is completed), adds its outputs, appends the event. Nil when another
     /// worker took the tokens first. Throws, rolling the transaction back,
     /// when an invariant would break.
-    func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment, rows: [StoredToken],
-                held: [Int64]?, claim: Claim?) throws -> (EventRecord, RuntimeMarking)? {
+    func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment,
+                held: [TokenRef]?, claim: Claim?) throws -> (EventRecord, RuntimeMarking)? {
         let now = m.net
-        var base = rows
-        var taken: [Int64]
+        var base = m.groups
+        let taken: [TokenRef]
         if let held {
             taken = held
         } else {
             if !tx.isExclusive { try tx.lockPlaces(placesToLock(firing.transition)) }
-            guard let ids = try lockInputs(firing, tx: tx, at: m) else { return nil }
-            taken = ids
+            guard let refs = try lockInputs(firing, tx: tx, at: m) else { return nil }
+            taken = refs
             if !tx.isExclusive {
-                // Others may have fired since `rows` was read: read again, now
+                // Others may have fired since the marking was read: read again, now
                 // that the inputs and the places the rule depends on are locked.
-                base = try tx.tokens()
-                let fresh = try RuntimeMarking(rows: base, net: net, text: text, now: now, real: m.real, alsoTakeable: Set(ids))
+                base = try tx.tokenGroups(floor: m.clock.netMicros, now: m.real, worker: worker)
+                let fresh = try RuntimeMarking(groups: base, net: net, text: text, now: now)
                 guard try enabledFirings(fresh, transitions: [firing.transition]).contains(firing) else { return nil }
             }
         }
-        let deleted = try tx.deleteTokens(taken)
+        let deleted = try tx.deleteTokens(taken.map(\.id))
         guard deleted == taken.count else {
-            throw RuntimeError(.store, "tokens \(taken) vanished while locked by \(worker); the transaction was rolled back")
+            throw RuntimeError(.store, "tokens \(taken.map(\.id)) vanished while locked by \(worker); the transaction was rolled back")
         }
         if options.pauseMidFiringMicros > 0 {
             options.onPauseMidFiring?(net.checked.transitions[firing.transition].name)
@@ -181,17 +179,13 @@ public final class Engine {
             for _ in 0..<move.count { newTokens.append(NewToken(place: net.checked.places[move.place].name, value: value, readyAt: readyAt)) }
         }
         let ids = try tx.insertTokens(newTokens)
-        let byID = Dictionary(base.map { ($0.id, $0) }, uniquingKeysWith: { a, _ in a })
-        let consumed = taken.map { id in byID[id].map { TokenRef(id: id, place: $0.place, value: $0.value) } ?? TokenRef(id: id, place: "?", value: "?") }
         let produced = zip(ids, newTokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
         var event = EventRecord(kind: .fire, transition: net.checked.transitions[firing.transition].name,
-                                binding: boundVariables(firing), consumed: consumed, produced: produced, worker: worker,
+                                binding: boundVariables(firing), consumed: taken, produced: produced, worker: worker,
                                 startedAt: claim?.claimedAt ?? m.real, at: m.real, netAt: now, handler: claim.map { handlers[$0.handler].name })
         event.id = try tx.appendEvent(event)
-        let takenSet = Set(taken)
-        let afterRows = base.filter { !takenSet.contains($0.id) }
-            + zip(ids, newTokens).map { StoredToken(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
-        let after = try RuntimeMarking(rows: afterRows, net: net, text: text, now: now, real: m.real)
+        let afterGroups = TokenGroup.applying(base, taking: taken, from: held == nil ? .none : .me, now: now, adding: newTokens)
+        let after = try RuntimeMarking(groups: afterGroups, net: net, text: text, now: now)
         if options.checkInvariants {
             let broken = brokenInvariants(after)
             if !broken.isEmpty {
@@ -205,20 +199,20 @@ public final class Engine {
     /// Locks rows for every input move; nil when some are already taken.
     /// Moves on the same value are locked together: a transaction does not
     /// skip rows it has locked itself.
-    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [Int64]? {
+    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
         var wanted: [(place: String, value: String, count: Int)] = []
         for move in firing.consumed {
             let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
             if let i = wanted.firstIndex(where: { $0.place == place && $0.value == value }) { wanted[i].count += move.count }
             else { wanted.append((place, value, move.count)) }
         }
-        var ids: [Int64] = []
+        var refs: [TokenRef] = []
         for w in wanted {
             let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: m.net, now: m.real)
             guard got.count == w.count else { return nil }
-            ids += got
+            refs += got.map { TokenRef(id: $0, place: w.place, value: w.value) }
         }
-        return ids
+        return refs
     }
 
     /// Places whose state decides whether a firing of `transition` is enabled

@@ -2,9 +2,10 @@ import CPNExplore
 import CPNExpressions
 import CPNModel
 
-/// The stored tokens seen as a marking at one moment:
-/// a token can be taken when it is ready and no worker holds it. Tokens
-/// that cannot be taken still count, for capacities and invariants.
+/// The store's tokens seen as a marking at one moment of the net's clock: a
+/// token can be taken when it is ready and no worker holds it (or, when a
+/// worker completes its own claim, when that worker holds it). Tokens that
+/// cannot be taken still count, for capacities and invariants.
 struct RuntimeMarking {
     /// Per place, the copies of each (value, takeable) pair.
     let tokens: [[FiringRule.Token]]
@@ -12,28 +13,27 @@ struct RuntimeMarking {
     let values: [[(value: Value, count: Int)]]
     /// The earliest ready time after `now` (net time) among waiting tokens.
     let nextReadyAt: Int64?
-    /// Tokens workers hold for their handlers at wall-clock time `real`.
+    /// Tokens workers hold for their handlers.
     let held: Int
 
-    /// `now` is the net's time (readiness), `real` the wall clock (leases).
-    init(rows: [StoredToken], net: RuntimeNet, text: TokenText, now: Int64, real: Int64, alsoTakeable: Set<Int64> = []) throws {
+    /// `now` is the net's time; `mineTakeable`: the asking worker's own held tokens can be taken.
+    init(groups: [TokenGroup], net: RuntimeNet, text: TokenText, now: Int64, mineTakeable: Bool = false) throws {
         var counts = Array(repeating: [FiringRule.Token: Int](), count: net.checked.places.count)
         var next: Int64? = nil
         var held = 0
-        for row in rows {
-            guard let p = net.placeIndex(row.place) else {
-                throw StoreError("the store holds a token in place `\(row.place)`, which net `\(net.name)` does not have")
+        for g in groups where g.count > 0 {
+            guard let p = net.placeIndex(g.place) else {
+                throw StoreError("the store holds a token in place `\(g.place)`, which net `\(net.name)` does not have")
             }
             let value: Value
-            switch text.parse(row.value, place: p) {
+            switch text.parse(g.value, place: p) {
             case .success(let v): value = v
             case .failure(let e): throw StoreError("the store holds a token that does not fit the net: \(e)")
             }
-            let isHeld = row.isHeld(at: real)
-            if isHeld { held += 1 }
-            if row.readyAt > now { next = min(next ?? row.readyAt, row.readyAt) }
-            let takeable = alsoTakeable.contains(row.id) || (row.readyAt <= now && !isHeld)
-            counts[p][FiringRule.Token(value: value, ready: takeable, count: 0), default: 0] += 1
+            if g.holder != .none { held += g.count }
+            if g.readyAt > now { next = min(next ?? g.readyAt, g.readyAt) }
+            let takeable = (g.holder == .none && g.readyAt <= now) || (g.holder == .me && mineTakeable)
+            counts[p][FiringRule.Token(value: value, ready: takeable, count: 0), default: 0] += g.count
         }
         var tokens: [[FiringRule.Token]] = []
         var values: [[(value: Value, count: Int)]] = []
@@ -56,6 +56,27 @@ struct RuntimeMarking {
 
     /// Whether any token waits for its ready time.
     var hasWaiting: Bool { nextReadyAt != nil }
+}
+
+extension TokenGroup {
+    /// Rows as groups of one, holders judged at wall-clock time `real` from `worker`'s side.
+    static func of(_ rows: [StoredToken], real: Int64, worker: String) -> [TokenGroup] {
+        rows.map { r in
+            let holder: Holder = !r.isHeld(at: real) ? .none : r.claimedBy == worker ? .me : .other
+            return TokenGroup(place: r.place, value: r.value, readyAt: r.readyAt, holder: holder, count: 1)
+        }
+    }
+
+    /// The marking after `taken` leave (from groups of `holder`, ready by `now`) and `added` arrive.
+    static func applying(_ groups: [TokenGroup], taking taken: [TokenRef], from holder: Holder, now: Int64, adding added: [NewToken]) -> [TokenGroup] {
+        var out = groups
+        for t in taken {
+            let i = out.firstIndex { $0.place == t.place && $0.value == t.value && $0.holder == holder && $0.readyAt <= now && $0.count > 0 }
+                ?? out.firstIndex { $0.place == t.place && $0.value == t.value && $0.count > 0 }
+            if let i { out[i].count -= 1 }
+        }
+        return out + added.map { TokenGroup(place: $0.place, value: $0.value, readyAt: $0.readyAt, holder: .none, count: 1) }
+    }
 }
 
 /// A marking as invariants and `final` read it: every token, ready or not.

@@ -15,7 +15,7 @@ enum MarkingText {
 extension MarkingText {
     /// The marking stored tokens make, one line per place.
     static func lines(rows: [StoredToken], engine: Engine) -> [String] {
-        guard let m = try? RuntimeMarking(rows: rows, net: engine.net, text: engine.text, now: 0, real: 0) else {
+        guard let m = try? RuntimeMarking(groups: TokenGroup.of(rows, real: 0, worker: ""), net: engine.net, text: engine.text, now: 0) else {
             return rows.map { "  \($0.place): \($0.value)" }
         }
         return lines(m.values, net: engine.net)

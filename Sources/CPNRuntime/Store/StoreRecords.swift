@@ -30,6 +30,34 @@ public struct StoredToken: Hashable, Sendable {
     }
 }
 
+/// Copies of a token that are alike for the firing rule: same place, value,
+/// ready time (times at or before the query's floor count as the floor) and
+/// holder. A marking read as groups costs one row per distinct token, not
+/// one per copy: a queue of a thousand identical jobs is one group.
+public struct TokenGroup: Hashable, Sendable {
+    public enum Holder: Int, Sendable {
+        case none = 0
+        /// Held for a handler by the worker that asked.
+        case me = 1
+        /// Held for a handler by another worker.
+        case other = 2
+    }
+
+    public var place: String
+    public var value: String
+    public var readyAt: Int64
+    public var holder: Holder
+    public var count: Int
+
+    public init(place: String, value: String, readyAt: Int64, holder: Holder, count: Int) {
+        self.place = place
+        self.value = value
+        self.readyAt = readyAt
+        self.holder = holder
+        self.count = count
+    }
+}
+
 /// A token about to be inserted.
 public struct NewToken: Hashable, Sendable {
     public var place: String

@@ -47,6 +47,11 @@ public protocol StoreTransaction {
     /// Every token, in id order.
     func tokens() throws -> [StoredToken]
 
+    /// The marking as groups of alike copies (`TokenGroup`): ready times at or
+    /// before `floor` (net time) read as `floor`; holders judged at wall-clock
+    /// time `now` from `worker`'s side.
+    func tokenGroups(floor: Int64, now: Int64, worker: String) throws -> [TokenGroup]
+
     /// Serializes this transaction with every other one that locks any of
     /// these places, until it ends (places whose size or best token the
     /// firing depends on). Must be called with the names sorted.
