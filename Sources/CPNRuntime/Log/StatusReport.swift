@@ -12,7 +12,7 @@ public struct StatusReport: Sendable {
 
     public init(engine: Engine, windowMicros: Int64) throws {
         snapshot = try engine.snapshot()
-        summary = try engine.summary(since: snapshot.now - windowMicros)
+        summary = try engine.summary(since: snapshot.real - windowMicros)
         net = engine.net.name
         store = engine.store.location
         tickMicros = engine.tickMicros
@@ -85,7 +85,7 @@ public struct StatusReport: Sendable {
         out += "firings: \(total) in all, \(recent) in the last \(window) (\(rate(recent))/s)\n"
         let tWidth = summary.firings.map(\.transition.count).max() ?? 0
         for f in summary.firings.sorted(by: { $0.transition < $1.transition }) {
-            out += "  " + f.transition.padded(to: tWidth) + "  \(f.total) in all, \(rate(f.recent))/s lately, last \(RuntimeDuration.format(micros: max(0, snapshot.now - f.lastAt))) ago\n"
+            out += "  " + f.transition.padded(to: tWidth) + "  \(f.total) in all, \(rate(f.recent))/s lately, last \(RuntimeDuration.format(micros: max(0, snapshot.real - f.lastAt))) ago\n"
         }
         if !summary.workers.isEmpty {
             out += "workers in the last \(window): " + summary.workers.map { "\($0.worker) (\($0.recent))" }.joined(separator: ", ") + "\n"
