@@ -104,7 +104,9 @@ public struct StatusReport: Sendable {
             ("net", .string(net)),
             ("store", .string(store)),
             ("tick_us", .int(Int(tickMicros))),
-            ("now", .string(EventLog.timestamp(snapshot.now))),
+            ("now", .string(EventLog.timestamp(snapshot.real))),
+            ("net_time_us", .int(Int(snapshot.now))),
+            ("clock_running", .bool(snapshot.clockRunning)),
             ("final", snapshot.isFinal.map(JSONValue.bool) ?? .null),
             ("broken_invariants", .array(snapshot.brokenInvariants.map(JSONValue.string))),
             ("marking", .array(places.map { line in
