@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # A throwaway PostgreSQL server on 127.0.0.1 for the runtime's tests and benchmark.
 #
-#   eval "$(scripts/postgres-for-tests.sh start)"   # starts it (or finds it running), exports CPN_TEST_POSTGRES_URL
+#   eval "$(scripts/postgres-for-tests.sh start)"   # starts it (or finds it running), exports
+#                                                    # CPN_TEST_POSTGRES_URL and CPN_PG_DIR
 #   scripts/postgres-for-tests.sh url                # prints the URL of the running server
 #   scripts/postgres-for-tests.sh stop               # stops it and deletes its data
+#
+# A run that must not share its server with anyone (make test) gives it its own directory:
+#   eval "$(CPN_PG_DIR=$(mktemp -u /tmp/cpn-pg-XXXXXX) scripts/postgres-for-tests.sh start)"
+# and the `stop` after the eval stops that one (CPN_PG_DIR is exported by start).
 #
 # Debian's postgresql package provides the server (/usr/lib/postgresql/N/bin). PostgreSQL
 # refuses to run as root, so as root the server runs as the `postgres` user (or `nobody`).
@@ -40,7 +45,7 @@ url() { echo "postgres://cpn@127.0.0.1:$(cat "$port_file")/cpn"; }
 running() { [ -f "$port_file" ] && as_user "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
 
 start() {
-  if running; then echo "export CPN_TEST_POSTGRES_URL=$(url)"; return; fi
+  if running; then echo "export CPN_PG_DIR=$dir CPN_TEST_POSTGRES_URL=$(url)"; return; fi
   rm -rf "$dir" "$port_file"
   mkdir -p "$dir"
   chown "$owner" "$dir" 2>/dev/null || true
@@ -54,7 +59,7 @@ start() {
     echo "postgres-for-tests: the server did not start:" >&2; tail -20 "$dir/server.log" >&2; exit 2; }
   echo "$port" >"$port_file"
   as_user "$bin/psql" -h 127.0.0.1 -p "$port" -U cpn -d postgres -qc "CREATE DATABASE cpn" >/dev/null
-  echo "export CPN_TEST_POSTGRES_URL=$(url)"
+  echo "export CPN_PG_DIR=$dir CPN_TEST_POSTGRES_URL=$(url)"
 }
 
 stop() {

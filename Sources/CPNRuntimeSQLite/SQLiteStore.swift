@@ -244,7 +244,7 @@ enum SQLiteSchema {
                 id INTEGER PRIMARY KEY AUTOINCREMENT, place TEXT NOT NULL, value TEXT NOT NULL,
                 ready_at INTEGER NOT NULL, claimed_by TEXT, claim_until INTEGER)
             """,
-            "CREATE INDEX cpn_tokens_by_value ON cpn_tokens (place, value, ready_at)",
+            "CREATE INDEX cpn_tokens_by_value ON cpn_tokens (place, value, id)",
             """
             CREATE TABLE cpn_events (
                 id INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, transition TEXT, binding TEXT NOT NULL,
