@@ -58,6 +58,8 @@ public struct TextReport {
         if let f = trace.failure {
             out += "\(indent)\(n + 1). \(f.transition)"
             if !f.binding.isEmpty { out += "  " + f.binding.map { "\($0.variable) = \($0.value)" }.joined(separator: ", ") }
+            // The failing binding was tried at the clock of the last step.
+            if let clock = trace.steps.last?.clock, clock > 0 { out += "  [clock \(clock)]" }
             out += "\n\(indent)   " + paint("error", .red) + ": \(f.message) (\(f.location.file):\(f.location.line):\(f.location.column))\n"
         } else if let last = trace.steps.last {
             out += "\(indent)marking after step \(last.index):\n" + marking(last.marking, indent: indent + "   ")

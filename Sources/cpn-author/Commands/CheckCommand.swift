@@ -121,7 +121,8 @@ struct CheckCommand: ParsableCommand {
             let shape = "\(net.places.count) places, \(net.transitions.count) transitions, \(net.invariants.count) invariants"
             return "\(r.path): ok (\(shape))" + (parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")) + "\n"
         }
-        return "\(r.path): " + parts.joined(separator: ", ") + "\n"
+        let denied = r.errorCount == 0 && denyWarnings && r.warningCount > 0 ? " (denied by --deny-warnings)" : ""
+        return "\(r.path): " + parts.joined(separator: ", ") + denied + "\n"
     }
 }
 
