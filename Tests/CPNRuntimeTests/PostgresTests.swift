@@ -46,6 +46,13 @@ import Testing
 
     @Test(.enabled(if: RuntimeTest.postgresURL != nil, Comment(rawValue: skip)))
     func eightWorkerProcessesRunTheJobPipelineExample() throws {
+        // Timed: the workers race to stop and start the net's clock. Three rounds, because a
+        // clock that let time pass while `ack` was enabled showed up as a redelivery the model
+        // never makes (an evaluation error) in about one round in five.
+        for round in 1...3 { try jobPipelineRound(round) }
+    }
+
+    func jobPipelineRound(_ round: Int) throws {
         let dir = try RuntimeTest.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
         let url = try RuntimeTest.freshPostgresDatabase(RuntimeTest.postgresURL!)
@@ -54,7 +61,7 @@ import Testing
         let others = try (1..<8).map { i in
             try RuntimeTest.Child(["run", RuntimeTest.path(file), "--store", url, "--tick", "20ms", "--no-verify"], in: dir, name: "w\(i)")
         }
-        for (i, w) in ([first] + others).enumerated() { #expect(w.wait() == 0, "worker \(i): \(w.output)") }
+        for (i, w) in ([first] + others).enumerated() { #expect(w.wait() == 0, "round \(round), worker \(i): \(w.output)") }
         let store = try PostgresStore(url: url)
         defer { store.close() }
         let events = try EventLog.all(store)

@@ -37,30 +37,31 @@ extension Engine {
         var clock = try tx.clock()
         let t = clock.time(at: real)
         let groups = try tx.tokenGroups(floor: clock.netMicros, now: real, worker: worker)
-        var marking = try RuntimeMarking(groups: groups, net: net, text: text, now: t, mineTakeable: mine)
-        var candidates = try enabledFirings(marking)
-        let busy = !candidates.isEmpty || marking.held > 0
-        guard settle else { return Moment(real: real, net: t, groups: groups, marking: marking, candidates: candidates, clock: clock) }
-        if clock.running && busy {
-            // Stop at the first moment since the clock started at which something could fire.
-            var stop = t
+        if clock.running {
+            // The clock ran since it last stopped: find the first moment something could
+            // fire, in order, and never look past it (a binding enabled only later, in a
+            // marking the model never reaches, is not even evaluated).
             var times = Set(groups.map(\.readyAt).filter { $0 > clock.netMicros && $0 < t })
             times.insert(clock.netMicros)
+            times.insert(t)
             for tau in times.sorted() {
                 let m = try RuntimeMarking(groups: groups, net: net, text: text, now: tau, mineTakeable: mine)
                 let c = try enabledFirings(m)
-                if !c.isEmpty || m.held > 0 {
-                    stop = tau
-                    marking = m
-                    candidates = c
-                    break
+                guard c.isEmpty && m.held == 0 else {
+                    var stopped = clock
+                    if settle {
+                        stopped = NetClock(netMicros: tau, anchorMicros: real, running: false)
+                        guard try tx.setClock(stopped, expected: clock) else { throw ClockRace() }
+                    }
+                    return Moment(real: real, net: tau, groups: groups, marking: m, candidates: c, clock: stopped)
                 }
+                if tau == t { return Moment(real: real, net: t, groups: groups, marking: m, candidates: [], clock: clock) }
             }
-            let stopped = NetClock(netMicros: stop, anchorMicros: real, running: false)
-            guard try tx.setClock(stopped, expected: clock) else { throw ClockRace() }
-            return Moment(real: real, net: stop, groups: groups, marking: marking, candidates: candidates, clock: stopped)
         }
-        if !clock.running && !busy {
+        let marking = try RuntimeMarking(groups: groups, net: net, text: text, now: t, mineTakeable: mine)
+        let candidates = try enabledFirings(marking)
+        if settle && !clock.running && candidates.isEmpty && marking.held == 0 {
+            // Idle: let time pass.
             let started = NetClock(netMicros: t, anchorMicros: real, running: true)
             guard try tx.setClock(started, expected: clock) else { throw ClockRace() }
             clock = started
