@@ -16,7 +16,10 @@ import Testing
         let storePath = dir.appendingPathComponent("state.db").path
         var firedBeforeKills: [Int] = []
         for round in 1...4 {
-            let child = try RuntimeTest.Child(["run", net, "--store", "sqlite:state.db", "--no-verify", "--seed", "\(round)"], in: dir,
+            // Rounds 1 and 2 commit each firing alone; rounds 3 and 4 are killed inside a batch,
+            // which must vanish whole.
+            let batch = round <= 2 ? "1" : "16"
+            let child = try RuntimeTest.Child(["run", net, "--store", "sqlite:state.db", "--no-verify", "--seed", "\(round)", "--batch", batch], in: dir,
                                               environment: ["CPN_RUNTIME_PAUSE_MID_FIRING_MS": "150"], name: "worker\(round)")
             // Let it commit a few firings, then kill it while it says it is inside one.
             let pausesBefore = 2 + round

@@ -61,9 +61,11 @@ import Testing
             let deadline = RuntimeClock.monotonic() + 5_000_000
             while acked == nil && RuntimeClock.monotonic() < deadline {
                 switch try engine.step() {
-                case .fired(let e, _):
-                    if e.transition == "deliver" && delivered == nil { delivered = e }
-                    if e.transition == "ack", let d = delivered, e.consumed.contains(where: { c in d.produced.contains { $0.id == c.id } }) { acked = e }
+                case .fired(let fired, _):
+                    for e in fired {
+                        if e.transition == "deliver" && delivered == nil { delivered = e }
+                        if e.transition == "ack", let d = delivered, e.consumed.contains(where: { c in d.produced.contains { $0.id == c.id } }) { acked = e }
+                    }
                 case .waiting(let facts):
                     RuntimeClock.sleep(micros: max(200, min(20_000, (facts.nextReadyAt ?? facts.now) - facts.now)))
                 case .claimed: Issue.record("no handlers here")

@@ -65,8 +65,8 @@ extension Engine {
             }
             for firing in chosen {
                 guard try enabledFirings(m.marking, transitions: [firing.transition]).contains(firing) else { continue }
-                if let (event, after) = try commit(firing, tx: tx, at: m, held: claim.tokens, claim: claim) {
-                    return .fired(event, facts(after, now: m.net, real: m.real, contended: false))
+                if let done = try commit(firing, tx: tx, at: m, held: claim.tokens, claim: claim) {
+                    return .fired(done.event, facts(done.after, now: m.net, real: m.real, contended: false))
                 }
             }
             try tx.hold(held, worker: worker, until: m.real + Int64(handler.lease * 1_000_000))

@@ -12,7 +12,7 @@ import CPNModel
 /// ```swift
 /// let engine = try Engine(net: net, store: SQLiteStore(path: "state.db"), worker: "w1")
 /// try engine.open()
-/// while case .fired(let event, _) = try engine.step() { print(event.transition!) }
+/// while case .fired(let events, _) = try engine.step() { print(events.map { $0.transition! }) }
 /// ```
 ///
 /// One engine per thread: it owns its store connection and caches.
@@ -110,24 +110,38 @@ public final class Engine {
 
     // MARK: - Firing
 
-    /// Fires one enabled binding, chosen at random among all enabled ones; a
-    /// binding of a handled transition is claimed instead (its tokens held for
-    /// this worker), and the caller runs the work and calls `complete`.
+    /// Fires an enabled binding, chosen at random among all enabled ones, then
+    /// (up to `options.batch` firings) another one enabled in the marking it
+    /// made, all in one transaction: each firing is checked and logged as if
+    /// alone, and the commit makes them durable together (one commit, one
+    /// sync). A binding of a handled transition is claimed instead (its tokens
+    /// held for this worker), and the caller runs the work and calls `complete`.
     public func step() throws -> StepResult {
         try clockedTransaction { tx in
-            let m = try moment(tx, settle: true)
-            var candidates = m.candidates
-            if candidates.isEmpty { return .waiting(facts(m.marking, now: m.net, real: m.real, contended: false)) }
-            // A random order spreads concurrent workers over different bindings.
-            for i in stride(from: candidates.count - 1, to: 0, by: -1) { candidates.swapAt(i, random.below(i + 1)) }
-            for firing in candidates.prefix(8) {
-                if let h = handlerOfTransition[firing.transition] {
-                    if let claim = try claim(firing, handler: h, tx: tx, at: m) { return .claimed(claim) }
-                } else if let (event, after) = try commit(firing, tx: tx, at: m, held: nil, claim: nil) {
-                    return .fired(event, facts(after, now: m.net, real: m.real, contended: false))
+            var m = try moment(tx, settle: true)
+            var events: [EventRecord] = []
+            batch: while events.count < max(1, options.batch) {
+                var candidates = m.candidates
+                // A random order spreads concurrent workers over different bindings.
+                for i in stride(from: candidates.count - 1, to: 0, by: -1) { candidates.swapAt(i, random.below(i + 1)) }
+                for firing in candidates.prefix(8) {
+                    if let h = handlerOfTransition[firing.transition] {
+                        // Work starts only as a step's first action; a batch leaves it to the next step.
+                        if events.isEmpty, let claim = try claim(firing, handler: h, tx: tx, at: m) { return .claimed(claim) }
+                    } else if let (event, after, groups) = try commit(firing, tx: tx, at: m, held: nil, claim: nil) {
+                        events.append(event)
+                        m.groups = groups
+                        m.marking = after
+                        // `--until final` stops as soon as `final` holds: do not fire past it.
+                        if isFinal(after) == true { break batch }
+                        m.candidates = try enabledFirings(after)
+                        continue batch
+                    }
                 }
+                break
             }
-            return .waiting(facts(m.marking, now: m.net, real: m.real, contended: true))
+            if events.isEmpty { return .waiting(facts(m.marking, now: m.net, real: m.real, contended: !m.candidates.isEmpty)) }
+            return .fired(events, facts(m.marking, now: m.net, real: m.real, contended: false))
         }
     }
 
@@ -137,7 +151,7 @@ public final class Engine {
         try clockedTransaction { tx in
             let m = try moment(tx, settle: true)
             guard m.candidates.contains(binding.firing) else { return nil }
-            return try commit(binding.firing, tx: tx, at: m, held: nil, claim: nil)?.0
+            return try commit(binding.firing, tx: tx, at: m, held: nil, claim: nil)?.event
         }
     }
 
@@ -146,7 +160,7 @@ public final class Engine {
     /// worker took the tokens first. Throws, rolling the transaction back,
     /// when an invariant would break.
     func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment,
-                held: [TokenRef]?, claim: Claim?) throws -> (EventRecord, RuntimeMarking)? {
+                held: [TokenRef]?, claim: Claim?) throws -> (event: EventRecord, after: RuntimeMarking, groups: [TokenGroup])? {
         let now = m.net
         var base = m.groups
         let taken: [TokenRef]
@@ -193,7 +207,7 @@ public final class Engine {
                                    details: broken.compactMap { b in b.error.map { "  evaluating `\(b.name)` failed: \($0)" } } + ["marking it would have made:"] + MarkingText.lines(after.values, net: net))
             }
         }
-        return (event, after)
+        return (event, after, afterGroups)
     }
 
     /// Locks rows for every input move; nil when some are already taken.
@@ -318,6 +332,10 @@ public struct EngineOptions: Sendable {
     /// Fault injection for crash tests: sleep this long inside the firing's
     /// transaction, after the inputs are deleted and before the outputs exist.
     public var pauseMidFiringMicros: Int64 = 0
+    /// Firings per transaction in `step()`: more amortize the commit (a disk
+    /// sync for SQLite, round trips for PostgreSQL); each is still checked and
+    /// logged on its own, and a crash loses the uncommitted ones together.
+    public var batch = 1
     /// Told the transition's name when such a pause begins.
     public var onPauseMidFiring: (@Sendable (String) -> Void)?
 
@@ -380,8 +398,9 @@ public struct MarkingFacts: Sendable {
 
 /// What one call of `Engine.step()` did.
 public enum StepResult: Sendable {
-    /// A transition fired; the facts describe the marking after it.
-    case fired(EventRecord, MarkingFacts)
+    /// Transitions fired (one, or up to `EngineOptions.batch` in one
+    /// transaction); the facts describe the marking after them.
+    case fired([EventRecord], MarkingFacts)
     /// A handled binding's tokens are now held for this worker: run the work, then `complete`.
     case claimed(Claim)
     /// Nothing this worker can fire now.

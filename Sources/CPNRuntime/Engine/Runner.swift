@@ -146,8 +146,8 @@ struct Worker {
             if timeIsUp { control.stop(.duration); break }
             do {
                 switch try engine.step() {
-                case .fired(let event, let facts):
-                    stats.firings[event.transition ?? "?", default: 0] += 1
+                case .fired(let events, let facts):
+                    for event in events { stats.firings[event.transition ?? "?", default: 0] += 1 }
                     nap = 500
                     if goal == .final, facts.isFinal == true, facts.held == 0 { control.stop(.final) }
                 case .claimed(let claim):
