@@ -58,7 +58,8 @@ done
 
 url="${CPN_TEST_POSTGRES_URL:-}"
 if [ -z "$url" ]; then
-  if ! eval "$(scripts/postgres-for-tests.sh start)"; then
+  # A server of its own (its own directory and port), stopped on exit.
+  if ! eval "$(CPN_PG_DIR="$(mktemp -u /tmp/cpn-pg-bench-XXXXXX)" scripts/postgres-for-tests.sh start)"; then
     echo "  postgres    (skipped: no PostgreSQL server; apt-get install postgresql)"; exit 0
   fi
   started_pg=1
