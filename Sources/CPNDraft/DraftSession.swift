@@ -49,8 +49,17 @@ public struct DraftResult: Sendable {
         return last.yaml
     }
     public var passed: Bool { net != nil }
-    public var inputTokens: Int { rounds.reduce(0) { $0 + ($1.inputTokens ?? 0) } }
-    public var outputTokens: Int { rounds.reduce(0) { $0 + ($1.outputTokens ?? 0) } }
+    public var inputTokens: Int { Self.saturatingSum(rounds.map { $0.inputTokens ?? 0 }) }
+    public var outputTokens: Int { Self.saturatingSum(rounds.map { $0.outputTokens ?? 0 }) }
+
+    /// Token counts are what a server (or a transcript) says: a sum that would
+    /// overflow stops at `Int.max` / `Int.min` instead of trapping.
+    public static func saturatingSum(_ counts: [Int]) -> Int {
+        counts.reduce(0) { total, n in
+            let (sum, overflow) = total.addingReportingOverflow(n)
+            return overflow ? (n > 0 ? .max : .min) : sum
+        }
+    }
 }
 
 /// The verifier-in-the-loop: ask for a net, put it through the gate, quote

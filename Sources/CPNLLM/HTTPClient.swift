@@ -128,7 +128,8 @@ public struct HTTPClient: Sendable {
         }
     }
 
+    /// `value` comes from a `Retry-After` header: any size, so no conversion to Int.
     static func seconds(_ value: Double) -> String {
-        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.1f s", value)
+        value == value.rounded() ? String(format: "%.0f s", value) : String(format: "%.1f s", value)
     }
 }

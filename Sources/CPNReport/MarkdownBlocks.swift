@@ -19,6 +19,12 @@ enum MarkdownBlocks {
         s.replacingPipes().split(whereSeparator: \.isNewline).joined(separator: " ")
     }
 
+    /// Plain text outside tables (a quoted line): line breaks as spaces, pipes
+    /// left alone — GitHub would show an escaped pipe's backslash there.
+    static func line(_ s: String) -> String {
+        s.split(whereSeparator: \.isNewline).joined(separator: " ")
+    }
+
     static func location(_ r: SourceRegion) -> String { code("\(r.file):\(r.line):\(r.column)") }
 
     /// The counterexample as a table: the initial marking above it, one row per

@@ -82,7 +82,7 @@ public struct MarkdownReport: Sendable {
             let region = locations.primaryRegion(of: p, in: r.path)
             out += "\n#### ❌ \(MarkdownBlocks.code(result.net)): \(Self.propertyName(p)) at \(MarkdownBlocks.location(region))\n\n"
             out += MarkdownBlocks.cell(Finding.headline(p, net: result.net)) + "\n"
-            for line in Finding.details(p, locations) { out += "\n> " + MarkdownBlocks.cell(line) + "\n" }
+            for line in Finding.details(p, locations) { out += "\n> " + MarkdownBlocks.line(line) + "\n" }
             if let trace = p.trace { out += "\n" + MarkdownBlocks.traceTable(trace, timed: result.timed) }
         }
         if !result.complete {

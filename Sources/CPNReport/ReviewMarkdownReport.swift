@@ -62,7 +62,7 @@ public struct ReviewMarkdownReport: Sendable {
             out += "\n**\(p.verdict == .newFailure ? "New failure" : "Still failing"):** "
                 + MarkdownReport.propertyName(property) + " at \(MarkdownBlocks.location(region))\n\n"
             out += MarkdownBlocks.cell(Finding.headline(property, net: result.net)) + "\n"
-            for line in Finding.details(property, locations) { out += "\n> " + MarkdownBlocks.cell(line) + "\n" }
+            for line in Finding.details(property, locations) { out += "\n> " + MarkdownBlocks.line(line) + "\n" }
             // Still-failing traces are known from before; show them only when they gate.
             if let trace = property.trace, p.verdict == .newFailure || strict {
                 out += "\n" + MarkdownBlocks.traceTable(trace, timed: result.timed)

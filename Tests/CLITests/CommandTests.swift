@@ -207,6 +207,14 @@ import Testing
         #expect(run.status == 2)
         #expect(run.stderr.contains("not a cpn-author trace"))
         #expect(try CLI.run(["replay", dir.appendingPathComponent("missing.json").path]).status == 2)
+
+        // Well-formed JSON with a count no trace can hold.
+        let negative = #"{"net": "n", "initial": [{"place": "a", "tokens": [{"token": "()", "count": -5}]}], "steps": []}"#
+        let (dir2, path2) = try write(negative, "negative.json")
+        defer { try? FileManager.default.removeItem(at: dir2) }
+        let refused = try CLI.run(["replay", path2])
+        #expect(refused.status == 2)
+        #expect(refused.stderr.contains("counts must be at least 1"), "\(refused.stderr)")
     }
 
     @Test func schemaAndExplainWork() throws {
@@ -219,7 +227,8 @@ import Testing
     }
 
     @Test func everyCommandHasHelp() throws {
-        for command in ["check", "verify", "simulate", "replay", "export", "convert", "explain", "schema"] {
+        for command in ["draft", "revise", "check", "verify", "simulate", "replay", "review", "graph", "run", "tokens", "status",
+                        "log", "export", "convert", "explain", "schema"] {
             let run = try CLI.run(["help", command])
             #expect(run.status == 0, "\(command)")
             #expect(run.stdout.contains("USAGE: cpn-author \(command)"), "\(command)")

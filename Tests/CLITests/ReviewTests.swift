@@ -93,6 +93,21 @@ import Testing
         #expect(!run.stdout.contains("ci.yml"), "YAML that is not a net is not reviewed")
     }
 
+    /// On main with the last commit changing a net, `review` reviews HEAD~1..HEAD;
+    /// a stray untracked file (a run's `state.db`) must not change that.
+    @Test func onMainAnUntrackedNonNetFileDoesNotChangeTheBase() throws {
+        let repo = try Repo(base: Self.good)
+        defer { repo.remove() }
+        try repo.git("checkout", "-q", "main")
+        try repo.write("nets/pool.yaml", Self.broken)
+        try repo.commit("give back two")
+        try repo.write("state.db", "not yaml")
+        let run = try repo.review()
+        #expect(run.status == 1, "\(run.stdout)\(run.stderr)")
+        #expect(run.stdout.hasPrefix("review against HEAD~1 ("), "\(run.stdout)")
+        #expect(run.stdout.contains("NEW FAILURE    invariant conserved"))
+    }
+
     @Test func aChangeThatFixesItExitsZeroAndSaysFixed() throws {
         let repo = try Repo(base: Self.broken)
         defer { repo.remove() }

@@ -49,4 +49,9 @@ import Testing
         #expect(MarkdownBlocks.code("x`y") == "`` x`y ``")
         #expect(MarkdownBlocks.cell("one\ntwo | three") == "one two \\| three")
     }
+
+    /// Outside a table GitHub would show the backslash of an escaped pipe.
+    @Test func pipesOutsideTablesStayAsWritten() {
+        #expect(MarkdownBlocks.line("The invariant: `a || b`\n(x)") == "The invariant: `a || b` (x)")
+    }
 }

@@ -62,21 +62,7 @@ struct ReplayCommand: ParsableCommand {
         for k in 0...last { print(show(trace, k, text)) }
     }
 
-    private func load() throws -> Trace {
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ValidationFailure("cannot read \(file): no such file or not readable")
-        }
-        do {
-            return try JSONDecoder().decode(Trace.self, from: data)
-        } catch let DecodingError.dataCorrupted(context) {
-            throw ValidationFailure("\(file) is not valid JSON: \(context.debugDescription)")
-        } catch let DecodingError.keyNotFound(key, context) {
-            let path = (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
-            throw ValidationFailure("\(file) is not a cpn-author trace: `\(path)` is missing")
-        } catch {
-            throw ValidationFailure("\(file) is not a cpn-author trace (\(error))")
-        }
-    }
+    private func load() throws -> Trace { try TraceFile.load(file) }
 
     private func marking(_ trace: Trace, _ k: Int) -> [PlaceMarking] {
         k == 0 ? trace.initial : trace.steps[k - 1].marking

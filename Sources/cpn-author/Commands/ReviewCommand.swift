@@ -199,12 +199,14 @@ struct ReviewCommand: ParsableCommand {
         }
         for branch in ["origin/main", "main", "origin/master", "master"] {
             guard try repo.commit(branch) != nil, let mergeBase = try repo.mergeBase("HEAD", branch) else { continue }
-            let local = try repo.hasLocalChanges(paths)
+            // Only uncommitted YAML counts: a database or a build product left in the
+            // tree must not change what is reviewed.
+            let local = try repo.locallyChangedFiles(paths).contains(where: Self.isYAML)
             if mergeBase != head || local { return ("merge-base(HEAD, \(branch))", mergeBase) }
             break
         }
         guard let previous = try repo.commit("HEAD~1") else {
-            throw ValidationFailure("no base revision: HEAD has no parent and there is no main branch; pass --base REF")
+            throw ValidationFailure("no base revision: HEAD is the first commit (there is no HEAD~1) and no main branch differs from it; pass --base REF")
         }
         return ("HEAD~1", previous)
     }

@@ -35,11 +35,12 @@ struct GitRepository {
         return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
-    /// Whether the working tree differs from HEAD in the given paths (tracked or new files).
-    func hasLocalChanges(_ pathspecs: [String]) throws -> Bool {
-        let diff = try git(["diff", "--quiet", "HEAD", "--"] + pathspecs)
-        if diff.status == 1 { return true }
-        return !(try untracked(pathspecs).isEmpty)
+    /// The files in the given paths where the working tree differs from HEAD
+    /// (changed, deleted or new and not ignored), relative to the repository root.
+    func locallyChangedFiles(_ pathspecs: [String]) throws -> [String] {
+        let r = try git(["-c", "core.quotepath=off", "diff", "--name-only", "-z", "--no-ext-diff", "HEAD", "--"] + pathspecs)
+        let changed = r.text.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
+        return changed + (try untracked(pathspecs))
     }
 
     struct Change {

@@ -35,8 +35,9 @@ struct LLMSessionOutcome {
     /// The net that passed the gate, if one did.
     var net: String? { error == nil ? result?.net : nil }
     var passed: Bool { net != nil }
-    var inputTokens: Int { rounds.reduce(0) { $0 + ($1.inputTokens ?? 0) } }
-    var outputTokens: Int { rounds.reduce(0) { $0 + ($1.outputTokens ?? 0) } }
+    // The counts come from the provider's replies (or a transcript): add them without trapping.
+    var inputTokens: Int { DraftResult.saturatingSum(rounds.map { $0.inputTokens ?? 0 }) }
+    var outputTokens: Int { DraftResult.saturatingSum(rounds.map { $0.outputTokens ?? 0 }) }
     var tokensReported: Bool { rounds.contains { $0.inputTokens != nil || $0.outputTokens != nil } }
 
     /// The exit status: 0 verified, 1 no net passed in the rounds allowed, 2 an error

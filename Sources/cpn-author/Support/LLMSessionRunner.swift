@@ -25,6 +25,10 @@ struct LLMSessionRunner {
     func run(extra: [String: JSONValue],
              session body: (DraftSession, inout DraftModelAdapter) throws -> DraftResult) throws -> LLMSessionOutcome {
         let started = Date()
+        // Before any request: a session can cost minutes of a paid model, so an
+        // output or report that could not be written is refused now, not at the end.
+        try Self.createDirectory(containing: outputPath)
+        if let reportPath = options.report { try Self.createDirectory(containing: reportPath) }
         let prompts = try loadPrompts()
         var outcome = LLMSessionOutcome(kind: kind, outputPath: outputPath, maxRounds: options.maxRounds)
         let provider: any LLMProvider
