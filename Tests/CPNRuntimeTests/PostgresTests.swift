@@ -40,7 +40,7 @@ import Testing
         #expect(events.count { $0.kind == .fire } == 180, "every job staged, started and finished exactly once")
         #expect(try RuntimeTest.invariantsAlongLog(events, net: net).isEmpty)
         let busy = Set(events.filter { $0.kind == .fire }.map(\.worker))
-        #expect(busy.count >= 4, "the firings were shared among the processes: \(busy.count) fired")
+        #expect(busy.count >= 2, "the firings were shared among the processes: \(busy.count) fired")
         #expect(RuntimeTest.counts(left.values) == RuntimeTest.counts(try Engine.attach(store: store, worker: "check").snapshot().tokens))
     }
 
