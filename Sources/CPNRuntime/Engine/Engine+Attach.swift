@@ -26,9 +26,4 @@ extension Engine {
     public func summary(since: Int64) throws -> EventSummary {
         try transaction { try $0.summary(since: since) }
     }
-
-    /// The store's clock.
-    public func now() throws -> Int64 {
-        try transaction { try $0.now() }
-    }
 }

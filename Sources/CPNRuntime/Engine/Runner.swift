@@ -52,7 +52,6 @@ public enum Runner {
         let control = RunControl(isCancelled: isCancelled)
         let start = RuntimeClock.monotonic()
         let results = ResultBox(count: max(1, workers))
-        var threads: [Thread] = []
         let done = DispatchGroup()
         for i in 0..<max(1, workers) {
             done.enter()
@@ -67,7 +66,6 @@ public enum Runner {
                 }
             }
             thread.stackSize = 4 << 20
-            threads.append(thread)
             thread.start()
         }
         done.wait()
@@ -75,8 +73,9 @@ public enum Runner {
         var firings: [String: Int] = [:]
         var order: [String] = []
         for s in stats { for (t, n) in s.firings { if firings[t] == nil { order.append(t) }; firings[t, default: 0] += n } }
-        let net = stats.first?.transitionOrder ?? order
-        let ordered = net.filter { firings[$0] != nil }.map { ($0, firings[$0]!) } + order.filter { !net.contains($0) }.map { ($0, firings[$0]!) }
+        // In the net's order of transitions, for a report that reads like the net.
+        let declared = stats.first?.transitionOrder ?? order
+        let ordered = declared.filter { firings[$0] != nil }.map { ($0, firings[$0]!) } + order.filter { !declared.contains($0) }.map { ($0, firings[$0]!) }
         return RunReport(reason: control.reason ?? .failed, error: control.error, elapsedMicros: RuntimeClock.monotonic() - start,
                          workers: max(1, workers), firings: ordered,
                          handlerRuns: stats.reduce(0) { $0 + $1.handlerRuns }, lostClaims: stats.reduce(0) { $0 + $1.lostClaims },

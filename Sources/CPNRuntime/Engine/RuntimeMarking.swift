@@ -53,9 +53,6 @@ struct RuntimeMarking {
         self.nextReadyAt = next
         self.held = held
     }
-
-    /// Whether any token waits for its ready time.
-    var hasWaiting: Bool { nextReadyAt != nil }
 }
 
 extension TokenGroup {
