@@ -5,8 +5,9 @@ SWIFT ?= swift
 BIN_DEBUG := .build/debug/cpn-author
 BIN_RELEASE := .build/release/cpn-author
 # Debian packages the build and the tests need (libcurl: LLM client; libsqlite3: runtime
-# store; postgresql: the server the runtime's multi-worker tests start on 127.0.0.1).
-DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config postgresql
+# store; postgresql: the server the runtime's multi-worker tests start on 127.0.0.1;
+# curl: the fetch handler of the polite scraper's end-to-end test).
+DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config postgresql curl
 
 .PHONY: all deps build release test demo bench embed check-embed clean
 
@@ -33,10 +34,11 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
-# A throwaway PostgreSQL server runs on 127.0.0.1 for the duration of the tests
+# A throwaway PostgreSQL server of its own (a private data directory, the next free
+# port from 54329) runs on 127.0.0.1 for the duration of the tests
 # (scripts/postgres-for-tests.sh; the runtime's PostgreSQL tests read its URL).
 test: deps check-embed
-	@pg=$$(scripts/postgres-for-tests.sh start) || { echo "test: could not start PostgreSQL for the runtime tests" >&2; exit 2; }; \
+	@pg=$$(CPN_PG_DIR=$$(mktemp -u /tmp/cpn-pg-XXXXXX) scripts/postgres-for-tests.sh start) || { echo "test: could not start PostgreSQL for the runtime tests" >&2; exit 2; }; \
 	eval "$$pg"; trap 'scripts/postgres-for-tests.sh stop' EXIT; \
 	echo "test: PostgreSQL for the runtime tests at $$CPN_TEST_POSTGRES_URL"; \
 	$(SWIFT) test

@@ -58,7 +58,7 @@ if [ -f "$work/trace.json" ]; then
   fi
 fi
 
-say "7. Run the net for real: every firing one SQLite transaction, timed tokens on the wall clock"
+say "7. Run the net for real: every firing one SQLite transaction, timed tokens on the net's clock (10 ms a tick)"
 run "$bin" run "$ex/net.yaml" --store "sqlite:$work/scraper.db" --until final --tick 10ms --seed 7 || exit 1
 run "$bin" log export --store "sqlite:$work/scraper.db" --as-trace -o "$work/run.json" || exit 1
 run "$bin" replay "$work/run.json" --step 3 || exit 1
