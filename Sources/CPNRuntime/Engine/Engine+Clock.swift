@@ -35,7 +35,7 @@ extension Engine {
     func moment(_ tx: any StoreTransaction, settle: Bool, mine: Bool = false) throws -> Moment {
         let real = try tx.now()
         var clock = try tx.clock()
-        let t = clock.time(at: real)
+        let t = try clock.time(at: real)
         let groups = try tx.tokenGroups(floor: clock.netMicros, now: real, worker: worker)
         if clock.running {
             // The clock ran since it last stopped: find the first moment something could
@@ -74,11 +74,25 @@ extension Engine {
     func stopClock(_ tx: any StoreTransaction) throws -> (real: Int64, net: Int64) {
         let real = try tx.now()
         let clock = try tx.clock()
-        let t = clock.time(at: real)
+        let t = try clock.time(at: real)
         if clock.running {
             guard try tx.setClock(NetClock(netMicros: t, anchorMicros: real, running: false), expected: clock) else { throw ClockRace() }
         }
         return (real, t)
+    }
+
+    /// The net time `delay` time units after `now`. Checked: a delay is at most
+    /// `Int32.max` units (specs/semantics.md) and `run` bounds the unit, but a
+    /// store's recorded unit or clock may be anything, and a time past the end
+    /// of the clock must be an error, not a trap.
+    static func readyTime(now: Int64, delay: Int, tickMicros: Int64) throws -> Int64 {
+        let (span, overflowed) = Int64(clamping: delay).multipliedReportingOverflow(by: tickMicros)
+        let (at, past) = now.addingReportingOverflow(span)
+        guard delay >= 0, !overflowed, !past else {
+            throw RuntimeError(.invalidInput, "a delay of \(delay) time unit\(delay == 1 ? "" : "s") of \(RuntimeDuration.format(micros: tickMicros)) is past the end of the clock (net time \(now)µs, at most \(Int64.max)µs)",
+                               details: ["help: use a shorter delay or a shorter time unit (--tick when the store is created)"])
+        }
+        return at
     }
 
     /// Runs a transaction, starting over when it lost a race for the clock.

@@ -29,7 +29,7 @@ extension Engine {
                                        details: ["help: wait until the net takes some (backpressure), or add fewer"])
                 }
             }
-            let readyAt = now + Int64(delay) * tickMicros
+            let readyAt = try Self.readyTime(now: now, delay: delay, tickMicros: tickMicros)
             let new = texts.map { NewToken(place: name, value: $0, readyAt: readyAt) }
             let ids = try tx.insertTokens(new)
             let produced = zip(ids, new).map { TokenRef(id: $0, place: name, value: $1.value, readyAt: readyAt) }

@@ -64,7 +64,7 @@ public final class Engine {
             var tokens: [NewToken] = []
             for (p, place) in net.checked.places.enumerated() {
                 for t in place.initial {
-                    let readyAt = now + Int64(t.delay) * options.tickMicros
+                    let readyAt = try Self.readyTime(now: now, delay: t.delay, tickMicros: options.tickMicros)
                     for _ in 0..<t.count { tokens.append(NewToken(place: place.name, value: text.format(t.value, place: p), readyAt: readyAt)) }
                 }
             }
@@ -189,7 +189,7 @@ public final class Engine {
         var newTokens: [NewToken] = []
         for move in firing.produced {
             let value = text.format(move.value, place: move.place)
-            let readyAt = now + Int64(move.delay) * tickMicros
+            let readyAt = try Self.readyTime(now: now, delay: move.delay, tickMicros: tickMicros)
             for _ in 0..<move.count { newTokens.append(NewToken(place: net.checked.places[move.place].name, value: value, readyAt: readyAt)) }
         }
         let ids = try tx.insertTokens(newTokens)

@@ -108,8 +108,22 @@ public struct NetClock: Hashable, Sendable {
         self.running = running
     }
 
-    /// The net's time at wall-clock time `real`.
-    public func time(at real: Int64) -> Int64 { running ? netMicros + max(0, real - anchorMicros) : netMicros }
+    /// The net's time at wall-clock time `real`. Throws when the clock row is
+    /// damaged (negative, or so large that the time does not fit): a store
+    /// edited by hand must give an error, not a trap.
+    public func time(at real: Int64) throws -> Int64 {
+        guard netMicros >= 0, anchorMicros >= 0 else { throw Self.outOfRange(self) }
+        guard running else { return netMicros }
+        let (elapsed, o1) = real.subtractingReportingOverflow(anchorMicros)
+        let (t, o2) = netMicros.addingReportingOverflow(max(0, elapsed))
+        guard !o1, !o2 else { throw Self.outOfRange(self) }
+        return t
+    }
+
+    private static func outOfRange(_ c: NetClock) -> RuntimeError {
+        RuntimeError(.store, "damaged store: the clock row is out of range (net_us \(c.netMicros), anchor_us \(c.anchorMicros), running \(c.running))",
+                     details: ["help: the runtime writes only times after 1970 that fit 64 bits; restore the store from a backup or start a new one"])
+    }
 }
 
 /// What an event did to the marking.

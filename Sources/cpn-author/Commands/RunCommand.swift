@@ -77,12 +77,20 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Report format: text or json.")
     var format: VerifyCommand.ReportFormat = .text
 
+    /// One hour: `Int64.max` µs is about 2.56e9 hours, above the largest delay (`Int32.max` units).
+    static let maximumTickMicros: Int64 = 3_600_000_000
+
     enum InvariantChecking: String, ExpressibleByArgument, CaseIterable { case every, never }
 
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
         if let batch, batch < 1 || batch > 10_000 { throw ValidationError("--batch must be between 1 and 10000") }
         guard let t = RuntimeDuration.parse(tick), t >= 1 else { throw ValidationError("--tick must be a duration such as 1s or 100ms") }
+        // A delay is at most Int32.max units (specs/semantics.md); with a unit of at most an
+        // hour, every delay from any time this millennium fits the clock's 64 bits of microseconds.
+        guard t <= RunCommand.maximumTickMicros else {
+            throw ValidationError("--tick must be at most 1h (found \(tick)): a delay of up to \(Int32.max) time units must fit the clock")
+        }
         if let until, !["final", "idle"].contains(until), RuntimeDuration.parse(until) == nil {
             throw ValidationError("--until takes final, idle or a duration such as 30s, not `\(until)`")
         }

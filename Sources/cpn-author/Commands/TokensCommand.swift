@@ -43,6 +43,8 @@ struct TokensCommand: ParsableCommand {
 
         func validate() throws {
             if tokens.isEmpty { throw ValidationError("give at least one token, e.g. tokens add targets \"{domain: shop, prio: 2, attempt: 0}\"") }
+            // The bound of a net's own delays (specs/semantics.md), so an added token waits no longer than a produced one can.
+            guard delay >= 0 && delay <= Int(Int32.max) else { throw ValidationError("--delay must be between 0 and \(Int32.max) time units, not \(delay)") }
         }
 
         func run() throws {
