@@ -325,7 +325,7 @@ struct PostgresURL {
             throw StoreError("`\(text.replacingOccurrences(of: #":[^:@/]*@"#, with: ":***@", options: .regularExpression))` is not a PostgreSQL URL; write postgres://user@host:port/database")
         }
         self.host = host
-        port = components.port ?? 5432
+        port = try Self.port(in: text) ?? 5432
         user = components.user ?? ProcessInfo.processInfo.environment["PGUSER"] ?? "postgres"
         password = components.password ?? ProcessInfo.processInfo.environment["PGPASSWORD"]
         let path = components.path.hasPrefix("/") ? String(components.path.dropFirst()) : components.path
@@ -334,6 +334,24 @@ struct PostgresURL {
         guard ["disable", "prefer", "require"].contains(sslMode) else {
             throw StoreError("sslmode=\(sslMode) is not supported; use disable, prefer or require")
         }
+    }
+
+    /// The port as written, or nil when the URL names none. Read from the
+    /// text: `URLComponents` turns a port too large for an `Int` into nil
+    /// (which would silently mean 5432) and accepts ports above 65535.
+    static func port(in text: String) throws -> Int? {
+        guard let scheme = text.range(of: "://") else { return nil }
+        let rest = text[scheme.upperBound...]
+        var authority = rest[..<(rest.firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? rest.endIndex)]
+        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
+        if authority.hasPrefix("["), let close = authority.firstIndex(of: "]") { authority = authority[authority.index(after: close)...] }
+        guard let colon = authority.firstIndex(of: ":") else { return nil }
+        let digits = authority[authority.index(after: colon)...]
+        if digits.isEmpty { return nil }
+        guard digits.allSatisfy({ $0.isASCII && $0.isNumber }), digits.count <= 5, let n = Int(digits), (1...65535).contains(n) else {
+            throw StoreError("the port `\(digits)` in a PostgreSQL URL must be a number from 1 to 65535")
+        }
+        return n
     }
 
     var display: String { "postgres://\(user)@\(host):\(port)/\(database)" }
