@@ -37,9 +37,9 @@ let package = Package(
         // One C intrinsic Swift lacks: cache prefetch for the explorer's hash table.
         .target(name: "CPNPrefetch"),
         .target(name: "CPNExplore", dependencies: ["CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNPrefetch"]),
-        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNDiagnostics"]),
+        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNModel", "CPNDiagnostics"]),
         // PNML import/export and Promela export (cross-checking state counts with SPIN).
-        .target(name: "CPNInterop", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
+        .target(name: "CPNInterop", dependencies: ["CPNLoad", "CPNModel", "CPNExpressions", "CPNDiagnostics"]),
         // libcurl, through pkg-config, for the LLM client.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.

@@ -64,6 +64,55 @@ public struct PropertyResult: Sendable, Codable {
     /// Where the property (or the failing expression) is written.
     public var location: Location?
     public var trace: Trace?
+    /// How a `holds` was shown; nil for any other status.
+    public var proof: Proof? = nil
+    /// Why an `unknown` is not decided ("exploration was incomplete (state limit 1000 reached)").
+    public var undecidedBecause: String? = nil
+
+    public init(name: String, kind: Kind, status: Status, message: String?, location: Location?, trace: Trace?) {
+        self.name = name
+        self.kind = kind
+        self.status = status
+        self.message = message
+        self.location = location
+        self.trace = trace
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, kind, status, message, location, trace, proof, undecidedBecause = "undecided_because"
+    }
+
+    /// How a property was shown to hold.
+    public struct Proof: Sendable, Codable, Hashable {
+        public enum Method: String, Sendable, Codable {
+            /// Decided on every reachable marking of a complete exploration.
+            case exhaustive
+            /// Implied by a P-invariant of the net, for every initial marking
+            /// with the same weighted token sums.
+            case structural
+        }
+
+        public var method: Method
+        /// For `exhaustive`: the number of reachable markings it was decided on.
+        public var states: Int?
+        /// For `structural`: the weighted token sum kept by every firing.
+        public var invariant: String?
+
+        public static func exhaustive(states: Int) -> Proof { Proof(method: .exhaustive, states: states, invariant: nil) }
+
+        public static func structural(_ invariant: String) -> Proof { Proof(method: .structural, states: nil, invariant: invariant) }
+
+        /// "proved (all 23 reachable states)".
+        public var summary: String {
+            switch method {
+            case .exhaustive:
+                let n = states ?? 0
+                return n == 1 ? "proved (the only reachable state)" : "proved (all \(n.formatted) reachable states)"
+            case .structural:
+                return "proved (structural, any initial marking with the same weighted token sums)"
+            }
+        }
+    }
 
     public struct Location: Sendable, Codable, Hashable {
         public var file: String
@@ -74,6 +123,19 @@ public struct PropertyResult: Sendable, Codable {
             line = span.start.line
             column = span.start.column
         }
+    }
+}
+
+extension Int {
+    /// 1234567 → "1,234,567".
+    var formatted: String {
+        let digits = String(magnitude)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            out.append(c)
+        }
+        return (self < 0 ? "-" : "") + out
     }
 }
 

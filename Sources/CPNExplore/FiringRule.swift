@@ -75,7 +75,11 @@ public final class FiringRule {
     /// Every enabled binding of the given transitions (all when nil) in
     /// `marking` (one list of tokens per place, in the net's place order), in
     /// the order `verify` enumerates them.
-    public func enabled(in marking: [[Token]], transitions: [Int]? = nil) throws(Failure) -> [Firing] {
+    ///
+    /// `budget`, when given, bounds the enumeration (a marking can have
+    /// astronomically many partial bindings): once it stops, this throws a
+    /// `Failure` whose error has `isInterruption` set.
+    public func enabled(in marking: [[Token]], transitions: [Int]? = nil, budget: WorkBudget? = nil) throws(Failure) -> [Firing] {
         var m = Marking(placeCount: net.places.count)
         for (p, tokens) in marking.enumerated() where p < net.places.count {
             for t in tokens where t.count > 0 {
@@ -85,8 +89,9 @@ public final class FiringRule {
         }
         var out: [Firing] = []
         for ti in transitions ?? Array(net.transitions.indices) {
+            var found: BindingFailure? = nil
             do {
-                try generator.successors(of: m, transition: ti) { step, _ in
+                found = try generator.successors(of: m, transition: ti, budget: budget) { step, _ in
                     out.append(Firing(
                         transition: ti,
                         variables: step.slots,
@@ -94,7 +99,11 @@ public final class FiringRule {
                         produced: step.produced.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: $0.delay) }))
                 }
             } catch {
-                throw Failure(transition: error.transition, error: error.error, variables: error.slots)
+                // The budget stopped the enumeration: a failure whose error says so.
+                throw Failure(transition: ti, error: .interruption(error.reason), variables: [])
+            }
+            if let found {
+                throw Failure(transition: found.transition, error: found.error, variables: found.slots)
             }
         }
         return out

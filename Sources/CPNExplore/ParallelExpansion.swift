@@ -26,20 +26,27 @@ struct ExpandedStates {
     var enabled: [Bool] = []
     /// A binding that failed to evaluate, by state offset in the run.
     var failures: [Int: BindingFailure] = [:]
+    /// Set when a bound stopped the work inside a state: `stateEnds` covers
+    /// the states before it.
+    var interruption: Interruption? = nil
 
     /// Expands `states`, reading the store without changing it.
     mutating func fill<E: StateExpander>(_ states: Range<Int>, from store: StateStore, expander: inout E) {
         for s in states {
             let from = batch.count
-            var failed: BindingFailure? = nil
-            let any = store.withState(s) { state -> Bool in
-                do { return try expander.expand(state, into: &batch) } catch {
-                    failed = error as? BindingFailure
-                    return true  // as in the serial loop: an erroneous binding is not a deadlock
-                }
+            var expansion = Expansion(), cut: Interruption? = nil
+            store.withState(s) { state in
+                do throws(Interruption) { expansion = try expander.expand(state, into: &batch) } catch { cut = error }
             }
-            if let failed { failures[s - states.lowerBound] = failed }
-            enabled.append(any)
+            if let cut {
+                // The state was cut short: the explorer stops before it, so
+                // its partial successors are dropped with it.
+                interruption = cut
+                batch.truncate(toStates: from)
+                return
+            }
+            if let failed = expansion.failure { failures[s - states.lowerBound] = failed }
+            enabled.append(expansion.enabled)
             stateEnds.append(batch.count)
             batch.bytes.withUnsafeBytes { all in
                 var start = from == 0 ? 0 : batch.ends[from - 1]

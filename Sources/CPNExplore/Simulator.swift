@@ -30,6 +30,8 @@ public struct SimulationResult: Sendable, Codable {
     public var throughput: Double?
     /// The first run that violated something, else the first run.
     public var trace: Trace?
+    /// Why the simulation stopped before its runs were done (Ctrl-C), if it did.
+    public var stopReason: String? = nil
 
     public struct TransitionCount: Sendable, Codable {
         public var transition: String
@@ -46,7 +48,7 @@ public struct SimulationResult: Sendable, Codable {
     enum CodingKeys: String, CodingKey {
         case net, file, seed, runs, maxSteps = "max_steps", totalSteps = "total_steps", firings
         case maxTokens = "max_tokens", finished, deadlocked, unfinished, failed, violations
-        case totalTime = "total_time", throughput, trace
+        case totalTime = "total_time", throughput, trace, stopReason = "stop_reason"
     }
 }
 
@@ -55,8 +57,12 @@ public struct Simulator {
 
     public init(net: CheckedNet) { self.net = net }
 
-    public func run(file: String, seed: UInt64, runs: Int, steps: Int) -> SimulationResult {
+    /// - Parameter isCancelled: polled inside each step's binding enumeration
+    ///   and long expressions too (Ctrl-C), so one marking cannot hang a run.
+    public func run(file: String, seed: UInt64, runs: Int, steps: Int,
+                    isCancelled: @escaping @Sendable () -> Bool = { false }) -> SimulationResult {
         let generator = SuccessorGenerator(net: net)
+        let budget = WorkBudget { isCancelled() ? "interrupted" : nil }
         let builder = TraceBuilder(net: net, generator: generator, codec: generator.codec)
         var random = SplitMix64(seed: seed)
         var fired = Array(repeating: 0, count: net.transitions.count)
@@ -68,7 +74,7 @@ public struct Simulator {
         var firings = 0
         var keptTraceIsViolation = false
 
-        for run in 1...max(1, runs) {
+        simulating: for run in 1...max(1, runs) {
             var m = generator.initialMarking()
             var clock = 0
             var traceSteps: [TraceStep] = []
@@ -88,11 +94,13 @@ public struct Simulator {
                 let view = MarkingView(marking: m, interners: generator.interners)
                 for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
                 for inv in net.invariants {
-                    var ctx = EvalContext(slotCount: inv.slotCount, marking: view)
+                    var ctx = EvalContext(slotCount: inv.slotCount, marking: view, budget: budget)
                     do {
                         if try inv.expr.evaluate(&ctx) != .bool(true) {
                             record(inv.name, step: step, "invariant `\(inv.name)` does not hold")
                         }
+                    } catch where error.isInterruption {
+                        result.stopReason = error.message
                     } catch {
                         record("expression-errors", step: step, "invariant `\(inv.name)`: \(error.message)")
                     }
@@ -101,20 +109,25 @@ public struct Simulator {
             check(m, step: 0)
             var step = 0
             var ended = false
-            while step < steps {
+            while step < steps, result.stopReason == nil {
                 var options: [(Step, Marking)] = []
                 do {
-                    try generator.successors(of: m) { s, next in options.append((s, next)) }
+                    let expansion = try generator.successors(of: m, budget: budget) { s, next in options.append((s, next)) }
+                    if let failure = expansion.failure {
+                        record("expression-errors", step: step + 1, failure.error.message)
+                        result.failed += 1
+                        ended = true
+                        break
+                    }
                 } catch {
-                    record("expression-errors", step: step + 1, error.error.message)
-                    result.failed += 1
-                    ended = true
+                    result.stopReason = error.reason
                     break
                 }
                 if options.isEmpty {
                     var final = false
                     if let f = net.final {
-                        var ctx = EvalContext(slotCount: f.slotCount, marking: MarkingView(marking: m, interners: generator.interners))
+                        var ctx = EvalContext(slotCount: f.slotCount, marking: MarkingView(marking: m, interners: generator.interners),
+                                              budget: budget)
                         do { final = try f.expr.evaluate(&ctx) == .bool(true) } catch {
                             record("expression-errors", step: step, "final: \(error.message)")
                         }
@@ -138,6 +151,7 @@ public struct Simulator {
                 traceSteps.append(builder.describe(s, index: step, clock: clock, after: m))
                 check(m, step: step)
             }
+            if result.stopReason != nil { break simulating }
             if !ended { result.unfinished += 1 }
             result.totalSteps += step
             result.totalTime += clock

@@ -1,3 +1,4 @@
+import CPNExpressions
 import CPNDiagnostics
 import CPNLoad
 
@@ -8,9 +9,13 @@ import CPNLoad
 /// for property checks and traces.
 protocol StateExpander {
     /// Appends the encoding of each successor of `state` to `batch`, with the
-    /// transition fired (nil for a clock tick). Returns whether any step was
-    /// enabled. On a thrown failure, the successors found before it stay in `batch`.
-    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool
+    /// transition fired (nil for a clock tick). Returns whether any binding was
+    /// enabled or failed, and the first failure: a binding that fails to
+    /// evaluate yields no successor and the others are still computed.
+    /// Throws only when a bound stopped the work inside this state; the
+    /// successors found before it stay in `batch`, and the state counts as not
+    /// fully expanded.
+    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(Interruption) -> Expansion
 
     /// The most tokens seen in each place among the states expanded so far.
     var maxTokens: [Int] { get }
@@ -34,6 +39,13 @@ struct SuccessorBatch {
         transitions.removeAll(keepingCapacity: true)
     }
 
+    /// Drops every successor after the first `count`.
+    mutating func truncate(toStates count: Int) {
+        bytes.removeSubrange((count == 0 ? 0 : ends[count - 1])...)
+        ends.removeSubrange(count...)
+        transitions.removeSubrange(count...)
+    }
+
     /// Closes the successor whose bytes were appended since the last one.
     @inline(__always)
     mutating func close(transition: Int?) {
@@ -46,28 +58,29 @@ struct SuccessorBatch {
 struct ColoredExpander: StateExpander {
     let generator: SuccessorGenerator
     let codec: StateCodec
+    /// Spent per binding tried, so a marking with astronomically many
+    /// partial bindings cannot run past the time limit or Ctrl-C.
+    let budget: WorkBudget?
     private var buffer: [UInt8] = []
     private(set) var maxTokens: [Int]
 
-    init(generator: SuccessorGenerator) {
+    init(generator: SuccessorGenerator, budget: WorkBudget? = nil) {
         self.generator = generator
         self.codec = generator.codec
+        self.budget = budget
         self.maxTokens = Array(repeating: 0, count: generator.net.places.count)
     }
 
-    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool {
+    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(Interruption) -> Expansion {
         let m = codec.decode(state)
         for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
-        var any = false
         var buffer = self.buffer
         defer { self.buffer = buffer }
-        try generator.successors(of: m) { step, next in
-            any = true
+        return try generator.successors(of: m, budget: budget) { step, next in
             codec.encode(next, into: &buffer)
             batch.bytes.append(contentsOf: buffer)
             if case .fire(let t) = step.kind { batch.close(transition: t) } else { batch.close(transition: nil) }
         }
-        return any
     }
 }
 
@@ -137,13 +150,13 @@ struct CounterExpander: ParallelStateExpander {
         return total.keys.sorted().compactMap { p in total[p].map { (p, Int32(clamping: $0.weight), $0.span) } }
     }
 
-    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(BindingFailure) -> Bool {
+    mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(Interruption) -> Expansion {
         Self.decodeCounts(state, into: &counts)
         for p in counts.indices where Int(counts[p]) > maxTokens[p] { maxTokens[p] = Int(counts[p]) }
         // `scratch` equals `counts` between transitions: each transition
         // changes only its arc places and puts them back afterwards.
         for p in counts.indices { scratch[p] = counts[p] }
-        var any = false
+        var expansion = Expansion()
         let codeStart = state.count > 0 && state[0] < 0x80 ? 1 : Self.varintLength(counts.count)
         for t in 0..<inputEnd.count {
             let first = arcStart[t], split = inputEnd[t], end = arcStart[t + 1]
@@ -156,16 +169,20 @@ struct CounterExpander: ParallelStateExpander {
                 let p = arcPlace[a]
                 let (n, overflow) = scratch[p].addingReportingOverflow(arcWeight[a])
                 if overflow {
-                    for b in first..<end { scratch[arcPlace[b]] = counts[arcPlace[b]] }
                     // Not a disabled transition (that would be a false deadlock): an error with its trace.
-                    throw BindingFailure(error: Marking.tooManyTokens(in: placeNames[p], at: arcSpan[a]),
-                                         transition: t, slots: [])
+                    if expansion.failure == nil {
+                        expansion.failure = BindingFailure(error: Marking.tooManyTokens(in: placeNames[p], at: arcSpan[a]),
+                                                           transition: t, slots: [])
+                    }
+                    expansion.enabled = true
+                    fits = false
+                    break
                 }
                 if n > capacity[p] { fits = false; break }
                 scratch[p] = n
             }
             if fits {
-                any = true
+                expansion.enabled = true
                 // Counts below 3 live in the 2-bit codes alone: patch the
                 // parent's encoding. Otherwise the varint tail moves: re-encode.
                 var patchable = true
@@ -187,7 +204,7 @@ struct CounterExpander: ParallelStateExpander {
             }
             for a in first..<end { scratch[arcPlace[a]] = counts[arcPlace[a]] }
         }
-        return any
+        return expansion
     }
 
     mutating func absorb(_ other: CounterExpander) {

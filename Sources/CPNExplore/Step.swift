@@ -23,3 +23,18 @@ struct BindingFailure: Error {
     var transition: Int
     var slots: [Value]
 }
+
+/// What enumerating the bindings of a marking found besides its successors.
+struct Expansion {
+    /// Some step was possible (a binding, or the clock advancing) or a
+    /// binding failed to evaluate: the marking is not dead.
+    var enabled = false
+    /// The first binding that failed to evaluate, in enumeration order.
+    var failure: BindingFailure? = nil
+}
+
+/// A `WorkBudget` stopped the enumeration of one marking's bindings: the
+/// marking was not fully expanded, so the exploration is incomplete.
+struct Interruption: Error {
+    var reason: String
+}

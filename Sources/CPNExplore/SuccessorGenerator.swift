@@ -44,43 +44,81 @@ final class SuccessorGenerator {
 
     /// Calls `emit` for every step enabled in `m`. With no firing possible
     /// now, the only step is the clock advancing to the next ready token.
-    func successors(of m: Marking, _ emit: (Step, Marking) -> Void) throws(BindingFailure) {
-        var fired = false
+    ///
+    /// A binding that fails to evaluate (§7 of `specs/semantics.md`) yields no
+    /// step; it is recorded and enumeration goes on, so the other successors
+    /// never depend on the order transitions, arcs or tokens are met in. Such a
+    /// binding still counts as enabled: time does not pass over it and the
+    /// marking is not dead. Throws only when `budget` stops the work.
+    func successors(of m: Marking, budget: WorkBudget? = nil, _ emit: (Step, Marking) -> Void) throws(Interruption) -> Expansion {
+        var expansion = Expansion()
         for t in net.transitions.indices {
-            try successors(of: m, transition: t) { step, next in
-                fired = true
+            let found = try successors(of: m, transition: t, budget: budget) { step, next in
+                expansion.enabled = true
                 emit(step, next)
             }
+            if let found {
+                expansion.enabled = true
+                if expansion.failure == nil { expansion.failure = found }
+            }
         }
-        if !fired, let delta = m.nextReadyOffset {
+        if !expansion.enabled, let delta = m.nextReadyOffset {
             emit(Step(kind: .tick(delta: delta), slots: [], consumed: [], produced: []), m.advanced(by: delta))
+            expansion.enabled = true
         }
+        return expansion
     }
 
     /// The enabled bindings of one transition, after the place-order rule.
-    func successors(of m: Marking, transition ti: Int, _ emit: (Step, Marking) -> Void) throws(BindingFailure) {
+    /// Returns the first binding that failed to evaluate, if any.
+    func successors(of m: Marking, transition ti: Int, budget: WorkBudget? = nil,
+                    _ emit: (Step, Marking) -> Void) throws(Interruption) -> BindingFailure? {
         let t = net.transitions[ti]
-        var ctx = EvalContext(slotCount: t.slotCount)
+        var ctx = EvalContext(slotCount: t.slotCount, budget: budget)
         var consumed: [(place: Int, token: Int32, count: Int)] = []
         var keys: [Int] = []
         let ordered = t.inputs.contains { net.places[$0.place].order != nil }
         var candidates: [(keys: [Int], step: Step, next: Marking)] = []
+        var failure: BindingFailure? = nil
+        var enumeration = Enumeration(transition: t, index: ti, marking: m, budget: budget)
+        enumeration.onFailure = { error, slots in
+            if failure == nil { failure = BindingFailure(error: error, transition: ti, slots: slots) }
+        }
         do {
-            try bind(t, ti, m, 0, &ctx, &consumed, &keys) { step, next, keys in
+            try bind(&enumeration, 0, &ctx, &consumed, &keys) { step, next, keys in
                 if ordered { candidates.append((keys, step, next)) } else { emit(step, next) }
             }
         } catch {
-            throw BindingFailure(error: error, transition: ti, slots: ctx.slots)
+            throw Interruption(reason: error.message)
         }
-        guard ordered, let best = candidates.map(\.keys).max(by: { $0.lexicographicallyPrecedes($1) }) else { return }
+        guard ordered, let best = candidates.map(\.keys).max(by: { $0.lexicographicallyPrecedes($1) }) else { return failure }
         for c in candidates where c.keys == best { emit(c.step, c.next) }
+        return failure
     }
 
-    private func bind(_ t: CheckedTransition, _ ti: Int, _ m: Marking, _ i: Int, _ ctx: inout EvalContext,
+    /// What one transition's enumeration works on; `onFailure` collects the
+    /// bindings that failed to evaluate.
+    private struct Enumeration {
+        let transition: CheckedTransition
+        let index: Int
+        let marking: Marking
+        let budget: WorkBudget?
+        var onFailure: (EvaluationError, [Value]) -> Void = { _, _ in }
+    }
+
+    /// Binds input pattern `i` onwards. Evaluation errors of one candidate are
+    /// handed to `onFailure` and the next candidate is tried; only an
+    /// interruption (the budget) propagates.
+    private func bind(_ e: inout Enumeration, _ i: Int, _ ctx: inout EvalContext,
                       _ consumed: inout [(place: Int, token: Int32, count: Int)], _ keys: inout [Int],
                       _ emit: (Step, Marking, [Int]) -> Void) throws(EvaluationError) {
+        let t = e.transition, m = e.marking
         if i == t.inputs.count {
-            try complete(t, ti, m, &ctx, consumed, keys, emit)
+            do {
+                try complete(t, e.index, m, &ctx, consumed, keys, emit)
+            } catch where !error.isInterruption {
+                e.onFailure(error, ctx.slots)
+            }
             return
         }
         let input = t.inputs[i]
@@ -90,31 +128,38 @@ final class SuccessorGenerator {
             for c in consumed where c.place == p && c.token == token { n += c.count }
             return n
         }
-        func attempt(_ token: Int32, _ value: Value, _ ctx: inout EvalContext) throws(EvaluationError) {
+        func attempt(_ token: Int32, _ value: Value, _ ctx: inout EvalContext, _ e: inout Enumeration) throws(EvaluationError) {
+            try e.budget?.spend()
             guard m.readyCount(token, in: p) - alreadyTaken(token) >= input.count else { return }
-            guard try input.pattern.match(value, &ctx) else { return }
-            var pushedKey = false
-            if let order = net.places[p].order {
-                var orderContext = EvalContext(slotCount: order.slotCount)
-                guard try order.pattern.match(value, &orderContext) else { return }
-                let key = try order.key(&orderContext).asInt ?? 0
-                keys.append(order.highest ? key : (key == Int.min ? Int.max : -key))
-                pushedKey = true
+            let keyCount = keys.count
+            do {
+                guard try input.pattern.match(value, &ctx) else { return }
+                if let order = net.places[p].order {
+                    var orderContext = EvalContext(slotCount: order.slotCount, budget: e.budget)
+                    guard try order.pattern.match(value, &orderContext) else { return }
+                    let key = try order.key(&orderContext).asInt ?? 0
+                    keys.append(order.highest ? key : (key == Int.min ? Int.max : -key))
+                }
+            } catch where !error.isInterruption {
+                e.onFailure(error, ctx.slots)
+                return
             }
             consumed.append((p, token, input.count))
-            try bind(t, ti, m, i + 1, &ctx, &consumed, &keys, emit)
-            consumed.removeLast()
-            if pushedKey { keys.removeLast() }
+            defer {
+                consumed.removeLast()
+                keys.removeSubrange(keyCount...)
+            }
+            try bind(&e, i + 1, &ctx, &consumed, &keys, emit)
         }
         if let constant = input.pattern.constant {
             guard let id = interners[p].existingID(of: constant) else { return }
-            try attempt(Int32(id), constant, &ctx)
+            try attempt(Int32(id), constant, &ctx, &e)
             return
         }
         var previous: Int32 = -1
-        for e in m.places[p] where e.ready <= 0 && e.token != previous {
-            previous = e.token
-            try attempt(e.token, interners[p].value(Int(e.token)), &ctx)
+        for entry in m.places[p] where entry.ready <= 0 && entry.token != previous {
+            previous = entry.token
+            try attempt(entry.token, interners[p].value(Int(entry.token)), &ctx, &e)
         }
     }
 

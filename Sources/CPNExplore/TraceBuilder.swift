@@ -19,7 +19,7 @@ struct TraceBuilder {
             let target = store.bytes(of: path[k])
             var found: Step? = nil
             var scratch: [UInt8] = []
-            try? generator.successors(of: markings[k - 1]) { step, next in
+            _ = try? generator.successors(of: markings[k - 1]) { step, next in
                 guard found == nil else { return }
                 codec.encode(next, into: &scratch)
                 if scratch == target { found = step }

@@ -8,6 +8,9 @@ import CPNModel
 public struct EvaluationError: Error, Hashable, Sendable, CustomStringConvertible {
     public var message: String
     public var span: SourceSpan
+    /// Set when a `WorkBudget` stopped the evaluation (time, memory, Ctrl-C):
+    /// nothing is wrong with the expression, the work was cut short.
+    public var isInterruption = false
 
     public init(_ message: String, at span: SourceSpan) {
         self.message = message
@@ -28,10 +31,21 @@ public protocol MarkingReader {
 public struct EvalContext {
     public var slots: [Value]
     public var marking: (any MarkingReader)?
+    /// Spent by quantifiers and marking reads, so one evaluation cannot run
+    /// past a time limit or Ctrl-C (nil: unbounded, for callers with small inputs).
+    public var budget: WorkBudget?
 
-    public init(slotCount: Int, marking: (any MarkingReader)? = nil) {
+    public init(slotCount: Int, marking: (any MarkingReader)? = nil, budget: WorkBudget? = nil) {
         self.slots = Array(repeating: .unit, count: max(0, slotCount))
         self.marking = marking
+        self.budget = budget
+    }
+
+    /// The tokens of a place (properties only), charged to the budget by their number.
+    public func readTokens(_ place: Int) throws(EvaluationError) -> [(value: Value, count: Int)] {
+        let tokens = marking!.tokens(inPlace: place)
+        try budget?.spend(tokens.count)
+        return tokens
     }
 }
 

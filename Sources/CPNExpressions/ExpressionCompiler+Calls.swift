@@ -64,7 +64,7 @@ extension ExpressionCompiler {
                 }
                 return CompiledExpr(color: .anyInt, span: span) { ctx throws(EvaluationError) in
                     var total = 0
-                    for (v, n) in ctx.marking!.tokens(inPlace: place) {
+                    for (v, n) in try ctx.readTokens(place) {
                         total = try CheckedArithmetic.apply(.add, total,
                                                             try CheckedArithmetic.apply(.multiply, v.asInt!, n, at: span), at: span)
                     }
@@ -74,7 +74,7 @@ extension ExpressionCompiler {
             // Checked like every other sum: `&+` wrapped a huge count to a negative size.
             return CompiledExpr(color: .anyInt, span: span) { ctx throws(EvaluationError) in
                 var total = 0
-                for (_, n) in ctx.marking!.tokens(inPlace: place) { total = try CheckedArithmetic.apply(.add, total, n, at: span) }
+                for (_, n) in try ctx.readTokens(place) { total = try CheckedArithmetic.apply(.add, total, n, at: span) }
                 return .int(total)
             }
         }
@@ -89,7 +89,7 @@ extension ExpressionCompiler {
             let (match, be) = (pattern.match, b.evaluate)
             return CompiledExpr(color: .anyInt, span: span) { ctx throws(EvaluationError) in
                 var total = 0
-                for (v, n) in ctx.marking!.tokens(inPlace: place) where try match(v, &ctx) {
+                for (v, n) in try ctx.readTokens(place) where try match(v, &ctx) {
                     let x = try be(&ctx)
                     if isCount {
                         if x == .bool(true) { total = try CheckedArithmetic.apply(.add, total, n, at: span) }
@@ -108,7 +108,7 @@ extension ExpressionCompiler {
         let ve = value.evaluate
         return CompiledExpr(color: .anyInt, span: span) { ctx throws(EvaluationError) in
             let wanted = try ve(&ctx)
-            return .int(ctx.marking!.tokens(inPlace: place).first { $0.value == wanted }?.count ?? 0)
+            return .int(try ctx.readTokens(place).first { $0.value == wanted }?.count ?? 0)
         }
     }
 
@@ -166,9 +166,10 @@ extension ExpressionCompiler {
             let values: [Value]
             switch source {
             case .color(let all): values = all
-            case .place(let index): values = ctx.marking!.tokens(inPlace: index).map(\.value)
+            case .place(let index): values = try ctx.readTokens(index).map(\.value)
             }
             for v in values where try match(v, &ctx) {
+                try ctx.budget?.spend()
                 if (try be(&ctx) == .bool(true)) != isForall { return .bool(!isForall) }
             }
             return .bool(isForall)

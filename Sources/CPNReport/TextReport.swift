@@ -26,7 +26,7 @@ public struct TextReport {
         let width = max(24, (r.properties.map { label($0).count }.max() ?? 0) + 4)
         for p in r.properties {
             let l = label(p)
-            out += "  \(l) \(String(repeating: ".", count: max(2, width - l.count))) \(status(p.status))\n"
+            out += "  \(l) \(String(repeating: ".", count: max(2, width - l.count))) \(status(p))\n"
         }
         for t in r.deadTransitions {
             out += "  " + paint("warning", .yellow) + ": transition `\(t)` can never fire (dead transition)\n"
@@ -50,7 +50,10 @@ public struct TextReport {
     public func renderTrace(_ trace: Trace, indent: String) -> String {
         var out = ""
         let n = trace.steps.count
-        out += "\(indent)shortest trace: \(n) step\(n == 1 ? "" : "s") from the initial marking\n"
+        // The header counts exactly the numbered steps below, ticks included;
+        // a failing binding is shown after them as the step that cannot be taken.
+        out += "\(indent)shortest trace: \(n) step\(n == 1 ? "" : "s") from the initial marking"
+            + (trace.failure != nil ? ", then the binding that fails to evaluate\n" : "\n")
         out += "\(indent)initial marking:\n" + marking(trace.initial, indent: indent + "   ")
         for step in trace.steps {
             out += describe(step, indent: indent)
@@ -110,11 +113,12 @@ public struct TextReport {
         }
     }
 
-    private func status(_ s: PropertyResult.Status) -> String {
-        switch s {
-        case .holds: paint("holds", .green)
+    /// "holds: proved (all 55 reachable states)", "VIOLATED", "unknown: exploration was incomplete (...)".
+    private func status(_ p: PropertyResult) -> String {
+        switch p.status {
+        case .holds: paint("holds", .green) + (p.proof.map { ": \($0.summary)" } ?? "")
         case .violated: paint("VIOLATED", .red)
-        case .unknown: paint("no violation found (incomplete)", .yellow)
+        case .unknown: paint("unknown", .yellow) + (p.undecidedBecause.map { ": \($0)" } ?? "")
         }
     }
 

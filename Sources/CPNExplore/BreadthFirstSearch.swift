@@ -1,0 +1,303 @@
+import CPNExpressions
+import CPNLoad
+import CPNModel
+import Dispatch
+
+/// What a breadth-first search found, before `PropertyAssembly` turns it into
+/// property results. Every flag is decided over the states discovered; the
+/// search says through `stopReason` whether that is every reachable state.
+struct SearchFindings {
+    /// Per invariant, the first state that violates it.
+    var invariantViolations: [Int?]
+    /// Per invariant, whether it failed to evaluate somewhere: it is then not
+    /// decided on every reachable marking, and cannot be reported as holding.
+    var invariantUndecided: [Bool]
+    var firstDeadlock: Int? = nil
+    var deadlocks = 0
+    /// A dead marking whose `final` failed to evaluate: whether it is a
+    /// deadlock is not decided.
+    var deadlockUndecided = false
+    var expressionFailure: ExpressionFailure? = nil
+    /// Per transition, whether some expanded state fired it.
+    var fired: [Bool]
+    /// Per state, whether `final` holds (only when the net has `final`).
+    var isFinal: [Bool] = []
+    /// Some marking's `final` failed to evaluate.
+    var finalUndecided = false
+    /// Every edge, when a property over the graph needs them (`final`).
+    var edgeFrom: [UInt32] = [], edgeTo: [UInt32] = []
+    var edges = 0
+    var depth = 0
+    var stopReason: String? = nil
+
+    var complete: Bool { stopReason == nil }
+
+    /// Whether something is violated already (for `--fail-fast`).
+    var anyViolation: Bool {
+        firstDeadlock != nil || expressionFailure != nil || invariantViolations.contains { $0 != nil }
+    }
+}
+
+/// An evaluation error met during the search: in a binding (`failure`) or in
+/// a property (`property` names it).
+struct ExpressionFailure {
+    var state: Int
+    var failure: BindingFailure?
+    var error: EvaluationError
+    var property: String?
+}
+
+/// The breadth-first search itself: the state store (also the queue), the
+/// findings, and the limits, as one value whose methods are the steps of the
+/// loop. Generic over the expander so the loop is specialised for each.
+///
+/// Every bound is enforced inside the loop: time, Ctrl-C and memory are
+/// polled after a number of work units that grows with the size of the states
+/// expanded (a state of 10,000 tokens costs more than one of 10), and the
+/// expander polls the same rule inside a single marking's bindings.
+struct BreadthFirstSearch<E: StateExpander> {
+    let net: CheckedNet
+    let options: ExplorationOptions
+    let generator: SuccessorGenerator
+    let codec: StateCodec
+    var expander: E
+    let start: UInt64
+
+    var store = StateStore()
+    var findings: SearchFindings
+
+    private let hasFinal: Bool
+    /// Only properties need a decoded marking of each new state; place bounds
+    /// are tracked by the expander on the states it expands.
+    private let needsMarking: Bool
+    private let budget: WorkBudget
+    private var cursor = 0
+    private var levelEnd = 1
+    private var full = false
+    private var lastProgress = 0.0
+    private var units = 0
+
+    init(net: CheckedNet, options: ExplorationOptions, generator: SuccessorGenerator, expander: E,
+         budget: WorkBudget, start: UInt64) {
+        self.net = net
+        self.options = options
+        self.generator = generator
+        self.codec = generator.codec
+        self.expander = expander
+        self.budget = budget
+        self.start = start
+        hasFinal = net.final != nil
+        needsMarking = !net.invariants.isEmpty || net.final != nil
+        findings = SearchFindings(invariantViolations: Array(repeating: nil, count: net.invariants.count),
+                                  invariantUndecided: Array(repeating: false, count: net.invariants.count),
+                                  fired: Array(repeating: false, count: net.transitions.count))
+    }
+
+    var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+
+    // MARK: The loop
+
+    mutating func run(expandInParallel: ((Range<Int>, StateStore, inout E) -> [ExpandedStates])? = nil) {
+        var bytes: [UInt8] = []
+        let initial = generator.initialMarking()
+        codec.encode(initial, into: &bytes)
+        _ = store.insert(bytes, parent: StateStore.noParent)
+        visit(initial, index: 0)
+        if store.count >= options.maxStates { full = true }
+
+        var current: [UInt8] = []
+        var batch = SuccessorBatch(), hashes: [UInt64] = []
+        while !full, findings.stopReason == nil, cursor < store.count {
+            if cursor == levelEnd {
+                findings.depth += 1
+                levelEnd = store.count
+            }
+            if let maxDepth = options.maxDepth, findings.depth >= maxDepth {
+                findings.stopReason = "depth limit \(maxDepth) reached"
+                break
+            }
+            if let expandInParallel, levelEnd - cursor >= options.parallelThreshold {
+                let run = cursor..<min(levelEnd, cursor + options.parallelRun)
+                // A statement of its own: the store copy handed to the workers
+                // must be gone before inserting, or the arena would be copied.
+                let shares = expandInParallel(run, store, &expander)
+                insertParallel(shares)
+                continue
+            }
+            store.copyState(cursor, into: &current)
+            guard keepGoing(cost: current.count) else { break }
+            expandSerially(current, &batch, &hashes)
+        }
+        if full {
+            findings.stopReason = store.isNearCapacity ? "state store full (4 GiB of encoded states)"
+                : "state limit \(options.maxStates) reached"
+        }
+    }
+
+    /// Expands the state at `cursor` on this thread. Successors are gathered
+    /// first, their table slots prefetched together, then inserted in order:
+    /// the cache misses of one state's lookups overlap.
+    private mutating func expandSerially(_ current: [UInt8], _ batch: inout SuccessorBatch, _ hashes: inout [UInt64]) {
+        batch.removeAll()
+        hashes.removeAll(keepingCapacity: true)
+        var expansion = Expansion()
+        var cut: Interruption? = nil
+        current.withUnsafeBytes { state in
+            do throws(Interruption) { expansion = try expander.expand(state, into: &batch) } catch { cut = error }
+        }
+        if let cut {
+            // The marking was not fully expanded: stop before it, so that no
+            // figure or property counts a partial successor set.
+            findings.stopReason = cut.reason
+            return
+        }
+        findings.edges += batch.count
+        for t in batch.transitions where t >= 0 { findings.fired[Int(t)] = true }
+        batch.bytes.withUnsafeBytes { all in
+            var start = 0
+            for end in batch.ends {
+                hashes.append(StateTable.hash(UnsafeRawBufferPointer(rebasing: all[start..<end])))
+                start = end
+            }
+            store.prefetch(hashes)
+            start = 0
+            for (k, end) in batch.ends.enumerated() {
+                defer { start = end }
+                if full { break }
+                accept(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: hashes[k], known: nil)
+            }
+        }
+        finish(expansion)
+        cursor += 1
+    }
+
+    /// Inserts, in state order, what the workers expanded (see `ExpandedStates`).
+    private mutating func insertParallel(_ shares: [ExpandedStates]) {
+        for share in shares {
+            share.batch.bytes.withUnsafeBytes { all in
+                var k = 0, start = 0
+                for (offset, stateEnd) in share.stateEnds.enumerated() {
+                    guard keepGoing(cost: 0) else { return }
+                    findings.edges += stateEnd - k
+                    for t in share.batch.transitions[k..<stateEnd] where t >= 0 { findings.fired[Int(t)] = true }
+                    while k < stateEnd {
+                        if !full {
+                            let known = share.known[k]
+                            accept(UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]]), hash: share.hashes[k],
+                                   known: known >= 0 ? Int(known) : nil)
+                        }
+                        start = share.batch.ends[k]
+                        k += 1
+                    }
+                    finish(Expansion(enabled: share.enabled[offset], failure: share.failures[offset]))
+                    cursor += 1
+                    if full || findings.stopReason != nil { return }
+                }
+            }
+            if let cut = share.interruption, findings.stopReason == nil { findings.stopReason = cut.reason }
+            if full || findings.stopReason != nil { return }
+        }
+    }
+
+    // MARK: Steps
+
+    /// Checks a newly found state's invariants (and `final`), once.
+    private mutating func visit(_ m: Marking, index: Int) {
+        let view = MarkingView(marking: m, interners: generator.interners)
+        for (k, inv) in net.invariants.enumerated() where findings.invariantViolations[k] == nil {
+            var ctx = EvalContext(slotCount: inv.slotCount, marking: view, budget: budget)
+            do {
+                if try inv.expr.evaluate(&ctx) != .bool(true) { findings.invariantViolations[k] = index }
+            } catch where error.isInterruption {
+                findings.stopReason = error.message
+            } catch {
+                findings.invariantUndecided[k] = true
+                recordFailure(ExpressionFailure(state: index, failure: nil, error: error, property: inv.name))
+            }
+        }
+        if let f = net.final {
+            var ctx = EvalContext(slotCount: f.slotCount, marking: view, budget: budget)
+            do {
+                findings.isFinal.append(try f.expr.evaluate(&ctx) == .bool(true))
+            } catch {
+                findings.isFinal.append(false)
+                if error.isInterruption { findings.stopReason = error.message } else {
+                    findings.finalUndecided = true
+                    recordFailure(ExpressionFailure(state: index, failure: nil, error: error, property: "final"))
+                }
+            }
+        }
+        if options.failFast, findings.anyViolation, findings.stopReason == nil {
+            findings.stopReason = "stopped at the first violation (--fail-fast)"
+        }
+    }
+
+    /// Records successor `k` of the state at `cursor`: inserted unless
+    /// `known` (its index when the state was already stored).
+    @inline(__always)
+    private mutating func accept(_ b: UnsafeRawBufferPointer, hash: UInt64, known: Int?) {
+        let index: Int
+        if let known { index = known } else {
+            let (i, inserted) = store.insert(b, hash: hash, parent: UInt32(cursor))
+            index = i
+            if inserted {
+                if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
+                if store.count >= options.maxStates || store.isNearCapacity { full = true }
+            }
+        }
+        if hasFinal {
+            findings.edgeFrom.append(UInt32(cursor))
+            findings.edgeTo.append(UInt32(index))
+        }
+    }
+
+    /// After the successors of the state at `cursor`: errors and deadlocks.
+    private mutating func finish(_ expansion: Expansion) {
+        if let failure = expansion.failure {
+            recordFailure(ExpressionFailure(state: cursor, failure: failure, error: failure.error, property: nil))
+        }
+        if !expansion.enabled {
+            if !hasFinal || findings.isFinal[cursor] == false {
+                // A dead marking whose `final` could not be evaluated is not
+                // known to be a deadlock: leave it undecided, never guess.
+                if finalFailures.contains(cursor) {
+                    findings.deadlockUndecided = true
+                } else {
+                    findings.deadlocks += 1
+                    if findings.firstDeadlock == nil { findings.firstDeadlock = cursor }
+                }
+            }
+        }
+        if options.failFast, findings.anyViolation, findings.stopReason == nil {
+            findings.stopReason = "stopped at the first violation (--fail-fast)"
+        }
+    }
+
+    /// The states whose `final` failed to evaluate.
+    private var finalFailures: Set<Int> = []
+
+    private mutating func recordFailure(_ failure: ExpressionFailure) {
+        if failure.property == "final" { finalFailures.insert(failure.state) }
+        if findings.expressionFailure == nil { findings.expressionFailure = failure }
+    }
+
+    /// Polls the bounds after `cost` more units of work (a state's encoded
+    /// size stands for the work of expanding it); false when the search must stop.
+    @inline(__always)
+    private mutating func keepGoing(cost: Int) -> Bool {
+        units += 64 + cost
+        guard units >= 65_536 else { return true }
+        units = 0
+        if let reason = options.stopReason(startedAt: start) {
+            findings.stopReason = reason
+            return false
+        }
+        let t = elapsed
+        if let progress = options.progress, t - lastProgress >= 1 {
+            lastProgress = t
+            progress(.init(states: store.count, generated: findings.edges, queue: store.count - cursor, depth: findings.depth,
+                           elapsed: t, memoryBytes: store.memoryBytes, residentBytes: ResidentMemory.bytes() ?? 0))
+        }
+        return true
+    }
+}
