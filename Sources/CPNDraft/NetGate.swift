@@ -11,6 +11,9 @@ public struct NetGate: Sendable {
     public var maxStates: Int
     public var maxDepth: Int?
     public var timeLimit: Double?
+    /// Resident memory at which a reply's exploration stops (bounded, never
+    /// passed): a model's net must not take the machine down with it.
+    public var maxMemory = min(ExplorationOptions.defaultMaxMemory, 4 << 30)
     /// Accept a net whose exploration hit a bound without finding a violation.
     public var acceptBounded: Bool
 
@@ -74,6 +77,7 @@ public struct NetGate: Sendable {
         options.maxStates = maxStates
         options.maxDepth = maxDepth
         options.timeLimit = timeLimit
+        options.maxMemory = maxMemory
         let result = Explorer(net: net, options: options).run(file: path)
         let report = TextReport(showTiming: false, useColor: false).render(result)
         switch result.verdict {

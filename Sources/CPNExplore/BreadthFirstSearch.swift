@@ -22,19 +22,25 @@ struct SearchFindings {
     var fired: [Bool]
     /// Per state, whether `final` holds (only when the net has `final`).
     var isFinal: [Bool] = []
+    /// Per leads-to property, per state: whether `from` and `to` hold.
+    var leadsFrom: [[Bool]] = [], leadsTo: [[Bool]] = []
+    /// Per leads-to property: whether `from` or `to` failed to evaluate somewhere.
+    var leadsToUndecided: [Bool] = []
     /// Some marking's `final` failed to evaluate.
     var finalUndecided = false
-    /// Every edge, when a property over the graph needs them (`final`).
+    /// Every edge, when a property over the graph needs them (`final`, leads-to).
     var edgeFrom: [UInt32] = [], edgeTo: [UInt32] = []
     var edges = 0
     var depth = 0
     var stopReason: String? = nil
+    /// A place proved unbounded, with the run that pumps it.
+    var unbounded: UnboundednessWitness? = nil
 
     var complete: Bool { stopReason == nil }
 
     /// Whether something is violated already (for `--fail-fast`).
     var anyViolation: Bool {
-        firstDeadlock != nil || expressionFailure != nil || invariantViolations.contains { $0 != nil }
+        firstDeadlock != nil || expressionFailure != nil || unbounded != nil || invariantViolations.contains { $0 != nil }
     }
 }
 
@@ -67,6 +73,7 @@ struct BreadthFirstSearch<E: StateExpander> {
     var findings: SearchFindings
 
     private let hasFinal: Bool
+    private let recordsEdges: Bool
     /// Only properties need a decoded marking of each new state; place bounds
     /// are tracked by the expander on the states it expands.
     private let needsMarking: Bool
@@ -76,6 +83,9 @@ struct BreadthFirstSearch<E: StateExpander> {
     private var full = false
     private var lastProgress = 0.0
     private var units = 0
+    /// The state count at which to look for an unbounded place next: it
+    /// doubles, so the looking costs a bounded share of the search.
+    private var nextCoverageCheck = 4_096
 
     init(net: CheckedNet, options: ExplorationOptions, generator: SuccessorGenerator, expander: E,
          budget: WorkBudget, start: UInt64) {
@@ -87,10 +97,14 @@ struct BreadthFirstSearch<E: StateExpander> {
         self.budget = budget
         self.start = start
         hasFinal = net.final != nil
-        needsMarking = !net.invariants.isEmpty || net.final != nil
+        recordsEdges = net.final != nil || !net.leadsTo.isEmpty
+        needsMarking = !net.invariants.isEmpty || net.final != nil || !net.leadsTo.isEmpty
         findings = SearchFindings(invariantViolations: Array(repeating: nil, count: net.invariants.count),
                                   invariantUndecided: Array(repeating: false, count: net.invariants.count),
                                   fired: Array(repeating: false, count: net.transitions.count))
+        findings.leadsFrom = Array(repeating: [], count: net.leadsTo.count)
+        findings.leadsTo = Array(repeating: [], count: net.leadsTo.count)
+        findings.leadsToUndecided = Array(repeating: false, count: net.leadsTo.count)
     }
 
     var elapsed: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
@@ -122,16 +136,42 @@ struct BreadthFirstSearch<E: StateExpander> {
                 // must be gone before inserting, or the arena would be copied.
                 let shares = expandInParallel(run, store, &expander)
                 insertParallel(shares)
+                if store.count >= nextCoverageCheck {
+                    nextCoverageCheck = store.count * 2
+                    lookForUnboundedPlace()
+                }
                 continue
             }
             store.copyState(cursor, into: &current)
             guard keepGoing(cost: current.count) else { break }
             expandSerially(current, &batch, &hashes)
+            if store.count >= nextCoverageCheck {
+                nextCoverageCheck = store.count * 2
+                lookForUnboundedPlace()
+            }
         }
         if full {
             findings.stopReason = store.isNearCapacity ? "state store full (4 GiB of encoded states)"
                 : "state limit \(options.maxStates) reached"
         }
+        // A bound stopped the search: before saying "bounded", look once more
+        // for the reason it may never have finished.
+        if findings.unbounded == nil, findings.stopReason != nil, findings.stopReason != ExplorationOptions.interrupted {
+            lookForUnboundedPlace(sample: 256)
+        }
+    }
+
+    /// Compares the most recently found states with their ancestors (see
+    /// `UnboundednessWitness`); a witness stops the search, which could
+    /// otherwise never complete.
+    private mutating func lookForUnboundedPlace(sample: Int = 64) {
+        let candidates = Array((max(0, store.count - sample)..<store.count).reversed())
+        let traces = TraceBuilder(net: net, generator: generator, codec: codec)
+        guard let witness = UnboundednessWitness.find(candidates: candidates, store: store, codec: codec, net: net, traces: traces)
+        else { return }
+        findings.unbounded = witness
+        let names = witness.grows.map { "`\(net.places[$0].name)`" }.joined(separator: ", ")
+        findings.stopReason = "place\(witness.grows.count == 1 ? "" : "s") \(names) \(witness.grows.count == 1 ? "is" : "are") unbounded"
     }
 
     /// Expands the state at `cursor` on this thread. Successors are gathered
@@ -227,9 +267,28 @@ struct BreadthFirstSearch<E: StateExpander> {
                 }
             }
         }
+        for (k, l) in net.leadsTo.enumerated() {
+            findings.leadsFrom[k].append(condition(l.from, view, leadsTo: k, state: index))
+            findings.leadsTo[k].append(condition(l.to, view, leadsTo: k, state: index))
+        }
         if options.failFast, findings.anyViolation, findings.stopReason == nil {
             findings.stopReason = "stopped at the first violation (--fail-fast)"
         }
+    }
+
+    /// One side of a leads-to property in a marking; false (and the property
+    /// undecided) when it fails to evaluate.
+    private mutating func condition(_ c: CheckedProperty, _ view: MarkingView, leadsTo k: Int, state: Int) -> Bool {
+        var ctx = EvalContext(slotCount: c.slotCount, marking: view, budget: budget)
+        do {
+            return try c.expr.evaluate(&ctx) == .bool(true)
+        } catch where error.isInterruption {
+            findings.stopReason = error.message
+        } catch {
+            findings.leadsToUndecided[k] = true
+            recordFailure(ExpressionFailure(state: state, failure: nil, error: error, property: c.name))
+        }
+        return false
     }
 
     /// Records successor `k` of the state at `cursor`: inserted unless
@@ -245,7 +304,7 @@ struct BreadthFirstSearch<E: StateExpander> {
                 if store.count >= options.maxStates || store.isNearCapacity { full = true }
             }
         }
-        if hasFinal {
+        if recordsEdges {
             findings.edgeFrom.append(UInt32(cursor))
             findings.edgeTo.append(UInt32(index))
         }

@@ -29,6 +29,9 @@ public struct ExplorationOptions: Sendable {
 
     public init() {}
 
+    /// The stop reason of a search stopped by Ctrl-C (`isCancelled`).
+    public static let interrupted = "interrupted"
+
     /// Three quarters of the machine's physical memory: room for the rest of
     /// the system, and a clean `unknown` long before the kernel's OOM killer.
     public static var defaultMaxMemory: Int {
@@ -58,7 +61,7 @@ public struct ExplorationOptions: Sendable {
         if let limit = timeLimit, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= limit {
             return "time limit \(formatSeconds(limit)) reached"
         }
-        if isCancelled() { return "interrupted" }
+        if isCancelled() { return Self.interrupted }
         if let rss = ResidentMemory.bytes(), rss >= maxMemory {
             return "memory limit \(formatBytes(maxMemory)) reached"
         }

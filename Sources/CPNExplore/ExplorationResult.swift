@@ -48,6 +48,10 @@ public struct PropertyResult: Sendable, Codable {
     public enum Kind: String, Sendable, Codable {
         case invariant, deadlock
         case finalReachable = "final-reachable"
+        /// `p ~> q`: every reachable `p` marking is followed by a `q` marking.
+        case leadsTo = "leads-to"
+        /// Every place holds a bounded number of tokens.
+        case boundedness
         case expressionError = "expression-error"
     }
 
@@ -154,6 +158,39 @@ public struct Trace: Sendable, Codable {
     public var steps: [TraceStep]
     /// For an evaluation error: what failed, at the last marking.
     public var failure: Failure?
+    /// For a liveness or boundedness violation: the steps that repeat forever.
+    public var loop: Loop? = nil
+
+    public init(net: String, property: String?, initial: [PlaceMarking], steps: [TraceStep], failure: Failure?) {
+        self.net = net
+        self.property = property
+        self.initial = initial
+        self.steps = steps
+        self.failure = failure
+    }
+
+    /// The end of a trace that can go on forever: steps `start + 1 ... steps.count`.
+    public struct Loop: Sendable, Codable, Hashable {
+        public enum Kind: String, Sendable, Codable {
+            /// The steps return to the marking after step `start`: a lasso.
+            case cycle
+            /// The steps can be taken again from where they end, forever, each
+            /// time leaving more tokens in `grows`: those places are unbounded.
+            case pump
+        }
+
+        /// The loop begins at the marking after this many steps (0: the initial marking).
+        public var start: Int
+        public var kind: Kind
+        /// For `pump`: the places that gain tokens on each round.
+        public var grows: [String]
+
+        public init(start: Int, kind: Kind, grows: [String] = []) {
+            self.start = start
+            self.kind = kind
+            self.grows = grows
+        }
+    }
 
     public struct Failure: Sendable, Codable {
         public var transition: String

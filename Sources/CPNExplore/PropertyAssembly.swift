@@ -44,12 +44,31 @@ struct PropertyAssembly {
                     r.proof = nil
                     r.undecidedBecause = "`final` failed to evaluate in a reachable marking (see expression-errors)"
                 } else {
-                    r.violate("from the marking shown, no final marking can ever be reached (the net runs forever without finishing)",
-                              trace: trace(to: trapped, property: "final-reachable"))
+                    r.violate("from the marking after the stem, no final marking can ever be reached: the net can only go round the cycle shown, forever",
+                              trace: lasso(to: trapped, property: "final-reachable"))
                 }
             }
             out.append(r)
         }
+        for (k, l) in net.leadsTo.enumerated() {
+            var r = open(name: l.name, kind: .leadsTo, message: l.description, location: .init(l.span),
+                         undecided: findings.leadsToUndecided[k] ? "a side of it failed to evaluate in a reachable marking (see expression-errors)" : nil)
+            if findings.complete, !findings.leadsToUndecided[k], let t = leadsToCounterexample(k) {
+                r.violate("from the marking after the stem, where `from` holds, the net can run forever (or stop) without `to` ever holding",
+                          trace: t)
+            }
+            out.append(r)
+        }
+        var bounded = open(name: "bounded", kind: .boundedness, message: "every place holds a bounded number of tokens",
+                           location: nil, undecided: nil)
+        if let w = findings.unbounded {
+            var t = traces.trace(path: w.path, store: store, property: "bounded")
+            let grows = w.grows.map { net.places[$0].name }
+            t.loop = .init(start: w.pumpStart, kind: .pump, grows: grows)
+            bounded.violate("\(grows.count == 1 ? "place" : "places") \(grows.map { "`\($0)`" }.joined(separator: ", ")) \(grows.count == 1 ? "is" : "are") unbounded: the steps after step \(w.pumpStart) can repeat forever, each time adding tokens",
+                            trace: t)
+        }
+        out.append(bounded)
         var expression = open(name: "expression-errors", kind: .expressionError,
                               message: "no evaluation error (overflow, division by zero, value outside its color)",
                               location: nil, undecided: nil)
@@ -89,6 +108,62 @@ struct PropertyAssembly {
     private func trace(to state: Int, property: String) -> Trace {
         traces.trace(path: store.path(to: state), store: store, property: property)
     }
+
+    /// The shortest trace to `trapped`, then on into a bottom SCC and round
+    /// one of its cycles (a lasso); the plain trace if no cycle is found.
+    private func lasso(to trapped: Int, property: String) -> Trace {
+        let graph = Lasso.Graph(states: store.count, from: findings.edgeFrom, to: findings.edgeTo)
+        guard let lasso = Lasso.find(from: trapped, in: graph) else { return trace(to: trapped, property: property) }
+        let stem = store.path(to: trapped) + lasso.stem.dropFirst()
+        var t = traces.trace(path: stem + lasso.cycle, store: store, property: property)
+        t.loop = .init(start: stem.count - 1, kind: .cycle)
+        return t
+    }
+
+    /// A lasso for leads-to property `k`, or nil when it holds.
+    ///
+    /// Fairness (specs/semantics.md §6): a run that never reaches `to` must
+    /// end in a bottom SCC of the state graph (or a dead marking) and is then
+    /// assumed to visit all of it. So `from ~> to` fails exactly when some
+    /// reachable `from` marking has a path through `¬to` markings into a
+    /// bottom SCC without any `to` marking.
+    private func leadsToCounterexample(_ k: Int) -> Trace? {
+        let from = findings.leadsFrom[k], to = findings.leadsTo[k]
+        let graph = Lasso.Graph(states: store.count, from: findings.edgeFrom, to: findings.edgeTo)
+        let components = Lasso.bottomComponents(from: 0, in: graph)
+        var bad = Array(repeating: false, count: store.count)
+        for c in components where !c.contains(where: { to[$0] }) { for s in c { bad[s] = true } }
+        // Backward from the bad components through markings where `to` is false.
+        let predecessors = Lasso.Graph(states: store.count, from: findings.edgeTo, to: findings.edgeFrom)
+        var reaches = bad
+        var queue = (0..<store.count).filter { bad[$0] }, head = 0
+        while head < queue.count {
+            let s = queue[head]
+            head += 1
+            for p32 in predecessors.out(s) {
+                let p = Int(p32)
+                if !reaches[p] && !to[p] { reaches[p] = true; queue.append(p) }
+            }
+        }
+        guard let origin = (0..<store.count).first(where: { from[$0] && reaches[$0] }) else { return nil }
+        let prefix = store.path(to: origin)
+        guard let stem = Lasso.shortestPath(from: origin, in: graph, to: { bad[$0] }, through: { !to[$0] }),
+              let entry = stem.last else { return nil }
+        let full = prefix + stem.dropFirst()
+        if graph.out(entry).isEmpty {
+            // A dead marking without `to`: the run stops there.
+            return traces.trace(path: full, store: store, property: l(k))
+        }
+        let inside = Set(components.first { $0.contains(entry) } ?? [entry])
+        let cycle = graph.out(entry).lazy.compactMap { first -> [Int]? in
+            Int(first) == entry ? [entry] : Lasso.shortestPath(from: Int(first), in: graph, to: { $0 == entry }, through: { inside.contains($0) })
+        }.first
+        var t = traces.trace(path: full + (cycle ?? []), store: store, property: l(k))
+        if cycle != nil { t.loop = .init(start: full.count - 1, kind: .cycle) }
+        return t
+    }
+
+    private func l(_ k: Int) -> String { net.leadsTo[k].name }
 
     /// The first state (BFS order) from which no final or dead state is reachable.
     private func firstTrapped() -> Int? {

@@ -29,23 +29,51 @@ struct UnboundednessWitness {
             decoded[i] = m
             return m
         }
+        // At most this many comparisons per look: a deep BFS tree must not
+        // make looking cost more than exploring.
+        var comparisons = 200_000
         for c in candidates {
             let top = marking(c)
             var ancestor = store.parent(of: c)
-            while let a = ancestor {
+            while let a = ancestor, comparisons > 0 {
+                comparisons -= 1
                 if strictlyCovers(top, marking(a)) {
                     let path = store.path(to: c)
                     guard let start = path.firstIndex(of: a) else { break }
                     if repeatable(path[start...], store: store, net: net, traces: traces) {
-                        let low = marking(a)
-                        let grows = top.places.indices.filter { top.size(of: $0) > low.size(of: $0) || top.places[$0] != low.places[$0] }
-                        return UnboundednessWitness(path: path, pumpStart: start, grows: grows)
+                        return shortest(on: path, marking: marking, store: store, net: net, traces: traces)
+                            ?? witness(path: path, start: start, marking)
                     }
                 }
                 ancestor = store.parent(of: a)
             }
         }
         return nil
+    }
+
+    /// The earliest witness along `path`: the first marking on it that
+    /// strictly covers an earlier one with repeatable steps between, so the
+    /// trace shown is as short as this path allows.
+    private static func shortest(on path: [Int], marking: (Int) -> Marking, store: StateStore, net: CheckedNet,
+                                 traces: TraceBuilder) -> UnboundednessWitness? {
+        var comparisons = 2_000_000
+        for j in path.indices.dropFirst() {
+            let top = marking(path[j])
+            for i in stride(from: j - 1, through: 0, by: -1) {
+                comparisons -= 1
+                if comparisons == 0 { return nil }
+                if strictlyCovers(top, marking(path[i])), repeatable(path[i...j], store: store, net: net, traces: traces) {
+                    return witness(path: Array(path[...j]), start: i, marking)
+                }
+            }
+        }
+        return nil
+    }
+
+    private static func witness(path: [Int], start: Int, _ marking: (Int) -> Marking) -> UnboundednessWitness {
+        let top = marking(path[path.count - 1]), low = marking(path[start])
+        let grows = top.places.indices.filter { top.places[$0] != low.places[$0] }
+        return UnboundednessWitness(path: path, pumpStart: start, grows: grows)
     }
 
     /// Whether `a` has at least the tokens of `b` for every (place, value,

@@ -9,6 +9,8 @@ public struct CheckedNet: Sendable {
     public let places: [CheckedPlace]
     public let transitions: [CheckedTransition]
     public let invariants: [CheckedProperty]
+    /// `from ~> to` properties, in declaration order.
+    public let leadsTo: [CheckedLeadsTo]
     public let final: CheckedProperty?
     public let symbols: SymbolTable
 
@@ -73,6 +75,15 @@ public struct CheckedProperty: Sendable {
     public let name: String
     public let expr: CompiledExpr
     public let slotCount: Int
+    public let description: String?
+    public let span: SourceSpan
+}
+
+/// A checked `leads_to` property: two conditions over the marking.
+public struct CheckedLeadsTo: Sendable {
+    public let name: String
+    public let from: CheckedProperty
+    public let to: CheckedProperty
     public let description: String?
     public let span: SourceSpan
 }

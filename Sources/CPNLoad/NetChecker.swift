@@ -40,12 +40,19 @@ struct NetChecker {
         let places = checkPlaces()
         let transitions = net.transitions.compactMap { checkTransition($0) }
         let invariants = net.invariants.compactMap { property($0.name, $0.expr, what: "invariant `\($0.name)`", $0.description, $0.span) }
+        let leadsTo = net.leadsTo.compactMap { l -> CheckedLeadsTo? in
+            let from = property(l.name, l.from, what: "`from` of `\(l.name)`", nil, l.from.span)
+            let to = property(l.name, l.to, what: "`to` of `\(l.name)`", nil, l.to.span)
+            guard let from, let to else { return nil }
+            return CheckedLeadsTo(name: l.name, from: from, to: to, description: l.description, span: l.span)
+        }
         let final = net.final.flatMap { property("final", $0, what: "`final`", nil, $0.span) }
         if !diagnostics.hasErrors && !decodingFailed {
             warnAboutStructure(places: places)
         }
         guard !diagnostics.hasErrors, places.count == net.places.count, transitions.count == net.transitions.count else { return nil }
-        return CheckedNet(net: net, places: places, transitions: transitions, invariants: invariants, final: final, symbols: symbols)
+        return CheckedNet(net: net, places: places, transitions: transitions, invariants: invariants, leadsTo: leadsTo,
+                          final: final, symbols: symbols)
     }
 
     // MARK: - Colors

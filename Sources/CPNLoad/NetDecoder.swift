@@ -20,12 +20,13 @@ struct NetDecoder {
 
     init(source: SourceFile) { self.source = source }
 
-    static let topKeys = ["cpn", "name", "description", "constants", "colors", "places", "transitions", "invariants", "final"]
+    static let topKeys = ["cpn", "name", "description", "constants", "colors", "places", "transitions", "invariants", "leads_to", "final"]
     static let placeKeys = ["color", "initial", "capacity", "order", "description"]
     static let transitionKeys = ["in", "out", "guard", "description"]
     static let colorKinds = ["enum", "int", "record", "tuple"]
     static let inscriptionKeys = ["token", "count"]
     static let invariantKeys = ["expr", "description"]
+    static let leadsToKeys = ["from", "to", "description"]
     static let orderKeys = ["highest", "lowest"]
     static let supportedVersion = 1
 
@@ -50,6 +51,7 @@ struct NetDecoder {
         if let v = top["places"] { net.places = places(v) }
         if let v = top["transitions"] { net.transitions = transitions(v) }
         if let v = top["invariants"] { net.invariants = invariants(v) }
+        if let v = top["leads_to"] { net.leadsTo = leadsTo(v) }
         if let v = top["final"], let e = expression(v, what: "`final`") { net.final = e }
         return net
     }
@@ -286,6 +288,23 @@ struct NetDecoder {
             }
             guard let e = expression(value, what: "invariant `\(name)`") else { return nil }
             return Invariant(name: name, expr: e, span: key.span)
+        }
+    }
+
+    /// `name: { from: p, to: q, description: ... }`.
+    private mutating func leadsTo(_ node: YAMLNode) -> [LeadsTo] {
+        entries(node, what: "`leads_to`").compactMap { key, value in
+            guard let name = declaredName(key, what: "leads-to property") else { return nil }
+            guard case .mapping(let pairs, let span) = value else {
+                diagnostics.add(.wrongYAMLType, "leads-to property `\(name)` must be a mapping", at: value.span,
+                                help: "write `\(name): { from: \"condition\", to: \"what must follow\" }`")
+                return nil
+            }
+            let m = keyed(pairs, allowed: Self.leadsToKeys, required: ["from", "to"], in: "leads-to property `\(name)`", span: span)
+            guard let f = m["from"], let from = expression(f, what: "`from` of `\(name)`"),
+                  let t = m["to"], let to = expression(t, what: "`to` of `\(name)`") else { return nil }
+            return LeadsTo(name: name, from: from, to: to, description: m["description"].flatMap { text($0, what: "`description`") },
+                           span: key.span)
         }
     }
 

@@ -14,6 +14,7 @@ public struct Net: Sendable {
     public var places: [Place] = []
     public var transitions: [Transition] = []
     public var invariants: [Invariant] = []
+    public var leadsTo: [LeadsTo] = []
     public var final: Expr?
 
     public init(name: String, description: String? = nil, version: Int = 1) {
@@ -159,6 +160,23 @@ public struct Invariant: Sendable {
     public init(name: String, expr: Expr, description: String? = nil, span: SourceSpan) {
         self.name = name
         self.expr = expr
+        self.description = description
+        self.span = span
+    }
+}
+
+/// A liveness property `from ~> to`: from every reachable marking where
+/// `from` holds, every run eventually reaches a marking where `to` holds.
+public struct LeadsTo: Sendable {
+    public var name: String
+    public var from: Expr
+    public var to: Expr
+    public var description: String?
+    public var span: SourceSpan
+    public init(name: String, from: Expr, to: Expr, description: String? = nil, span: SourceSpan) {
+        self.name = name
+        self.from = from
+        self.to = to
         self.description = description
         self.span = span
     }

@@ -13,6 +13,8 @@ public struct Finding: Sendable {
     public enum Rule: String, Sendable, CaseIterable {
         case invariant, deadlock
         case finalReachable = "final-reachable"
+        case leadsTo = "leads-to"
+        case boundedness
         case expressionError = "expression-error"
         case deadTransition = "dead-transition"
         case explorationBound = "exploration-bound"
@@ -90,6 +92,8 @@ public struct Finding: Sendable {
         case .invariant: .invariant
         case .deadlock: .deadlock
         case .finalReachable: .finalReachable
+        case .leadsTo: .leadsTo
+        case .boundedness: .boundedness
         case .expressionError: .expressionError
         }
     }
@@ -105,6 +109,11 @@ public struct Finding: Sendable {
             return p.message.map { [sentence($0)] } ?? []
         case .finalReachable:
             return []
+        case .leadsTo:
+            guard let text = locations.leadsToText(p.name) else { return [] }
+            return ["The property: `\(text)`"]
+        case .boundedness:
+            return p.message.map { [sentence($0)] } ?? []
         case .expressionError:
             return p.trace?.failure == nil ? p.message.map { [sentence($0)] } ?? [] : []
         }
@@ -120,7 +129,14 @@ public struct Finding: Sendable {
         case .deadlock:
             return "Net `\(net)` can deadlock: \(n == 0 ? "the initial marking" : "a marking \(n) step\(n == 1 ? "" : "s") away") is dead and not final."
         case .finalReachable:
-            return "Net `\(net)` can get stuck in a loop: \(n == 0 ? "from the initial marking" : "after \(n) step\(n == 1 ? "" : "s")") no final or dead marking can be reached."
+            let stem = p.trace?.loop?.start ?? n
+            return "Net `\(net)` can get stuck in a loop: \(stem == 0 ? "from the initial marking" : "after \(stem) step\(stem == 1 ? "" : "s")") no final or dead marking can be reached."
+        case .leadsTo:
+            let stem = p.trace?.loop?.start ?? n
+            return "Leads-to property `\(p.name)` of net `\(net)` is violated: after \(stem) step\(stem == 1 ? "" : "s") the net can run forever without reaching what must follow."
+        case .boundedness:
+            let grows = p.trace?.loop?.grows ?? []
+            return "Net `\(net)` is unbounded: \(grows.count == 1 ? "place" : "places") \(grows.map { "`\($0)`" }.joined(separator: ", ")) can gain tokens forever."
         case .expressionError:
             if let f = p.trace?.failure {
                 let binding = f.binding.isEmpty ? "" : " with \(TraceNarration.binding(f.binding))"

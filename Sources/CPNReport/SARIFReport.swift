@@ -83,6 +83,17 @@ public struct SARIFReport: Sendable {
         if f.rule == .deadlock, let final = locations.final {
             related.append(location(SourceRegion(final), message: "`final` does not hold in the dead marking", artifactIndex: artifactIndex, id: 1))
         }
+        if let p = f.property, p.kind != .deadlock, p.kind != .expressionError, let own = locations.region(of: p, in: report.path),
+           own != f.region {
+            related.append(location(own, message: "the property", artifactIndex: artifactIndex, id: related.count + 1))
+        }
+        // Every transition the counterexample fires, once each, in the order they first fire.
+        var seen = Set<String>()
+        for step in f.property?.trace?.steps ?? [] where step.kind == "fire" {
+            guard let name = step.transition, seen.insert(name).inserted, let r = locations.transition(name) else { continue }
+            related.append(location(r, message: "`\(name)` fires in the counterexample (step \(step.index))",
+                                    artifactIndex: artifactIndex, id: related.count + 1))
+        }
         return object(
             ("ruleId", .string(f.ruleID)),
             ("ruleIndex", .int(ruleIndex)),
@@ -120,6 +131,8 @@ public struct SARIFReport: Sendable {
             case .invariant: "invariant `\(property.name)` is false in this marking"
             case .deadlock: "nothing can fire and no token is waiting; the marking is not final"
             case .finalReachable: "from this marking no final or dead marking can be reached"
+            case .leadsTo: "from here the net can run forever without reaching what must follow"
+            case .boundedness: "the steps since step \(trace.loop?.start ?? 0) can repeat forever, each time adding tokens"
             case .expressionError: property.message ?? "evaluation error"
             }
         }

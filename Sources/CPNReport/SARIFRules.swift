@@ -44,6 +44,18 @@ enum SARIFRules {
             help: "Find the cycle the marking belongs to and give it an exit: a counter with a bound, a retry limit, or a transition to a final marking.",
             level: .error, tags: ["correctness", "cpn", "liveness"]),
         SARIFRule(
+            id: Finding.Rule.leadsTo.rawValue, name: "LeadsToViolated",
+            short: "A reachable marking where `p` holds is not always followed by one where `q` holds.",
+            full: "A `leads_to` property `p ~> q` requires that from every reachable marking where `p` holds, every run eventually reaches a marking where `q` holds, assuming the run does not stay forever outside a bottom strongly connected component of the state graph (see specs/semantics.md). The code flow is a lasso: the run to a `p` marking, then a cycle that avoids `q` forever.",
+            help: "Follow the lasso's cycle: some step must take the net out of it towards `q` (a timeout, a retry limit, a priority), or the property asks for more than the design promises.",
+            level: .error, tags: ["correctness", "cpn", "liveness"]),
+        SARIFRule(
+            id: Finding.Rule.boundedness.rawValue, name: "UnboundedPlace",
+            short: "A place can gain tokens without bound.",
+            full: "A reachable marking strictly covers an earlier marking on its own run, and the steps between can be repeated forever, each time adding tokens: the state space is infinite and exploration can never complete. The code flow is the run to the earlier marking, then the steps that repeat.",
+            help: "Find the transition that produces more than it consumes in the repeated steps and bound it: a capacity on the growing place, a counter, or consume what it re-produces.",
+            level: .error, tags: ["correctness", "cpn", "boundedness"]),
+        SARIFRule(
             id: Finding.Rule.expressionError.rawValue, name: "ExpressionError",
             short: "Evaluating an expression failed in a reachable marking.",
             full: "A guard, an output token, a delay, an order key, an invariant or `final` failed to evaluate: integer overflow, division by zero, or a value outside its color. The result points at the expression; the code flow ends with the binding that failed.",

@@ -37,6 +37,7 @@ public struct NetLocations: Sendable {
     private var places: [String: SourceSpan] = [:]
     private var invariants: [String: SourceSpan] = [:]
     private var invariantTexts: [String: (expression: String, description: String?)] = [:]
+    private var leadsTo: [String: (span: SourceSpan, text: String)] = [:]
     public private(set) var placeOrder: [String] = []
     public private(set) var final: SourceSpan?
 
@@ -52,8 +53,12 @@ public struct NetLocations: Sendable {
             invariants[i.name] = i.span
             invariantTexts[i.name] = (i.expr.rendered, i.description)
         }
+        for l in net.leadsTo where leadsTo[l.name] == nil { leadsTo[l.name] = (l.span, "\(l.from.rendered) ~> \(l.to.rendered)") }
         final = net.final?.span
     }
+
+    /// A leads-to property as `from ~> to` (canonical text).
+    public func leadsToText(_ name: String) -> String? { leadsTo[name]?.text }
 
     public func transition(_ name: String) -> SourceRegion? { transitions[name].map(SourceRegion.init) }
     public func place(_ name: String) -> SourceRegion? { places[name].map(SourceRegion.init) }
@@ -66,20 +71,30 @@ public struct NetLocations: Sendable {
     public func region(of property: PropertyResult, in file: String) -> SourceRegion? {
         if property.kind == .invariant, let r = invariant(property.name) { return r }
         if property.kind == .finalReachable, let f = final { return SourceRegion(f) }
+        if property.kind == .leadsTo, let l = leadsTo[property.name] { return SourceRegion(l.span) }
         return property.location.map(SourceRegion.init)
     }
 
     /// Where a violated property is best shown: the property's own line for an
     /// invariant, `final` or an evaluation error; for a deadlock, the transition
     /// whose firing led into the dead marking (the initial marking: line 1).
+    ///
+    /// For every other violation, the transition whose firing made the marking
+    /// bad: the last firing of the trace (of its stem, for a lasso), so the
+    /// annotation lands on the cause, with the property as a related location.
     public func primaryRegion(of property: PropertyResult, in file: String) -> SourceRegion {
         if property.kind == .expressionError, let f = property.trace?.failure { return SourceRegion(f.location) }
-        if property.kind == .deadlock {
-            if let last = property.trace?.steps.last(where: { $0.kind == "fire" }),
-               let name = last.transition, let r = transition(name) { return r }
-            return SourceRegion.start(of: file)
-        }
+        if let step = culprit(of: property), let name = step.transition, let r = transition(name) { return r }
+        if property.kind == .deadlock { return SourceRegion.start(of: file) }
         return region(of: property, in: file) ?? SourceRegion.start(of: file)
+    }
+
+    /// The step whose firing made the marking bad: the last firing of the
+    /// trace, or of its stem when the trace ends in a cycle.
+    public func culprit(of property: PropertyResult) -> TraceStep? {
+        guard let trace = property.trace else { return nil }
+        let end = trace.loop?.kind == .cycle ? trace.loop!.start : trace.steps.count
+        return trace.steps.prefix(end).last { $0.kind == "fire" }
     }
 
     /// Where a trace step happens: the fired transition, or for a tick the first

@@ -52,8 +52,12 @@ public struct TextReport {
         let n = trace.steps.count
         // The header counts exactly the numbered steps below, ticks included;
         // a failing binding is shown after them as the step that cannot be taken.
-        out += "\(indent)shortest trace: \(n) step\(n == 1 ? "" : "s") from the initial marking"
-            + (trace.failure != nil ? ", then the binding that fails to evaluate\n" : "\n")
+        if let loop = trace.loop, loop.kind == .cycle {
+            out += "\(indent)lasso: \(n) step\(n == 1 ? "" : "s") from the initial marking, the last \(n - loop.start) a cycle\n"
+        } else {
+            out += "\(indent)shortest trace: \(n) step\(n == 1 ? "" : "s") from the initial marking"
+                + (trace.failure != nil ? ", then the binding that fails to evaluate\n" : "\n")
+        }
         out += "\(indent)initial marking:\n" + marking(trace.initial, indent: indent + "   ")
         for step in trace.steps {
             out += describe(step, indent: indent)
@@ -66,6 +70,16 @@ public struct TextReport {
             out += "\n\(indent)   " + paint("error", .red) + ": \(f.message) (\(f.location.file):\(f.location.line):\(f.location.column))\n"
         } else if let last = trace.steps.last {
             out += "\(indent)marking after step \(last.index):\n" + marking(last.marking, indent: indent + "   ")
+        }
+        if let loop = trace.loop, loop.start < n {
+            let range = loop.start + 1 == n ? "step \(n)" : "steps \(loop.start + 1)–\(n)"
+            switch loop.kind {
+            case .cycle:
+                out += "\(indent)\(range) lead back to the marking \(loop.start == 0 ? "at the start" : "after step \(loop.start)"): the run can repeat them forever\n"
+            case .pump:
+                out += "\(indent)\(range) can be repeated forever from the marking after step \(n), each time adding tokens to "
+                    + loop.grows.map { "`\($0)`" }.joined(separator: ", ") + "\n"
+            }
         }
         return out
     }

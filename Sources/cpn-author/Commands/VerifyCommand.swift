@@ -63,6 +63,13 @@ struct VerifyCommand: ParsableCommand {
     @Option(help: "Stop after this many seconds.")
     var timeLimit: Double?
 
+    @Option(help: ArgumentHelp("Stop (unknown, exit 3) when the process's resident memory reaches this size: bytes, or with K, M, G (default: three quarters of the machine's memory).",
+                               valueName: "size"))
+    var maxMemory: MemorySize?
+
+    @Flag(help: "Stop at the first violated property (TLC's default; the default here explores everything and reports every property).")
+    var failFast = false
+
     @Option(help: ArgumentHelp("Threads that expand states at once on place/transition nets (default: the number of cores, at most 8). The result is the same for any number.",
                                valueName: "n"))
     var workers: Int?
@@ -114,11 +121,18 @@ struct VerifyCommand: ParsableCommand {
         options.maxStates = maxStates
         options.maxDepth = maxDepth
         options.timeLimit = timeLimit
+        if let maxMemory { options.maxMemory = maxMemory.bytes }
+        options.failFast = failFast
         if let workers { options.workers = workers }
         let interrupt = InterruptFlag.install()
         options.isCancelled = { interrupt.isSet }
-        // One progress line makes sense for one exploration at a time only.
-        if paths.count == 1 && isatty(STDERR_FILENO) == 1 { options.progress = ProgressLine.print }
+        // One live line makes sense for one exploration at a time only; a log
+        // (CI) gets a line every 10 s instead, whatever the number of nets.
+        if isatty(STDERR_FILENO) == 1 {
+            if paths.count == 1 { options.progress = ProgressLine.print }
+        } else {
+            options.progress = ProgressLog.every(seconds: 10)
+        }
         let exploration = options
 
         let streamText = targets.stdoutFormat == .text
@@ -166,7 +180,7 @@ struct VerifyCommand: ParsableCommand {
         let loaded = NetInput.load(path: path)
         guard let net = loaded.checked else { return NetReport(loaded: loaded, result: nil) }
         let result = Explorer(net: net, options: options).run(file: path)
-        if options.progress != nil { ProgressLine.clear() }
+        if options.progress != nil, isatty(STDERR_FILENO) == 1 { ProgressLine.clear() }
         return NetReport(loaded: loaded, result: result)
     }
 

@@ -1,3 +1,4 @@
+import ArgumentParser
 import CPNExplore
 import CPNReport
 import Foundation
@@ -15,6 +16,54 @@ enum ProgressLine {
 
     static func clear() {
         FileHandle.standardError.write(Data("\r\u{1B}[2K".utf8))
+    }
+}
+
+/// Progress for a log (CI, a file): one self-contained line every `seconds`,
+/// in the spirit of TLC's `Progress(...)` lines.
+enum ProgressLog {
+    static func every(seconds: Double) -> @Sendable (ExplorationOptions.Progress) -> Void {
+        let last = LastPrinted()
+        return { p in
+            guard last.due(p.elapsed, every: seconds) else { return }
+            let line = "progress: \(group(p.states)) states, \(group(p.generated)) generated, queue \(group(p.queue)), "
+                + "depth \(p.depth), \(group(Int(p.statesPerSecond))) states/s, "
+                + "\(p.residentBytes > 0 ? p.residentBytes >> 20 : p.memoryBytes >> 20) MiB, \(Int(p.elapsed)) s\n"
+            FileHandle.standardError.write(Data(line.utf8))
+        }
+    }
+
+    /// When the last line was printed, shared by the explorations of one run.
+    private final class LastPrinted: @unchecked Sendable {
+        private let lock = NSLock()
+        private var at = 0.0
+        func due(_ t: Double, every seconds: Double) -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            guard t - at >= seconds else { return false }
+            at = t
+            return true
+        }
+    }
+}
+
+/// A memory size on the command line: bytes, or a number with K, M or G (powers of 1024).
+struct MemorySize: ExpressibleByArgument, Sendable {
+    let bytes: Int
+
+    init?(argument: String) {
+        var text = argument.trimmingCharacters(in: .whitespaces).uppercased()
+        if text.hasSuffix("B") { text.removeLast() }
+        var shift = 0
+        switch text.last {
+        case "K": shift = 10
+        case "M": shift = 20
+        case "G": shift = 30
+        default: break
+        }
+        if shift > 0 { text.removeLast() }
+        guard let n = Int(text), n > 0, n <= Int.max >> shift else { return nil }
+        bytes = n << shift
     }
 }
 
