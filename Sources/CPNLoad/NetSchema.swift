@@ -63,6 +63,21 @@ public enum NetSchema {
         ]
       }
     },
+    "leads_to": {
+      "type": "object",
+      "description": "Liveness properties `from ~> to`: from every reachable marking where `from` holds, every run eventually reaches a marking where `to` holds.",
+      "propertyNames": { "$ref": "#/$defs/identifier" },
+      "additionalProperties": {
+        "type": "object",
+        "required": ["from", "to"],
+        "additionalProperties": false,
+        "properties": {
+          "from": { "$ref": "#/$defs/expression" },
+          "to": { "$ref": "#/$defs/expression" },
+          "description": { "type": "string", "description": "What the property promises; shown in reports." }
+        }
+      }
+    },
     "final": {
       "$ref": "#/$defs/expression",
       "description": "Boolean expression over the marking naming the markings where the net is done. A dead marking that is not final is a deadlock."
