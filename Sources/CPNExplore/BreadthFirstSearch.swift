@@ -20,6 +20,9 @@ struct SearchFindings {
     var expressionFailure: ExpressionFailure? = nil
     /// Per transition, whether some expanded state fired it.
     var fired: [Bool]
+    /// Per transition, the first expanded state (BFS order) where it is
+    /// enabled, or -1: the counterexample of `expect: dead`.
+    var firstEnabled: [Int] = []
     /// Per state, whether `final` holds (only when the net has `final`).
     var isFinal: [Bool] = []
     /// Per leads-to property, per state: whether `from` and `to` hold.
@@ -102,6 +105,7 @@ struct BreadthFirstSearch<E: StateExpander> {
         findings = SearchFindings(invariantViolations: Array(repeating: nil, count: net.invariants.count),
                                   invariantUndecided: Array(repeating: false, count: net.invariants.count),
                                   fired: Array(repeating: false, count: net.transitions.count))
+        findings.firstEnabled = Array(repeating: -1, count: net.transitions.count)
         findings.leadsFrom = Array(repeating: [], count: net.leadsTo.count)
         findings.leadsTo = Array(repeating: [], count: net.leadsTo.count)
         findings.leadsToUndecided = Array(repeating: false, count: net.leadsTo.count)
@@ -192,7 +196,7 @@ struct BreadthFirstSearch<E: StateExpander> {
             return
         }
         findings.edges += batch.count
-        for t in batch.transitions where t >= 0 { findings.fired[Int(t)] = true }
+        for t in batch.transitions where t >= 0 { markFired(Int(t)) }
         batch.bytes.withUnsafeBytes { all in
             var start = 0
             for end in batch.ends {
@@ -219,7 +223,7 @@ struct BreadthFirstSearch<E: StateExpander> {
                 for (offset, stateEnd) in share.stateEnds.enumerated() {
                     guard keepGoing(cost: 0) else { return }
                     findings.edges += stateEnd - k
-                    for t in share.batch.transitions[k..<stateEnd] where t >= 0 { findings.fired[Int(t)] = true }
+                    for t in share.batch.transitions[k..<stateEnd] where t >= 0 { markFired(Int(t)) }
                     while k < stateEnd {
                         if !full {
                             let known = share.known[k]
@@ -240,6 +244,16 @@ struct BreadthFirstSearch<E: StateExpander> {
     }
 
     // MARK: Steps
+
+    @inline(__always)
+    private mutating func markFired(_ t: Int) {
+        guard !findings.fired[t] else { return }
+        findings.fired[t] = true
+        findings.firstEnabled[t] = cursor
+        if net.transitions[t].expectDead, options.failFast, findings.stopReason == nil {
+            findings.stopReason = "stopped at the first violation (--fail-fast)"
+        }
+    }
 
     /// Checks a newly found state's invariants (and `final`), once.
     private mutating func visit(_ m: Marking, index: Int) {

@@ -52,6 +52,8 @@ public struct PropertyResult: Sendable, Codable {
         case leadsTo = "leads-to"
         /// Every place holds a bounded number of tokens.
         case boundedness
+        /// A transition marked `expect: dead` is never enabled.
+        case expectedDead = "expected-dead"
         case expressionError = "expression-error"
     }
 

@@ -70,7 +70,8 @@ public final class Explorer {
             elapsedMs: Int(search.elapsed * 1000),
             bytesPerState: search.store.bytesPerState, memoryBytes: search.store.memoryBytes, timed: generator.timed,
             properties: properties,
-            deadTransitions: complete ? net.transitions.indices.filter { !findings.fired[$0] }.map { net.transitions[$0].name } : [],
+            deadTransitions: complete ? net.transitions.indices.filter { !findings.fired[$0] && !net.transitions[$0].expectDead }
+                .map { net.transitions[$0].name } : [],
             placeBounds: net.places.indices.map { PlaceBound(place: net.places[$0].name, max: maxTokens[$0], capacity: net.places[$0].capacity) },
             deadlocks: findings.deadlocks, finalMarkings: net.final != nil ? findings.isFinal.prefix(search.store.count).filter { $0 }.count : 0)
     }

@@ -59,6 +59,15 @@ struct PropertyAssembly {
             }
             out.append(r)
         }
+        for (t, transition) in net.transitions.enumerated() where transition.expectDead {
+            var r = open(name: transition.name, kind: .expectedDead, message: "transition `\(transition.name)` is never enabled",
+                         location: .init(transition.span), undecided: nil)
+            if findings.firstEnabled[t] >= 0 {
+                r.violate("transition `\(transition.name)` (expect: dead) is enabled in the marking shown",
+                          trace: trace(to: findings.firstEnabled[t], property: transition.name))
+            }
+            out.append(r)
+        }
         var bounded = open(name: "bounded", kind: .boundedness, message: "every place holds a bounded number of tokens",
                            location: nil, undecided: nil)
         if let w = findings.unbounded {

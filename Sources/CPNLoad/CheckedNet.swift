@@ -54,6 +54,8 @@ public struct CheckedTransition: Sendable {
     public let slotCount: Int
     /// The variables a binding assigns, in slot order (for traces).
     public let variables: [(name: String, color: Color, slot: Int)]
+    /// `expect: dead`: never enabled in a correct net.
+    public var expectDead = false
 }
 
 public struct CheckedInput: Sendable {

@@ -116,8 +116,10 @@ extension NetChecker {
                             help: "if any token will do, write `_` (or `_\(v.name)`)")
         }
         guard ok, !compiler.diagnostics.hasErrors else { return nil }
-        return CheckedTransition(name: t.name, span: t.span, inputs: inputs, outputs: outputs, guardExpr: guardExpr,
-                                 slotCount: compiler.slotCount, variables: variables.map { ($0.name, $0.color, $0.slot) })
+        var checked = CheckedTransition(name: t.name, span: t.span, inputs: inputs, outputs: outputs, guardExpr: guardExpr,
+                                        slotCount: compiler.slotCount, variables: variables.map { ($0.name, $0.color, $0.slot) })
+        checked.expectDead = t.expectDead
+        return checked
     }
 
     private mutating func placeOf(_ arc: Arc) -> (Int, Color)? {

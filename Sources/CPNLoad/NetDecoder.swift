@@ -22,7 +22,7 @@ struct NetDecoder {
 
     static let topKeys = ["cpn", "name", "description", "constants", "colors", "places", "transitions", "invariants", "leads_to", "final"]
     static let placeKeys = ["color", "initial", "capacity", "order", "description"]
-    static let transitionKeys = ["in", "out", "guard", "description"]
+    static let transitionKeys = ["in", "out", "guard", "expect", "description"]
     static let colorKinds = ["enum", "int", "record", "tuple"]
     static let inscriptionKeys = ["token", "count"]
     static let invariantKeys = ["expr", "description"]
@@ -264,6 +264,12 @@ struct NetDecoder {
             if let v = m["out"] { t.outputs = arcs(v, input: false) }
             if let v = m["guard"] { t.guardExpr = expression(v, what: "the guard of `\(name)`") }
             if let v = m["description"] { t.description = text(v, what: "`description`") }
+            if let v = m["expect"], let word = text(v, what: "`expect`") {
+                if word == "dead" { t.expectDead = true } else {
+                    diagnostics.add(.wrongYAMLType, "`expect` of transition `\(name)` must be `dead`, found `\(word)`", at: v.span,
+                                    help: "write `expect: dead` for a transition that must never be enabled, or remove the key")
+                }
+            }
             return t
         }
     }

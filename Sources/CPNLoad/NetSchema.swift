@@ -188,6 +188,7 @@ public enum NetSchema {
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
         "guard": { "$ref": "#/$defs/expression", "description": "Boolean condition over the bound variables." },
+        "expect": { "const": "dead", "description": "The transition must never be enabled (a defensive branch): verify reports it only if it becomes enabled, as a violation with its trace." },
         "description": { "type": "string" }
       }
     },

@@ -140,6 +140,9 @@ public struct Transition: Sendable {
     public var outputs: [Arc]
     public var guardExpr: Expr?
     public var description: String?
+    /// `expect: dead`: the transition must never be enabled (a defensive
+    /// branch); verify reports it only if it becomes enabled.
+    public var expectDead = false
     public var span: SourceSpan
     public init(name: String, inputs: [Arc] = [], outputs: [Arc] = [], guardExpr: Expr? = nil,
                 description: String? = nil, span: SourceSpan) {

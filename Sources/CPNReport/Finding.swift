@@ -15,6 +15,7 @@ public struct Finding: Sendable {
         case finalReachable = "final-reachable"
         case leadsTo = "leads-to"
         case boundedness
+        case expectedDead = "expected-dead"
         case expressionError = "expression-error"
         case deadTransition = "dead-transition"
         case explorationBound = "exploration-bound"
@@ -94,6 +95,7 @@ public struct Finding: Sendable {
         case .finalReachable: .finalReachable
         case .leadsTo: .leadsTo
         case .boundedness: .boundedness
+        case .expectedDead: .expectedDead
         case .expressionError: .expressionError
         }
     }
@@ -112,7 +114,7 @@ public struct Finding: Sendable {
         case .leadsTo:
             guard let text = locations.leadsToText(p.name) else { return [] }
             return ["The property: `\(text)`"]
-        case .boundedness:
+        case .boundedness, .expectedDead:
             return p.message.map { [sentence($0)] } ?? []
         case .expressionError:
             return p.trace?.failure == nil ? p.message.map { [sentence($0)] } ?? [] : []
@@ -134,6 +136,8 @@ public struct Finding: Sendable {
         case .leadsTo:
             let stem = p.trace?.loop?.start ?? n
             return "Leads-to property `\(p.name)` of net `\(net)` is violated: after \(stem) step\(stem == 1 ? "" : "s") the net can run forever without reaching what must follow."
+        case .expectedDead:
+            return "Transition `\(p.name)` of net `\(net)`, marked `expect: dead`, is enabled \(distance)."
         case .boundedness:
             let grows = p.trace?.loop?.grows ?? []
             return "Net `\(net)` is unbounded: \(grows.count == 1 ? "place" : "places") \(grows.map { "`\($0)`" }.joined(separator: ", ")) can gain tokens forever."

@@ -132,6 +132,7 @@ public struct SARIFReport: Sendable {
             case .deadlock: "nothing can fire and no token is waiting; the marking is not final"
             case .finalReachable: "from this marking no final or dead marking can be reached"
             case .leadsTo: "from here the net can run forever without reaching what must follow"
+            case .expectedDead: "`\(property.name)` can fire in this marking"
             case .boundedness: "the steps since step \(trace.loop?.start ?? 0) can repeat forever, each time adding tokens"
             case .expressionError: property.message ?? "evaluation error"
             }

@@ -56,6 +56,12 @@ enum SARIFRules {
             help: "Find the transition that produces more than it consumes in the repeated steps and bound it: a capacity on the growing place, a counter, or consume what it re-produces.",
             level: .error, tags: ["correctness", "cpn", "boundedness"]),
         SARIFRule(
+            id: Finding.Rule.expectedDead.rawValue, name: "ExpectedDeadTransitionEnabled",
+            short: "A transition marked `expect: dead` is enabled in a reachable marking.",
+            full: "A transition with `expect: dead` is a defensive branch that a correct net never enables. The result points at the transition; the code flow is the shortest run to a marking where it is enabled.",
+            help: "Follow the code flow: the marking shown is one the design says cannot happen. Fix what leads there, or drop `expect: dead` if the branch is real work.",
+            level: .error, tags: ["correctness", "cpn", "dead-code"]),
+        SARIFRule(
             id: Finding.Rule.expressionError.rawValue, name: "ExpressionError",
             short: "Evaluating an expression failed in a reachable marking.",
             full: "A guard, an output token, a delay, an order key, an invariant or `final` failed to evaluate: integer overflow, division by zero, or a value outside its color. The result points at the expression; the code flow ends with the binding that failed.",

@@ -180,6 +180,31 @@ import Testing
         #expect(trace.steps.map { $0.transition ?? "tick" } == ["ask", "drop", "retry"])
     }
 
+    /// `expect: dead`: no dead-transition warning while it never fires, a
+    /// violation with its trace when it does.
+    @Test func expectDeadIsReportedOnlyIfEnabled() throws {
+        let net = """
+            cpn: 1
+            places:
+              a: { color: Unit, initial: 1 }
+              b: Unit
+              oops: Unit
+            transitions:
+              go: { in: { a: 1 }, out: { b: 1 } }
+              recover: { in: { oops: 1 }, out: { a: 1 }, expect: dead }
+            final: "size(b) == 1"
+            """
+        let quiet = try #require(explore(net))
+        #expect(quiet.deadTransitions.isEmpty)
+        #expect(quiet.property("recover")?.status == .holds)
+        #expect(quiet.property("recover")?.kind == .expectedDead)
+        let loud = try #require(explore(net.replacingOccurrences(of: "go: { in: { a: 1 }, out: { b: 1 } }",
+                                                                 with: "go: { in: { a: 1 }, out: { b: 1, oops: 1 } }")))
+        let recover = try #require(loud.property("recover"))
+        #expect(recover.status == .violated)
+        #expect(recover.trace?.steps.map(\.transition) == ["go"])
+    }
+
     @Test func failFastStopsAtTheFirstViolation() throws {
         guard let net = checked(philosophers(8) + "invariants:\n  nobody_eats: \"size(eat0) == 0\"\n") else { return }
         var options = ExplorationOptions()
