@@ -32,13 +32,14 @@ import Testing
     """
 
     /// Counts up forever: only a bound stops exploration.
-    static let unbounded = """
+    /// Bounded (1,000 markings in a chain), so only a bound stops it early.
+    static let large = """
     cpn: 1
     places:
-      tick: { color: Unit, initial: 1 }
-      count: Unit
+      n: { color: { int: [0, 999] }, initial: [0] }
     transitions:
-      step: { in: { tick: 1 }, out: { tick: 1, count: 1 } }
+      step: { in: { n: x }, guard: x < 999, out: { n: "x + 1" } }
+    final: "count(n, x => x == 999) == 1"
     """
 
     /// Division by zero reached after one step.
@@ -106,7 +107,7 @@ import Testing
     }
 
     @Test func verifyExitsThreeAtABoundAndZeroWhenBoundsAreAccepted() throws {
-        let (dir, path) = try write(Self.unbounded)
+        let (dir, path) = try write(Self.large)
         defer { try? FileManager.default.removeItem(at: dir) }
         let bounded = try CLI.run(["verify", path, "--max-states", "50", "--format", "json", "--no-timing"])
         #expect(bounded.status == 3)
@@ -159,7 +160,7 @@ import Testing
     }
 
     @Test func simulateIsReproducibleForASeedAndDiffersAcrossSeeds() throws {
-        let (dir, path) = try write(Self.unbounded)
+        let (dir, path) = try write(Self.large)
         defer { try? FileManager.default.removeItem(at: dir) }
         let a = try CLI.run(["simulate", path, "--seed", "11", "--runs", "4", "--steps", "30", "--format", "json"])
         let b = try CLI.run(["simulate", path, "--seed", "11", "--runs", "4", "--steps", "30", "--format", "json"])

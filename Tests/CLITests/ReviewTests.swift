@@ -87,7 +87,8 @@ import Testing
         #expect(run.stdout.contains("~ transition give"))
         #expect(run.stdout.contains("output to free removed (was `1`)"), "\(run.stdout)")
         #expect(run.stdout.contains("NEW FAILURE    invariant conserved"))
-        #expect(run.stdout.contains("new failure: invariant conserved (nets/pool.yaml:10:3)"))
+        // The failure points at `give` (line 8): the transition whose firing broke it, changed by the diff.
+        #expect(run.stdout.contains("new failure: invariant conserved (nets/pool.yaml:8:3)"))
         #expect(run.stdout.contains("verdict: NEW FAILURE: invariant conserved in nets/pool.yaml"))
         #expect(run.stdout.hasPrefix("review against merge-base(HEAD, main) ("))
         #expect(!run.stdout.contains("ci.yml"), "YAML that is not a net is not reviewed")
@@ -196,7 +197,7 @@ import Testing
         let markdown = try String(contentsOf: repo.dir.appendingPathComponent("c.md"), encoding: .utf8)
         #expect(markdown.hasPrefix("### cpn-author review: ❌ 2 new failures in 1 changed net\n"))
         #expect(markdown.contains("```diff\n~ transition give\n"))
-        #expect(markdown.contains("**New failure:** invariant `conserved` at `nets/pool.yaml:10:3`"))
+        #expect(markdown.contains("**New failure:** invariant `conserved` at `nets/pool.yaml:8:3`"))
         #expect(markdown.contains("```mermaid"))
         let sarif = try String(contentsOf: repo.dir.appendingPathComponent("r.sarif"), encoding: .utf8)
         #expect(sarif.contains("\"baselineState\": \"new\""))

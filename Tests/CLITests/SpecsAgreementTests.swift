@@ -262,7 +262,7 @@ import Testing
         let results = try #require(report["results"] as? [[String: Any]])
         #expect(results.map { $0["verdict"] as? String } == ["pass", "violated"])
         let properties = results.flatMap { $0["properties"] as? [[String: Any]] ?? [] }
-        #expect(Set(properties.compactMap { $0["kind"] as? String }) == ["invariant", "deadlock", "final-reachable", "expression-error"])
+        #expect(Set(properties.compactMap { $0["kind"] as? String }) == ["invariant", "deadlock", "final-reachable", "boundedness", "expression-error"])
         let traces = properties.compactMap { $0["trace"] as? [String: Any] }
         let steps = traces.flatMap { $0["steps"] as? [[String: Any]] ?? [] }
         #expect(steps.contains { $0["kind"] as? String == "tick" })

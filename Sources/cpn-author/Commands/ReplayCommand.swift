@@ -47,7 +47,8 @@ struct ReplayCommand: ParsableCommand {
         }
         if diff.count == 2 {
             try check(diff[0]); try check(diff[1])
-            print(render(difference(marking(trace, diff[0]), marking(trace, diff[1])), from: diff[0], to: diff[1]), terminator: "")
+            print(render(difference(marking(trace, diff[0]), marking(trace, diff[1])), from: diff[0], to: diff[1],
+                         clocks: (clock(trace, diff[0]), clock(trace, diff[1]))), terminator: "")
             return
         }
         if let step {
@@ -64,15 +65,21 @@ struct ReplayCommand: ParsableCommand {
 
     private func load() throws -> Trace { try TraceFile.load(file) }
 
+    private func clock(_ trace: Trace, _ k: Int) -> Int { k == 0 ? 0 : trace.steps[k - 1].clock }
+
     private func marking(_ trace: Trace, _ k: Int) -> [PlaceMarking] {
         k == 0 ? trace.initial : trace.steps[k - 1].marking
     }
 
     private func show(_ trace: Trace, _ k: Int, _ text: TextReport) -> String {
         let last = trace.steps.count
-        if k == 0 { return "step 0 of \(last): initial marking\n" + text.marking(trace.initial, indent: "   ") }
+        // Which property the trace is the counterexample of, on every step shown.
+        let of = trace.property.map { " of the counterexample to `\($0)`" } ?? ""
+        if k == 0 { return "step 0 of \(last)\(of): initial marking\n" + text.marking(trace.initial, indent: "   ") }
         let s = trace.steps[k - 1]
-        var out = "step \(k) of \(last): " + (s.transition ?? "clock advances to \(s.clock)") + "\n"
+        var out = "step \(k) of \(last)\(of): " + (s.transition ?? "clock advances to \(s.clock)")
+        if !s.binding.isEmpty { out += "  " + s.binding.map { "\($0.variable) = \($0.value)" }.joined(separator: ", ") }
+        out += "\n"
         if s.kind == "fire" { out += text.describe(s, indent: "").split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") }
         out += "marking after step \(k)\(s.clock > 0 ? " (clock \(s.clock))" : ""):\n" + text.marking(s.marking, indent: "   ")
         if k == last, let f = trace.failure {
@@ -103,7 +110,8 @@ struct ReplayCommand: ParsableCommand {
     private func difference(_ a: [PlaceMarking], _ b: [PlaceMarking]) -> [(place: String, removed: [String], added: [String])] {
         func counts(_ m: PlaceMarking?) -> [String: Int] {
             var c: [String: Int] = [:]
-            for t in m?.tokens ?? [] { c[t.token, default: 0] += t.count }
+            // A waiting token is shown with its delay: `x@+3` and a ready `x` differ.
+            for t in m?.tokens ?? [] { c[t.token + (t.ready.map { "@+\($0)" } ?? ""), default: 0] += t.count }
             return c
         }
         var out: [(String, [String], [String])] = []
@@ -120,9 +128,11 @@ struct ReplayCommand: ParsableCommand {
         return out
     }
 
-    private func render(_ changes: [(place: String, removed: [String], added: [String])], from a: Int, to b: Int) -> String {
+    private func render(_ changes: [(place: String, removed: [String], added: [String])], from a: Int, to b: Int,
+                        clocks: (Int, Int)) -> String {
         var out = "changes from step \(a) to step \(b):\n"
-        if changes.isEmpty { return out + "   (none)\n" }
+        if clocks.0 != clocks.1 { out += "   clock: \(clocks.0) → \(clocks.1)\n" }
+        if changes.isEmpty { return out + (clocks.0 == clocks.1 ? "   (none)\n" : "") }
         for c in changes {
             for t in c.removed { out += "   - \(c.place): \(t)\n" }
             for t in c.added { out += "   + \(c.place): \(t)\n" }
