@@ -43,7 +43,7 @@ let package = Package(
         // libcurl, through pkg-config, for the LLM client.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
-        .target(name: "CPNLLM", dependencies: ["CCurl"]),
+        .target(name: "CPNLLM", dependencies: ["CCurl", "CPNDiagnostics"]),
         // The drafting loop: prompts, YAML extraction, the check/verify gate, repair rounds.
         .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics"]),
         // The runtime: runs a checked net for real, one atomic firing per store transaction.

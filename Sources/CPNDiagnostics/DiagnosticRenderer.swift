@@ -48,7 +48,7 @@ public struct DiagnosticRenderer: Sendable {
 
     private func excerpt(_ span: SourceSpan, severity: Severity?, label: String?,
                          source: (String) -> SourceFile?, pad: String, gutterWidth: Int) -> String {
-        var out = "\(pad)\(paint("-->", .blue)) \(span.file):\(span.start.line):\(span.start.column)\n"
+        var out = "\(pad)\(paint("-->", .blue)) \(VisibleText.escaped(span.file)):\(span.start.line):\(span.start.column)\n"
         guard let file = source(span.file), let line = file.line(span.start.line) else { return out }
         let scalars = Array(line.unicodeScalars.map(Self.visible))
         let caretStart = max(0, min(span.start.column - 1, scalars.count))
@@ -77,13 +77,15 @@ public struct DiagnosticRenderer: Sendable {
 
     /// One visible character per source scalar, so carets stay aligned: a tab
     /// as a space, other control characters as their Unicode pictures (`␀`),
-    /// never raw (a NUL or an escape sequence would garble the terminal).
+    /// bidi controls and other invisible format characters as `�`, never raw
+    /// (a NUL or an escape sequence would garble the terminal, a U+202E would
+    /// reorder the line).
     static func visible(_ c: Unicode.Scalar) -> Character {
         switch c.value {
         case 0x09: return " "
         case 0x00..<0x20: return Character(Unicode.Scalar(0x2400 + c.value)!)
         case 0x7F: return "\u{2421}"
-        case 0x80..<0xA0: return "\u{FFFD}"
+        case _ where VisibleText.isUnsafe(c): return "\u{FFFD}"
         default: return Character(c)
         }
     }

@@ -56,15 +56,24 @@ public enum PNMLExport {
         return "      <arc id=\"a\(count)\" source=\"\(source)\" target=\"\(target)\">\(inscription)</arc>\n"
     }
 
+    /// Text and attribute values. Names come from untrusted nets: markup is
+    /// escaped, and the characters XML 1.0 cannot hold at all (controls other
+    /// than tab and line breaks, U+FFFE, U+FFFF) become U+FFFD, so the file
+    /// stays well-formed whatever the name.
     static func escape(_ s: String) -> String {
         var out = ""
-        for c in s {
-            switch c {
+        for scalar in s.unicodeScalars {
+            switch scalar {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
             case ">": out += "&gt;"
             case "\"": out += "&quot;"
-            default: out.append(c)
+            case "'": out += "&apos;"
+            case "\n": out += "&#10;"
+            case "\r": out += "&#13;"
+            case "\t": out += "&#9;"
+            case _ where scalar.value < 0x20 || (0xFFFE...0xFFFF).contains(scalar.value): out += "\u{FFFD}"
+            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

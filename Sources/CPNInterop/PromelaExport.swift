@@ -25,7 +25,7 @@ public enum PromelaExport {
         if Set(names.values).count != names.count {
             for cell in u.cells { names[cell] = "c\(cell.place)_\(cell.valueIndex)" }
         }
-        var out = "/* Promela model of net `\(net.net.name)` (\(sourcePath)), written by cpn-author export --to promela.\n"
+        var out = "/* Promela model of net `\(comment(net.net.name))` (\(comment(sourcePath))), written by cpn-author export --to promela.\n"
         out += " * \(u.cells.count) counters (place × color value), \(u.steps.count) atomic steps (one per binding).\n"
         out += " * Counters are bytes: markings with more than 255 tokens of one value are not represented.\n"
         out += " * Check:  spin -a net.pml && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -o pan pan.c && ./pan -E\n */\n\n"
@@ -33,7 +33,7 @@ public enum PromelaExport {
             let place = net.places[cell.place]
             var line = "byte \(names[cell]!) = \(u.initial[cell] ?? 0);"
             if place.color.cardinality != 1, let v = place.color.value(at: cell.valueIndex) {
-                line += " /* \(place.name): \(place.color.format(v)) */"
+                line += " /* \(comment(place.name)): \(comment(place.color.format(v))) */"
             }
             out += line + "\n"
         }
@@ -63,7 +63,7 @@ public enum PromelaExport {
             let guardText = conditions.isEmpty ? "true" : conditions.joined(separator: " && ")
             let body = effects.isEmpty ? "skip" : effects.joined(separator: "; ")
             let comment = step.binding.isEmpty ? t.name : "\(t.name): \(step.binding)"
-            out += "  :: d_step { \(guardText) -> \(body) } /* \(comment) */\n"
+            out += "  :: d_step { \(guardText) -> \(body) } /* \(Self.comment(comment)) */\n"
         }
         out += "  od\n}\n"
         return out
@@ -73,8 +73,21 @@ public enum PromelaExport {
         (a.place, a.valueIndex) < (b.place, b.valueIndex)
     }
 
-    /// Promela identifiers: letters, digits, underscore; prefixed to avoid keywords.
+    /// Promela identifiers: ASCII letters, digits, underscore; prefixed to avoid keywords.
     static func sanitize(_ name: String) -> String {
-        "p_" + String(name.map { $0.isLetter || $0.isNumber || $0 == "_" ? $0 : "_" })
+        "p_" + String(name.map { $0.isASCII && ($0.isLetter || $0.isNumber) || $0 == "_" ? $0 : "_" })
+    }
+
+    /// Text for a `/* … */` comment. The model is fed to the C preprocessor and
+    /// compiled (`spin -a`, `gcc`), and a net's name or its file's path is
+    /// untrusted: a `*/` in it would end the comment and let what follows run as
+    /// Promela (`c_code { system(…) }`). So a comment holds printable ASCII without
+    /// `*`, backslash or `?` (no `*/`, no line splice, no trigraph), on one
+    /// line; anything else becomes `_`.
+    static func comment(_ text: String) -> String {
+        String(text.unicodeScalars.map { s -> Character in
+            guard s.value >= 0x20 && s.value < 0x7F, s != "*", s != "\\", s != "?" else { return "_" }
+            return Character(s)
+        })
     }
 }

@@ -42,10 +42,10 @@ public struct AnthropicMessagesProvider: LLMProvider {
     /// `{base}/v1/messages`, `{base}/messages` when the base ends in `/v1`, or the base
     /// itself when it already ends in `/v1/messages`.
     public static func endpoint(baseURL: String) -> String {
-        let base = baseURL.trimmingTrailingSlashes
-        if base.hasSuffix("/v1/messages") { return base }
-        if base.hasSuffix("/v1") { return base + "/messages" }
-        return base + "/v1/messages"
+        let path = EndpointURL.split(baseURL).path
+        if path.hasSuffix("/v1/messages") { return EndpointURL.appending("", to: baseURL) }
+        if path.hasSuffix("/v1") { return EndpointURL.appending("/messages", to: baseURL) }
+        return EndpointURL.appending("/v1/messages", to: baseURL)
     }
 
     public var endpoint: String { Self.endpoint(baseURL: baseURL) }

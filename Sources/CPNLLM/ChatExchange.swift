@@ -15,12 +15,18 @@ struct ChatExchange<Format: WireFormat> {
     var retry: RetryPolicy
     var format: Format
 
+    /// The endpoint as messages and the transcript show it: no user information, no query secrets.
+    var shownEndpoint: String { Redactor.display(url: endpoint) }
+
+    /// The key and the secrets the endpoint URL carries.
+    var secrets: [String] { [apiKey].compactMap { $0 } + Redactor.secrets(in: endpoint) }
+
     func run(cancellation: CancellationFlag?, observe: (CompletionEvent) -> Void) throws -> Completion {
         let requestBody = body.encoded()
         let shownHeaders = headers.map {
             Redactor.isCredentialHeader($0.name) ? HTTPHeader($0.name, Redactor.placeholder) : $0
         }
-        observe(.sending(url: endpoint, headers: shownHeaders, body: requestBody))
+        observe(.sending(url: shownEndpoint, headers: shownHeaders, body: requestBody))
         let clock = ContinuousClock()
         let start = clock.now
         func elapsed() -> Double {
@@ -28,7 +34,7 @@ struct ChatExchange<Format: WireFormat> {
             return Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
         }
         do {
-            return try retry.run(cancellation: cancellation, onRetry: { observe(.retrying($0.redacting(apiKey))) }) { number in
+            return try retry.run(cancellation: cancellation, onRetry: { observe(.retrying($0.redacting(secrets))) }) { number in
                 var completion = try attempt(number: number, body: requestBody, cancellation: cancellation) { accumulator in
                     observe(.progress(StreamProgress(characters: accumulator.characters, deltas: accumulator.deltas,
                                                      outputTokens: accumulator.reply.usage.output,
@@ -39,7 +45,7 @@ struct ChatExchange<Format: WireFormat> {
                 return completion
             }
         } catch let error as LLMError {
-            throw error.redacting(apiKey)
+            throw error.redacting(secrets)
         }
     }
 
@@ -67,7 +73,7 @@ struct ChatExchange<Format: WireFormat> {
             guard accumulator.isComplete else {
                 throw LLMError(.truncatedStream,
                                "the reply stream from \(providerName) ended before its last event "
-                                   + "(\(accumulator.characters) characters received) for POST \(endpoint)",
+                                   + "(\(accumulator.characters) characters received) for POST \(shownEndpoint)",
                                hint: "the server or a proxy cut the stream; try again later", retryable: true)
             }
             reply = accumulator.reply
@@ -83,19 +89,19 @@ struct ChatExchange<Format: WireFormat> {
     /// with its first characters.
     private func parseWhole(_ response: HTTPResponse) throws -> ParsedReply {
         guard !response.body.isEmpty else {
-            throw LLMError(.invalidResponse, "\(providerName) answered HTTP \(response.status) with an empty body to POST \(endpoint)",
+            throw LLMError(.invalidResponse, "\(providerName) answered HTTP \(response.status) with an empty body to POST \(shownEndpoint)",
                            hint: "check the base URL: it should point at the API (for OpenAI-compatible servers it usually ends in /v1)")
         }
         guard let json = try? JSONValue(parsing: response.body) else {
             throw LLMError(.invalidResponse,
-                           "\(providerName) answered HTTP \(response.status) to POST \(endpoint) with a body that is not JSON "
+                           "\(providerName) answered HTTP \(response.status) to POST \(shownEndpoint) with a body that is not JSON "
                                + "(\(response.mediaType ?? "no content type"): \(ErrorBody.snippet(response.body)))",
                            hint: "check the base URL (--base-url or CPN_AUTHOR_BASE_URL): it should be the API, not a web page; a proxy may be answering instead")
         }
         if !json["error"].isNull || json["type"].string == "error" {
             let message = ErrorBody.message(in: json) ?? ErrorBody.snippet(response.body)
             let type = ErrorBody.type(in: json)
-            throw LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(endpoint)",
+            throw LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(shownEndpoint)",
                            providerMessage: message, hint: Self.hint(forProviderError: type),
                            retryable: ErrorBody.isTransient(type: type))
         }
@@ -106,7 +112,7 @@ struct ChatExchange<Format: WireFormat> {
         let status = response.status
         let json = try? JSONValue(parsing: response.body)
         let reason = Self.reason(status)
-        var message = "\(providerName) answered HTTP \(status)\(reason.isEmpty ? "" : " " + reason) to POST \(endpoint)"
+        var message = "\(providerName) answered HTTP \(status)\(reason.isEmpty ? "" : " " + reason) to POST \(shownEndpoint)"
         let providerMessage = json.flatMap(ErrorBody.message(in:))
         if providerMessage == nil, !response.body.isEmpty {
             message += " (\(response.mediaType ?? "body"): \(ErrorBody.snippet(response.body)))"
@@ -175,9 +181,9 @@ struct ChatExchange<Format: WireFormat> {
 }
 
 extension RetryPolicy.Notice {
-    func redacting(_ secret: String?) -> RetryPolicy.Notice {
+    func redacting(_ secrets: [String]) -> RetryPolicy.Notice {
         var copy = self
-        copy.error = error.redacting(secret)
+        copy.error = error.redacting(secrets)
         return copy
     }
 }

@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import Foundation
 
 /// The user's config file, `$XDG_CONFIG_HOME/cpn-author/config.yaml` or else
@@ -6,7 +7,7 @@ import Foundation
 /// It is read as flat YAML: one `key: value` per line, `#` comments, values optionally
 /// in single or double quotes. Nested maps and lists are not read (an indented line is
 /// an error that says so). Keys: `provider`, `base_url`, `model`, `api_key`,
-/// `max_tokens`, `timeout`, `connect_timeout`; an unknown key is an error naming the line,
+/// `max_tokens`, `timeout`, `connect_timeout`, `max_reply_size`; an unknown key is an error naming the line,
 /// so a typo is not silently ignored.
 ///
 /// ```yaml
@@ -16,7 +17,7 @@ import Foundation
 /// max_tokens: 8000
 /// ```
 public struct ConfigFile: Sendable {
-    public static let knownKeys = ["provider", "base_url", "model", "api_key", "max_tokens", "timeout", "connect_timeout"]
+    public static let knownKeys = ["provider", "base_url", "model", "api_key", "max_tokens", "timeout", "connect_timeout", "max_reply_size"]
 
     /// Where the file was read from, for messages.
     public var path: String
@@ -59,10 +60,10 @@ public struct ConfigFile: Sendable {
 
     /// Reads the file at `path`.
     public static func load(path: String) throws -> ConfigFile {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw LLMError(.configuration, "cannot read the config file \(path)")
+        switch InputFile.read(path, limit: 1 << 20) {
+        case .success(let contents): return try ConfigFile(path: path, text: String(decoding: contents.data, as: UTF8.self))
+        case .failure(let f): throw LLMError(.configuration, "cannot read the config file: \(f.message)")
         }
-        return try ConfigFile(path: path, text: String(decoding: data, as: UTF8.self))
     }
 
     /// The default location for this environment.
@@ -97,6 +98,11 @@ public struct ConfigFile: Sendable {
                 throw fail(line, "\(key) must be a positive number of seconds, not '\(value)'")
             }
             if key == "timeout" { settings.timeout = text.flatMap { Double($0) } } else { settings.connectTimeout = text.flatMap { Double($0) } }
+        case "max_reply_size":
+            guard text == nil || ByteCount.parse(value).map({ $0 > 0 }) == true else {
+                throw fail(line, "max_reply_size must be a size such as 8MiB, not '\(value)'")
+            }
+            settings.maxReplyBytes = text.flatMap(ByteCount.parse)
         default:
             throw fail(line, "unknown key '\(key)'; known keys: \(Self.knownKeys.joined(separator: ", "))")
         }

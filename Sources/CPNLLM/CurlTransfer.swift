@@ -21,6 +21,9 @@ final class CurlTransfer {
         var chunkError: (any Error)?
         var cancellation: CancellationFlag?
         var cancelled = false
+        /// The most body bytes kept; past it the transfer is aborted.
+        var maxBodyBytes = Int.max
+        var bodyTooLarge = false
 
         var isSuccess: Bool { (200..<300).contains(status) }
     }
@@ -32,7 +35,10 @@ final class CurlTransfer {
         var connected: Bool
     }
 
-    init?() {
+    /// The most response headers kept: a server that sends more is cut off too.
+    static let maxHeaders = 1_000
+
+    init?(maxBodyBytes: Int = .max) {
         CurlGlobal.initialize()
         guard let handle = curl_easy_init() else { return nil }
         self.handle = handle
@@ -40,6 +46,7 @@ final class CurlTransfer {
         errorBuffer = .allocate(capacity: size)
         errorBuffer.initialize(repeating: 0, count: size)
         state = TransferState()
+        state.maxBodyBytes = maxBodyBytes
     }
 
     deinit {
@@ -53,6 +60,7 @@ final class CurlTransfer {
     var body: Data { state.body }
     var chunkError: (any Error)? { state.chunkError }
     var wasCancelled: Bool { state.cancelled }
+    var bodyTooLarge: Bool { state.bodyTooLarge }
 
     func set(_ option: CURLoption, _ value: Int) {
         _ = ccurl_setopt_long(handle, option, value)
@@ -130,6 +138,10 @@ private let curlWrite: ccurl_data_callback = { data, size, count, context in
         state.cancelled = true
         return 0
     }
+    guard state.body.count <= state.maxBodyBytes - length else {
+        state.bodyTooLarge = true
+        return 0
+    }
     let chunk = Data(bytes: data, count: length)
     state.body.append(chunk)
     if state.isSuccess, let onChunk = state.onChunk {
@@ -150,6 +162,10 @@ private let curlHeader: ccurl_data_callback = { data, size, count, context in
     guard let state = transferState(context), let data else { return 0 }
     let line = String(decoding: UnsafeRawBufferPointer(start: data, count: length), as: UTF8.self)
         .trimmingCharacters(in: .whitespacesAndNewlines)
+    guard state.headers.count < CurlTransfer.maxHeaders else {
+        state.bodyTooLarge = true
+        return 0
+    }
     if line.hasPrefix("HTTP/") {
         let parts = line.split(separator: " ", maxSplits: 2)
         state.status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0

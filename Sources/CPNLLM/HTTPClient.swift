@@ -1,4 +1,5 @@
 import CCurl
+import CPNDiagnostics
 import Foundation
 
 /// A small, synchronous HTTP client over libcurl easy handles.
@@ -25,11 +26,19 @@ public struct HTTPClient: Sendable {
     /// Seconds allowed for the whole transfer, streaming included.
     public var timeout: Double
     public var userAgent: String
+    /// The most bytes a response body may have; a larger one is cut off with
+    /// `.invalidResponse` (a hostile or broken server must not fill the memory).
+    public var maxResponseBytes: Int
 
-    public init(connectTimeout: Double = 15, timeout: Double = 600, userAgent: String = "cpn-author") {
+    /// 8 MiB: a net file's limit (E0002), with room for the wire format around it.
+    public static let defaultMaxResponseBytes = 8 << 20
+
+    public init(connectTimeout: Double = 15, timeout: Double = 600, userAgent: String = "cpn-author",
+                maxResponseBytes: Int = HTTPClient.defaultMaxResponseBytes) {
         self.connectTimeout = connectTimeout
         self.timeout = timeout
         self.userAgent = userAgent
+        self.maxResponseBytes = maxResponseBytes
     }
 
     /// Sends `request` and returns the response, whatever its status.
@@ -40,10 +49,24 @@ public struct HTTPClient: Sendable {
     ///     only collected). If it throws, the transfer stops and `send` rethrows that error.
     public func send(_ request: HTTPRequest, cancellation: CancellationFlag? = nil,
                      onChunk: (Data) throws -> Void = { _ in }) throws -> HTTPResponse {
+        let shownURL = Redactor.display(url: request.url)
         if cancellation?.isCancelled == true {
-            throw LLMError(.cancelled, "cancelled before \(request.method) \(request.url)")
+            throw LLMError(.cancelled, "cancelled before \(request.method) \(shownURL)")
         }
-        guard let transfer = CurlTransfer() else {
+        // A line break in a header value (a key pasted with its newline, or planted)
+        // would start a header of its own: refused, without showing the value.
+        for header in request.headers + [HTTPHeader("User-Agent", userAgent)] {
+            if Redactor.isUnsafeHeaderText(header.name, isName: true) || Redactor.isUnsafeHeaderText(header.value, isName: false) {
+                throw LLMError(.configuration, "refusing to send \(request.method) \(shownURL): the header `\(VisibleText.escaped(header.name))` holds a line break or another control character",
+                               hint: header.name.lowercased() == "authorization" || header.name.lowercased() == "x-api-key"
+                                   ? "the API key holds a control character; copy it again without line breaks" : "remove the control character")
+            }
+        }
+        if request.url.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            throw LLMError(.configuration, "refusing to send \(request.method) \(VisibleText.escaped(shownURL)): the URL holds a space or a control character",
+                           hint: "check the base URL (--base-url or CPN_AUTHOR_BASE_URL)")
+        }
+        guard let transfer = CurlTransfer(maxBodyBytes: maxResponseBytes) else {
             throw LLMError(.connectionFailed, "libcurl could not create a transfer handle")
         }
         transfer.set(CURLOPT_URL, request.url)
@@ -72,8 +95,12 @@ public struct HTTPClient: Sendable {
         if let error = transfer.chunkError {
             throw error
         }
+        if transfer.bodyTooLarge {
+            throw LLMError(.invalidResponse, "the reply to \(request.method) \(shownURL) is larger than \(Self.bytes(maxResponseBytes)); it was cut off there",
+                           hint: "a net is at most 8 MiB; if the model's replies really are larger, raise --max-reply-size")
+        }
         if transfer.wasCancelled || cancellation?.isCancelled == true && result.code != CURLE_OK {
-            throw LLMError(.cancelled, "cancelled during \(request.method) \(request.url)")
+            throw LLMError(.cancelled, "cancelled during \(request.method) \(shownURL)")
         }
         guard result.code == CURLE_OK else {
             throw Self.transportError(result, request: request, timeouts: (connectTimeout, timeout))
@@ -96,7 +123,9 @@ public struct HTTPClient: Sendable {
     /// Maps a failed curl transfer to an error that says what to check.
     static func transportError(_ result: CurlTransfer.Result, request: HTTPRequest,
                                timeouts: (connect: Double, total: Double)) -> LLMError {
-        let target = "\(request.method) \(request.url)"
+        let target = "\(request.method) \(Redactor.display(url: request.url))"
+        var result = result
+        result.message = Redactor.redact(result.message, secrets: Redactor.secrets(in: request.url))
         switch result.code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return LLMError(.connectionFailed, "cannot connect for \(target) (\(result.message))",
@@ -120,12 +149,16 @@ public struct HTTPClient: Sendable {
             return LLMError(.tls, "TLS failed for \(target) (\(result.message))",
                             hint: "check the system CA certificates, the base URL's scheme (http or https) and any intercepting proxy")
         case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
-            return LLMError(.configuration, "cannot use the URL \(request.url) (\(result.message))",
+            return LLMError(.configuration, "cannot use the URL \(Redactor.display(url: request.url)) (\(result.message))",
                             hint: "the base URL must look like https://host[:port][/path]")
         default:
             return LLMError(.connectionFailed, "\(target) failed: \(result.message) (curl error \(result.code.rawValue))",
                             hint: "check the base URL, the network and any proxy settings")
         }
+    }
+
+    static func bytes(_ n: Int) -> String {
+        n >= 1 << 20 && n % (1 << 20) == 0 ? "\(n >> 20) MiB" : n >= 1 << 10 && n % (1 << 10) == 0 ? "\(n >> 10) KiB" : "\(n) bytes"
     }
 
     /// `value` comes from a `Retry-After` header: any size, so no conversion to Int.

@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import Foundation
 
 /// Merging flags, environment and config file into one `LLMConfiguration`.
@@ -58,7 +59,10 @@ extension LLMConfiguration {
             ?? env(provider.baseURLVariable) ?? fromFile(file?.settings.baseURL) ?? (provider.defaultBaseURL, "default")
         guard let url = URL(string: baseURL), let scheme = url.scheme?.lowercased(), scheme == "http" || scheme == "https",
               url.host?.isEmpty == false else {
-            throw LLMError(.configuration, "the base URL from \(baseSource) is not an http(s) URL: '\(baseURL)' (example: https://api.openai.com/v1)")
+            throw LLMError(.configuration, "the base URL from \(baseSource) is not an http(s) URL: '\(VisibleText.escaped(Redactor.display(url: baseURL)))' (example: https://api.openai.com/v1)")
+        }
+        if baseURL.unicodeScalars.contains(where: { $0.value < 0x21 || $0.value == 0x7F }) {
+            throw LLMError(.configuration, "the base URL from \(baseSource) holds a space or a control character: '\(VisibleText.escaped(Redactor.display(url: baseURL)))'")
         }
         sources["base_url"] = baseSource
 
@@ -73,14 +77,20 @@ extension LLMConfiguration {
             ?? fromFile(file?.settings.apiKey)
         if let key {
             sources["api_key"] = key.1
+            // A key with a line break inside would inject a header of its own.
+            if Redactor.isUnsafeHeaderText(key.0, isName: false) || key.0.contains("\t") {
+                throw LLMError(.configuration, "the API key from \(key.1) holds a line break or another control character",
+                               hint: "copy the key again, without line breaks")
+            }
         } else if !isLocal(baseURL) {
-            throw LLMError(.configuration, "no API key for \(provider.rawValue) at \(baseURL): set CPN_AUTHOR_API_KEY or \(provider.keyVariable) (or `api_key:` in \(filePath))")
+            throw LLMError(.configuration, "no API key for \(provider.rawValue) at \(Redactor.display(url: baseURL)): set CPN_AUTHOR_API_KEY or \(provider.keyVariable) (or `api_key:` in \(filePath))")
         }
 
         return LLMConfiguration(provider: provider, baseURL: baseURL, model: model, apiKey: key?.0,
                                 maxTokens: flags.maxTokens ?? file?.settings.maxTokens,
                                 timeout: flags.timeout ?? file?.settings.timeout ?? defaultTimeout,
                                 connectTimeout: flags.connectTimeout ?? file?.settings.connectTimeout ?? defaultConnectTimeout,
+                                maxReplyBytes: flags.maxReplyBytes ?? file?.settings.maxReplyBytes ?? HTTPClient.defaultMaxResponseBytes,
                                 sources: sources)
     }
 }

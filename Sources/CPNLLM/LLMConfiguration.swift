@@ -18,6 +18,8 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
     public var maxTokens: Int?
     public var timeout: Double
     public var connectTimeout: Double
+    /// The largest reply body accepted (`HTTPClient.maxResponseBytes`).
+    public var maxReplyBytes: Int
     /// Where each setting came from (`--model`, `CPN_AUTHOR_MODEL`, the config file's
     /// path, `default`), keyed `provider`, `base_url`, `model`, `api_key`.
     public var sources: [String: String]
@@ -27,7 +29,8 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
 
     public init(provider: ProviderKind, baseURL: String? = nil, model: String, apiKey: String?,
                 maxTokens: Int? = nil, timeout: Double = LLMConfiguration.defaultTimeout,
-                connectTimeout: Double = LLMConfiguration.defaultConnectTimeout, sources: [String: String] = [:]) {
+                connectTimeout: Double = LLMConfiguration.defaultConnectTimeout,
+                maxReplyBytes: Int = HTTPClient.defaultMaxResponseBytes, sources: [String: String] = [:]) {
         self.provider = provider
         self.baseURL = baseURL ?? provider.defaultBaseURL
         self.model = model
@@ -35,8 +38,15 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
         self.maxTokens = maxTokens
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.maxReplyBytes = maxReplyBytes
         self.sources = sources
     }
+
+    /// The base URL as it may be shown: without credentials (`Redactor.display`).
+    public var shownBaseURL: String { Redactor.display(url: baseURL) }
+
+    /// The secrets that must never be shown or recorded: the key, and what the base URL carries.
+    public var secrets: [String] { [apiKey].compactMap { $0 } + Redactor.secrets(in: baseURL) }
 
     /// The URL requests are posted to.
     public var endpoint: String {
@@ -51,12 +61,12 @@ public struct LLMConfiguration: Sendable, CustomStringConvertible {
 
     public var description: String {
         let key = apiKey == nil ? "no key" : "key from \(sources["api_key"] ?? "settings")"
-        return "\(provider.rawValue) \(model) at \(baseURL) (\(key))"
+        return "\(provider.rawValue) \(model) at \(Redactor.display(url: baseURL)) (\(key))"
     }
 
     /// The provider for these settings, with its HTTP client and retry policy.
     public func makeProvider(retry: RetryPolicy = RetryPolicy()) -> any LLMProvider {
-        let client = HTTPClient(connectTimeout: connectTimeout, timeout: timeout)
+        let client = HTTPClient(connectTimeout: connectTimeout, timeout: timeout, maxResponseBytes: maxReplyBytes)
         switch provider {
         case .openai:
             return OpenAIChatProvider(baseURL: baseURL, apiKey: apiKey, model: model, client: client, retry: retry)

@@ -79,13 +79,14 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
         return summary + "\nhelp: " + hint
     }
 
-    /// The same error with every occurrence of `secret` replaced by `[redacted]`.
-    func redacting(_ secret: String?) -> LLMError {
-        guard let secret, !secret.isEmpty else { return self }
+    /// The same error with every occurrence of each of `secrets` replaced by `[redacted]`.
+    func redacting(_ secrets: [String]) -> LLMError {
+        let secrets = secrets.filter { !$0.isEmpty }
+        guard !secrets.isEmpty else { return self }
         var copy = self
-        copy.message = Redactor.redact(message, secret: secret)
-        copy.providerMessage = providerMessage.map { Redactor.redact($0, secret: secret) }
-        copy.hint = hint.map { Redactor.redact($0, secret: secret) }
+        copy.message = Redactor.redact(message, secrets: secrets)
+        copy.providerMessage = providerMessage.map { Redactor.redact($0, secrets: secrets) }
+        copy.hint = hint.map { Redactor.redact($0, secrets: secrets) }
         return copy
     }
 }

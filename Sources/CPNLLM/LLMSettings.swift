@@ -10,9 +10,11 @@ public struct LLMSettings: Sendable, Equatable {
     /// Total seconds allowed for one HTTP request.
     public var timeout: Double?
     public var connectTimeout: Double?
+    /// The largest reply body accepted, in bytes.
+    public var maxReplyBytes: Int?
 
     public init(provider: String? = nil, baseURL: String? = nil, model: String? = nil, apiKey: String? = nil,
-                maxTokens: Int? = nil, timeout: Double? = nil, connectTimeout: Double? = nil) {
+                maxTokens: Int? = nil, timeout: Double? = nil, connectTimeout: Double? = nil, maxReplyBytes: Int? = nil) {
         self.provider = provider
         self.baseURL = baseURL
         self.model = model
@@ -20,5 +22,6 @@ public struct LLMSettings: Sendable, Equatable {
         self.maxTokens = maxTokens
         self.timeout = timeout
         self.connectTimeout = connectTimeout
+        self.maxReplyBytes = maxReplyBytes
     }
 }

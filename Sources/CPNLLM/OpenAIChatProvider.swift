@@ -40,9 +40,9 @@ public struct OpenAIChatProvider: LLMProvider {
     }
 
     /// `{base}/chat/completions`, unless the base already ends with it.
+    /// A query in the base (an Azure-style `?api-version=…`) stays at the end.
     public static func endpoint(baseURL: String) -> String {
-        let base = baseURL.trimmingTrailingSlashes
-        return base.hasSuffix("/chat/completions") ? base : base + "/chat/completions"
+        EndpointURL.appending("/chat/completions", to: baseURL, unlessEndsWith: ["/chat/completions"])
     }
 
     public var endpoint: String { Self.endpoint(baseURL: baseURL) }
@@ -145,13 +145,5 @@ struct OpenAIWireFormat: WireFormat {
             }
             if let finish = choice["finish_reason"].string { reply.stopReason = finish }
         }
-    }
-}
-
-extension String {
-    var trimmingTrailingSlashes: String {
-        var text = trimmingCharacters(in: .whitespaces)
-        while text.hasSuffix("/") { text.removeLast() }
-        return text
     }
 }

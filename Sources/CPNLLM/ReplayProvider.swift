@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import Foundation
 
 /// Serves the responses recorded in a transcript, in order: an offline re-run of a
@@ -32,10 +33,12 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     /// Reads session number `session` of the transcript at `transcriptPath`: from 1
     /// counting from the start, or from -1 counting back from the end (-1 is the last).
     public convenience init(transcriptPath: String, session: Int = 1) throws {
-        guard let data = FileManager.default.contents(atPath: transcriptPath) else {
-            throw LLMError(.replay, "cannot read the transcript \(transcriptPath)")
+        switch InputFile.read(transcriptPath, limit: 256 << 20) {
+        case .success(let contents):
+            try self.init(transcript: String(decoding: contents.data, as: UTF8.self), path: transcriptPath, session: session)
+        case .failure(let f):
+            throw LLMError(.replay, "cannot read the transcript: \(f.message)")
         }
-        try self.init(transcript: String(decoding: data, as: UTF8.self), path: transcriptPath, session: session)
     }
 
     /// Reads session number `session` of transcript text; `path` names it in messages.

@@ -27,6 +27,10 @@ public final class TranscriptWriter: @unchecked Sendable {
 
     /// Opens `path` for appending, creating it (mode 0600) and its directory if needed.
     /// `secrets` are the strings that must never reach the file.
+    ///
+    /// The file is opened without following a symbolic link (a link planted at the
+    /// transcript's path, beside a net in a shared directory, must not make the
+    /// session append to another file) and must be a regular file.
     public init(path: String, secrets: [String?] = []) throws {
         self.path = path
         self.secrets = secrets.compactMap { $0 }.filter { !$0.isEmpty }
@@ -37,19 +41,21 @@ public final class TranscriptWriter: @unchecked Sendable {
         } catch {
             throw LLMError(.transcript, "cannot create the directory for the transcript \(path): \(error.localizedDescription)")
         }
-        if !manager.fileExists(atPath: path) {
-            _ = manager.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o600])
+        let fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            let reason = errno == ELOOP ? "it is a symbolic link; give the path of a regular file" : String(cString: strerror(errno))
+            throw LLMError(.transcript, "cannot open the transcript \(path) for writing: \(reason)")
         }
-        guard let handle = FileHandle(forWritingAtPath: path) else {
-            throw LLMError(.transcript, "cannot open the transcript \(path) for writing")
+        var info = stat()
+        guard fstat(fd, &info) == 0, info.st_mode & S_IFMT == S_IFREG else {
+            close(fd)
+            throw LLMError(.transcript, "cannot use \(path) as the transcript: it is not a regular file")
         }
-        self.handle = handle
-        _ = try? handle.seekToEnd()
+        // Non-blocking only for the open (a FIFO must not hang it); writes block as usual.
+        _ = fcntl(fd, F_SETFL, O_WRONLY | O_APPEND)
+        self.handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
     }
 
-    deinit {
-        try? handle.close()
-    }
 
     /// The session line: which provider and model, where (never the key), plus `extra`.
     public func sessionStart(_ configuration: LLMConfiguration, extra: [String: JSONValue] = [:]) throws {

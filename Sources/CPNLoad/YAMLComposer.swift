@@ -18,7 +18,11 @@ public enum YAMLComposer {
     public static func compose(_ source: SourceFile) -> Result<YAMLNode, Diagnostic> {
         let root: Node?
         do {
-            root = try Yams.compose(yaml: source.text)
+            // No implicit tags while composing: Yams resolves them with regular
+            // expressions, for every scalar and again for every mapping key it hashes
+            // in its duplicate check — most of the time `check` took on a large net.
+            // `Walker.scalar` resolves the plain scalars that can be anything but a string.
+            root = try Yams.compose(yaml: source.text, Resolver.basic)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, in: source))
         } catch {
@@ -110,7 +114,7 @@ public enum YAMLComposer {
             if style != .plain {
                 resolved = .string
             } else {
-                switch Node.scalar(s).tag.rawValue {  // Node.tag resolves the implicit tag
+                switch Self.implicitTag(s.string) {
                 case Tag.Name.null.rawValue: resolved = .null
                 case Tag.Name.bool.rawValue: resolved = .bool
                 case Tag.Name.int.rawValue: resolved = .int
@@ -121,6 +125,25 @@ public enum YAMLComposer {
             let length = s.string.unicodeScalars.count
             let width = style == .plain ? length : (style == .singleQuoted || style == .doubleQuoted) && !s.string.contains("\n") ? length + 2 : 1
             return YAMLScalar(string: s.string, style: style, resolved: resolved, span: span(s.mark, length: min(width, 80)))
+        }
+
+        /// The tag YAML's default rules give a plain scalar (`Resolver.default`).
+        /// Those rules only match text that starts with a digit, a sign, `.`, `~`,
+        /// `<`, `=`, one of the letters of yes/no/true/false/on/off/null, or is
+        /// empty; any other text is a string without running them. A decimal
+        /// numeral without a leading zero (`initial: 1`, the commonest number in
+        /// a net) is an int without running them either.
+        static func implicitTag(_ text: String) -> String {
+            guard let first = text.unicodeScalars.first else { return Resolver.default.resolveTag(of: Node(text)).rawValue }
+            if first != "0", text.utf8.count <= 18, text.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) {
+                return Tag.Name.int.rawValue
+            }
+            switch first {
+            case "0"..."9", "+", "-", ".", "~", "<", "=", "y", "Y", "n", "N", "t", "T", "f", "F", "o", "O":
+                return Resolver.default.resolveTag(of: Node(text)).rawValue
+            default:
+                return Tag.Name.str.rawValue
+            }
         }
     }
 

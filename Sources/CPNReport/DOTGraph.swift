@@ -1,3 +1,5 @@
+import CPNDiagnostics
+
 /// Graphviz DOT of a net: `cpn-author graph net.yaml --format dot | dot -Tsvg > net.svg`.
 ///
 /// Places are ellipses labelled with name, color, initial tokens and capacity;
@@ -38,16 +40,18 @@ public enum DOTGraph {
         return out + "}\n"
     }
 
-    /// A DOT quoted string; `\n` inside it is a centred line break.
+    /// A DOT quoted string; `\n` inside it is a centred line break. Control and
+    /// bidi characters (from an untrusted net's name) become U+FFFD.
     static func quote(_ s: String) -> String {
         var out = "\""
-        for c in s {
+        for c in s.unicodeScalars {
             switch c {
             case "\\": out += "\\\\"
             case "\"": out += "\\\""
             case "\n": out += "\\n"
             case "\r": break
-            default: out.append(c)
+            case _ where VisibleText.isUnsafe(c): out += "\u{FFFD}"
+            default: out.unicodeScalars.append(c)
             }
         }
         return out + "\""

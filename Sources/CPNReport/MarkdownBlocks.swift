@@ -6,23 +6,79 @@ import CPNModel
 /// comments: code spans that survive tables, a trace as a table, diagnostics as
 /// a list, and the net as a Mermaid diagram with a trace marked.
 enum MarkdownBlocks {
-    /// A code span. Pipes are escaped even inside code in GFM tables; a value
-    /// holding a backtick gets a longer fence.
+    /// A code span. Pipes are escaped even inside code in GFM tables; the fence
+    /// is one backtick longer than the longest run inside, so a value holding
+    /// backticks cannot close it early. Names come from untrusted nets: a line
+    /// break (which would end the table row, or start a forged line of the
+    /// comment), a control or a bidi character is written as a visible escape.
     static func code(_ s: String) -> String {
-        let text = s.replacingPipes()
-        let fence = text.contains("`") ? "`` " : "`"
-        return fence + text + (fence == "`" ? "`" : " ``")
+        let text = VisibleText.escaped(s).replacingPipes()
+        var longest = 0, run = 0
+        for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
+        let fence = String(repeating: "`", count: longest + 1)
+        // CommonMark strips one space on each side when both are there.
+        let padded = longest > 0 || text.hasPrefix(" ") && text.hasSuffix(" ") ? " " + text + " " : text
+        return fence + padded + fence
     }
 
-    /// Plain text for a table cell or a line: pipes escaped, line breaks as spaces.
+    /// Plain text for a table cell or a line: pipes escaped, line breaks as spaces,
+    /// and everything Markdown or HTML would act on escaped (`inline`).
     static func cell(_ s: String) -> String {
-        s.replacingPipes().split(whereSeparator: \.isNewline).joined(separator: " ")
+        inline(s.split(whereSeparator: \.isNewline).joined(separator: " ")).replacingPipes()
     }
 
     /// Plain text outside tables (a quoted line): line breaks as spaces, pipes
     /// left alone — GitHub would show an escaped pipe's backslash there.
     static func line(_ s: String) -> String {
-        s.split(whereSeparator: \.isNewline).joined(separator: " ")
+        inline(s.split(whereSeparator: \.isNewline).joined(separator: " "))
+    }
+
+    /// Text that GitHub shows as it is: `<` and `&` as entities (no HTML, no
+    /// `<!--` that hides the rest of the comment), the punctuation of emphasis,
+    /// links and images backslash-escaped, control and bidi characters as
+    /// visible escapes. Backtick-quoted names inside stay code spans.
+    static func inline(_ s: String) -> String {
+        var out = ""
+        for (index, part) in VisibleText.escaped(s).split(separator: "`", omittingEmptySubsequences: false).enumerated() {
+            if index % 2 == 1 {
+                out += "`" + part + "`"
+                continue
+            }
+            for c in part {
+                switch c {
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "&": out += "&amp;"
+                case "\\", "*", "_", "[", "]", "!", "~", "#": out += "\\" + String(c)
+                default: out.append(c)
+                }
+            }
+        }
+        // An unpaired backtick would open a span that runs to the next one.
+        if s.filter({ $0 == "`" }).count % 2 == 1, let last = out.lastIndex(of: "`") {
+            out.replaceSubrange(last...last, with: "\\`")
+        }
+        return out
+    }
+
+    /// Code inside raw HTML (a `<summary>`), where Markdown is not read: HTML-escaped.
+    static func htmlCode(_ s: String) -> String {
+        var out = "<code>"
+        for c in VisibleText.escaped(s) {
+            switch c {
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "&": out += "&amp;"
+            case "\"": out += "&quot;"
+            default: out.append(c)
+            }
+        }
+        return out + "</code>"
+    }
+
+    /// Plain text inside raw HTML: HTML-escaped.
+    static func htmlText(_ s: String) -> String {
+        String(htmlCode(s).dropFirst("<code>".count).dropLast("</code>".count))
     }
 
     static func location(_ r: SourceRegion) -> String { code("\(r.file):\(r.line):\(r.column)") }

@@ -99,7 +99,7 @@ public struct MarkdownReport: Sendable {
         if let net = r.net, let first = r.violations.first(where: { $0.trace != nil }) {
             out += "\n" + MarkdownBlocks.diagram(
                 net, trace: first.trace,
-                summary: "Net \(MarkdownBlocks.code(result.net)) — transitions of the \(MarkdownBlocks.cell(TraceNarration.label(first))) counterexample in red")
+                summary: "Net \(MarkdownBlocks.htmlCode(result.net)) — transitions of the \(MarkdownBlocks.htmlText(TraceNarration.label(first))) counterexample in red")
         }
         return out
     }

@@ -1,3 +1,5 @@
+import CPNDiagnostics
+
 /// A Mermaid flowchart of a net, which GitHub renders inside Markdown
 /// (```` ```mermaid ```` blocks): places as circles, transitions as boxes, arc
 /// inscriptions on the arrows, the transitions of a trace in red with their
@@ -31,11 +33,13 @@ public enum MermaidGraph {
     }
 
     /// Mermaid entity codes for the characters that would end a quoted label
-    /// or be read as HTML or as an edge label's end: `"`, `<`, `>`, `&`, `|`, `#`
-    /// (which starts an entity).
+    /// or be read as HTML, as an edge label's end or as a Markdown string:
+    /// `"`, `<`, `>`, `&`, `|`, `` ` ``, `#` (which starts an entity). Line breaks
+    /// become spaces (a label is one line, and a ```` ``` ```` at a line's start
+    /// would end the diagram's block), other control and bidi characters U+FFFD.
     static func escape(_ s: String) -> String {
         var out = ""
-        for c in s {
+        for c in s.unicodeScalars {
             switch c {
             case "#": out += "#35;"
             case "\"": out += "#quot;"
@@ -43,8 +47,10 @@ public enum MermaidGraph {
             case ">": out += "#gt;"
             case "&": out += "#amp;"
             case "|": out += "#124;"
+            case "`": out += "#96;"
             case "\n", "\r": out += " "
-            default: out.append(c)
+            case _ where VisibleText.isUnsafe(c): out += "\u{FFFD}"
+            default: out.unicodeScalars.append(c)
             }
         }
         return out

@@ -48,7 +48,7 @@ public struct ReviewMarkdownReport: Sendable {
         var out = "\n#### \(icon(r, strict: strict)) \(MarkdownBlocks.code(r.displayName)) — "
             + (r.basePath.map { "\(MarkdownBlocks.code($0)) → " } ?? "") + "\(MarkdownBlocks.code(r.path)), \(r.fileChange.rawValue)\n"
         if let diff = r.diff {
-            out += "\n**Structure:** \(diff.summary)\n"
+            out += "\n**Structure:** \(MarkdownBlocks.line(diff.summary))\n"
             if !diff.isEmpty { out += "\n```diff\n" + diff.rendered() + "\n```\n" }
         }
         if let head = r.head, head.isInvalid {
@@ -81,7 +81,7 @@ public struct ReviewMarkdownReport: Sendable {
         if let net = r.head?.net, let shown = r.newFailures.first(where: { $0.headProperty?.trace != nil })?.headProperty {
             out += "\n" + MarkdownBlocks.diagram(
                 net, trace: shown.trace,
-                summary: "Net \(MarkdownBlocks.code(r.displayName)) — transitions of the \(MarkdownBlocks.cell(TraceNarration.label(shown))) counterexample in red")
+                summary: "Net \(MarkdownBlocks.htmlCode(r.displayName)) — transitions of the \(MarkdownBlocks.htmlText(TraceNarration.label(shown))) counterexample in red")
         }
         return out
     }

@@ -13,7 +13,7 @@ public struct ReviewTextReport: Sendable {
         var out = "review against \(review.baseRef) (\(review.baseCommit)): "
         out += review.reviews.isEmpty ? "no net changed\n" : "\(review.reviews.count) net\(review.reviews.count == 1 ? "" : "s") changed\n"
         for r in review.reviews {
-            out += "\n" + (r.basePath.map { "\($0) → " } ?? "") + "\(r.path) (\(r.fileChange.rawValue), net `\(r.displayName)`)\n"
+            out += "\n" + (r.basePath.map { "\(VisibleText.escaped($0)) → " } ?? "") + "\(VisibleText.escaped(r.path)) (\(r.fileChange.rawValue), net `\(VisibleText.escaped(r.displayName))`)\n"
             if let diff = r.diff {
                 out += "  structure: \(diff.summary)\n"
                 if !diff.isEmpty { out += indent(diff.rendered(), by: "    ") + "\n" }
@@ -44,12 +44,12 @@ public struct ReviewTextReport: Sendable {
     }
 
     private func verdict(_ review: ReviewReport) -> String {
-        let failing = review.reviews.flatMap { r in r.newFailures.map { "\($0.label) in \(r.path)" } }
+        let failing = review.reviews.flatMap { r in r.newFailures.map { "\($0.label) in \(VisibleText.escaped(r.path))" } }
         if !failing.isEmpty {
             return paint("NEW FAILURE", .newFailure) + ": " + failing.joined(separator: ", ")
         }
         if review.strict {
-            let still = review.reviews.flatMap { r in r.stillFailing.map { "\($0.label) in \(r.path)" } }
+            let still = review.reviews.flatMap { r in r.stillFailing.map { "\($0.label) in \(VisibleText.escaped(r.path))" } }
             if !still.isEmpty { return paint("FAILING", .newFailure) + " (--strict): " + still.joined(separator: ", ") }
         }
         return paint("OK", .holds) + ": " + review.summaryLine

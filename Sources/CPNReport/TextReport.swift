@@ -1,4 +1,5 @@
 import CPNExplore
+import CPNDiagnostics
 import Foundation
 
 /// Renders an exploration result for a person, in the manner of TLC and
@@ -14,7 +15,8 @@ public struct TextReport {
     }
 
     public func render(_ r: ExplorationResult) -> String {
-        var out = "verify \(r.file) (net `\(r.net)`\(r.timed ? ", timed" : ""))\n"
+        // The path and the name come from outside (a pull request): one line each, controls escaped.
+        var out = "verify \(VisibleText.escaped(r.file)) (net `\(VisibleText.escaped(r.net))`\(r.timed ? ", timed" : ""))\n"
         out += "  states   \(group(r.states)) \(r.complete ? "(complete)" : "(incomplete: \(r.stopReason ?? "stopped"))")\n"
         out += "  edges    \(group(r.edges))\n"
         out += "  depth    \(r.depth)\n"
@@ -38,7 +40,7 @@ public struct TextReport {
         }
         for p in r.properties where p.status == .violated {
             out += "\n" + paint("violated", .red) + ": \(label(p))"
-            if let loc = p.location { out += " (\(loc.file):\(loc.line):\(loc.column))" }
+            if let loc = p.location { out += " (\(VisibleText.escaped(loc.file)):\(loc.line):\(loc.column))" }
             out += "\n"
             if let m = p.message { out += "  \(m)\n" }
             if let trace = p.trace { out += renderTrace(trace, indent: "  ") }

@@ -134,15 +134,19 @@ final class PostgresTransaction: StoreTransaction {
             SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::int8, c.net_us, c.anchor_us, c.running
             FROM (SELECT 1) AS one LEFT JOIN cpn_clock AS c ON c.id = 1
             """)
-        let (now, net, anchor, running) = try rows[0].decode((Int64, Int64?, Int64?, Bool?).self)
+        let (now, net, anchor, running) = try PostgresColumns.decode(rows[0], table: "cpn_clock", name: "id 1") {
+            try $0.decode((Int64, Int64?, Int64?, Bool?).self)
+        }
         if let net, let anchor, let running { clockRead = NetClock(netMicros: net, anchorMicros: anchor, running: running) }
         return now
     }
 
     func net() throws -> NetRecord? {
         guard let row = try store.run("SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1").first else { return nil }
-        let (name, signature, source, path, tick, created) = try row.decode((String, String, String, String, Int64, Int64).self)
-        return NetRecord(name: name, signature: signature, source: source, path: path, tickMicros: tick, createdAt: created)
+        let (name, signature, source, path, tick, created) = try PostgresColumns.decode(row, table: "cpn_net", name: "id 1") {
+            try $0.decode((String, String, String, String, Int64, Int64).self)
+        }
+        return try StoreRowCheck.net(NetRecord(name: name, signature: signature, source: source, path: path, tickMicros: tick, createdAt: created))
     }
 
     func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
@@ -160,7 +164,7 @@ final class PostgresTransaction: StoreTransaction {
         guard let row = try store.run("SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1").first else {
             throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged")
         }
-        let (net, anchor, running) = try row.decode((Int64, Int64, Bool).self)
+        let (net, anchor, running) = try PostgresColumns.decode(row, table: "cpn_clock", name: "id 1") { try $0.decode((Int64, Int64, Bool).self) }
         return NetClock(netMicros: net, anchorMicros: anchor, running: running)
     }
 
@@ -174,8 +178,10 @@ final class PostgresTransaction: StoreTransaction {
 
     func tokens() throws -> [StoredToken] {
         try store.run("SELECT id, place, value, ready_at, claimed_by, claim_until FROM cpn_tokens ORDER BY id").map { row in
-            let (id, place, value, ready, by, until) = try row.decode((Int64, String, String, Int64, String?, Int64?).self)
-            return StoredToken(id: id, place: place, value: value, readyAt: ready, claimedBy: by, claimUntil: until)
+            let (id, place, value, ready, by, until) = try PostgresColumns.decode(row, table: "cpn_tokens") {
+                try $0.decode((Int64, String, String, Int64, String?, Int64?).self)
+            }
+            return try StoreRowCheck.token(StoredToken(id: id, place: place, value: value, readyAt: ready, claimedBy: by, claimUntil: until))
         }
     }
 
@@ -186,8 +192,11 @@ final class PostgresTransaction: StoreTransaction {
                    COUNT(*)::int8
             FROM cpn_tokens GROUP BY 1, 2, 3, 4 ORDER BY MIN(id)
             """).map { row in
-            let (place, value, ready, holder, count) = try row.decode((String, String, Int64, Int32, Int64).self)
-            return TokenGroup(place: place, value: value, readyAt: ready, holder: TokenGroup.Holder(rawValue: Int(holder)) ?? .other, count: Int(count))
+            let (place, value, ready, holder, count) = try PostgresColumns.decode(row, table: "cpn_tokens", name: "of a group of tokens") {
+                try $0.decode((String, String, Int64, Int32, Int64).self)
+            }
+            return try StoreRowCheck.group(TokenGroup(place: place, value: value, readyAt: ready,
+                                                      holder: TokenGroup.Holder(rawValue: Int(holder)) ?? .other, count: Int(count)))
         }
     }
 
@@ -248,11 +257,19 @@ final class PostgresTransaction: StoreTransaction {
             FROM cpn_events WHERE id > \(after) ORDER BY id LIMIT \(limit)
             """).map { row in
             let (id, kind, transition, binding, consumed, produced, worker, started, at, netAt, handler, message) =
-                try row.decode((Int64, String, String?, String, String, String, String, Int64?, Int64, Int64, String?, String?).self)
-            guard let k = EventKind(rawValue: kind) else { throw StoreError("the event log holds an event of unknown kind `\(kind)`") }
-            return EventRecord(id: id, kind: k, transition: transition, binding: try EventColumns.decodeBinding(binding),
-                               consumed: try EventColumns.decodeRefs(consumed), produced: try EventColumns.decodeRefs(produced),
-                               worker: worker, startedAt: started, at: at, netAt: netAt, handler: handler, message: message)
+                try PostgresColumns.decode(row, table: "cpn_events") {
+                    try $0.decode((Int64, String, String?, String, String, String, String, Int64?, Int64, Int64, String?, String?).self)
+                }
+            let name = "id \(id)"
+            func json<T>(_ column: String, _ text: String, _ decode: (String) throws -> T) throws -> T {
+                do { return try decode(text) } catch let e as StoreError {
+                    throw StoreRowCheck.damaged(table: "cpn_events", row: name, column: column, e.message)
+                }
+            }
+            return try StoreRowCheck.event(EventRecord(
+                id: id, kind: StoreRowCheck.kind(kind, row: name), transition: transition, binding: json("binding", binding, EventColumns.decodeBinding),
+                consumed: json("consumed", consumed, EventColumns.decodeRefs), produced: json("produced", produced, EventColumns.decodeRefs),
+                worker: worker, startedAt: started, at: at, netAt: netAt, handler: handler, message: message))
         }
     }
 
@@ -262,13 +279,17 @@ final class PostgresTransaction: StoreTransaction {
             SELECT transition, COUNT(*)::int8, COUNT(*) FILTER (WHERE at >= \(since))::int8, MAX(at)
             FROM cpn_events WHERE kind = 'fire' GROUP BY transition
             """).map { row in
-            let (t, total, recent, last) = try row.decode((String, Int64, Int64, Int64).self)
+            let (t, total, recent, last) = try PostgresColumns.decode(row, table: "cpn_events", name: "of the firings of one transition") {
+                try $0.decode((String, Int64, Int64, Int64).self)
+            }
             return EventSummary.PerTransition(transition: t, total: Int(total), recent: Int(recent), lastAt: last)
         }
         let workers = try store.run("""
             SELECT worker, COUNT(*)::int8, MAX(at) FROM cpn_events WHERE at >= \(since) AND kind <> 'init' GROUP BY worker ORDER BY worker
             """).map { row in
-            let (w, n, last) = try row.decode((String, Int64, Int64).self)
+            let (w, n, last) = try PostgresColumns.decode(row, table: "cpn_events", name: "of the events of one worker") {
+                try $0.decode((String, Int64, Int64).self)
+            }
             return EventSummary.PerWorker(worker: w, recent: Int(n), lastAt: last)
         }
         let failures = try store.run("SELECT COUNT(*)::int8 FROM cpn_events WHERE kind = 'failed' AND at >= \(since)")[0].decode(Int64.self)

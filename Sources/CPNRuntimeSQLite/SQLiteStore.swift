@@ -104,8 +104,9 @@ struct SQLiteTransaction: StoreTransaction {
 
     func net() throws -> NetRecord? {
         guard let row = try Row.fetchOne(db, sql: "SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1") else { return nil }
-        return NetRecord(name: row["name"], signature: row["signature"], source: row["source"], path: row["path"],
-                         tickMicros: row["tick_us"], createdAt: row["created_at"])
+        let c = SQLiteColumns(row, table: "cpn_net", name: "id 1")
+        return try StoreRowCheck.net(NetRecord(name: c.text("name"), signature: c.text("signature"), source: c.text("source"), path: c.text("path"),
+                                               tickMicros: c.integer("tick_us"), createdAt: c.integer("created_at")))
     }
 
     func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
@@ -122,7 +123,8 @@ struct SQLiteTransaction: StoreTransaction {
         guard let row = try Row.fetchOne(db, sql: "SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1") else {
             throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged")
         }
-        return NetClock(netMicros: row["net_us"], anchorMicros: row["anchor_us"], running: row["running"])
+        let c = SQLiteColumns(row, table: "cpn_clock", name: "id 1")
+        return NetClock(netMicros: try c.integer("net_us"), anchorMicros: try c.integer("anchor_us"), running: try c.bool("running"))
     }
 
     func setClock(_ c: NetClock, expected e: NetClock) throws -> Bool {
@@ -134,8 +136,9 @@ struct SQLiteTransaction: StoreTransaction {
 
     func tokens() throws -> [StoredToken] {
         try Row.fetchAll(db, sql: "SELECT id, place, value, ready_at, claimed_by, claim_until FROM cpn_tokens ORDER BY id").map {
-            StoredToken(id: $0["id"], place: $0["place"], value: $0["value"], readyAt: $0["ready_at"],
-                        claimedBy: $0["claimed_by"], claimUntil: $0["claim_until"])
+            let c = SQLiteColumns($0, table: "cpn_tokens")
+            return try StoreRowCheck.token(StoredToken(id: c.integer("id"), place: c.text("place"), value: c.text("value"), readyAt: c.integer("ready_at"),
+                                                       claimedBy: c.optionalText("claimed_by"), claimUntil: c.optionalInteger("claim_until")))
         }
     }
 
@@ -146,7 +149,10 @@ struct SQLiteTransaction: StoreTransaction {
                    COUNT(*) AS n
             FROM cpn_tokens GROUP BY place, value, r, h ORDER BY MIN(id)
             """, arguments: [floor, now, worker]).map {
-            TokenGroup(place: $0["place"], value: $0["value"], readyAt: $0["r"], holder: TokenGroup.Holder(rawValue: $0["h"]) ?? .other, count: $0["n"])
+            // Grouped rows have no id: a damaged one is named by its place (`tokens list` shows the ids).
+            let c = SQLiteColumns($0, table: "cpn_tokens", name: "place \(((try? SQLiteColumns($0, table: "").text("place")) ?? "?").prefix(40))")
+            return try StoreRowCheck.group(TokenGroup(place: c.text("place"), value: c.text("value"), readyAt: c.integer("r", as: "ready_at"),
+                                                      holder: TokenGroup.Holder(rawValue: c.int("h")) ?? .other, count: c.int("n")))
         }
     }
 
@@ -200,13 +206,19 @@ struct SQLiteTransaction: StoreTransaction {
             SELECT id, kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message
             FROM cpn_events WHERE id > ? ORDER BY id LIMIT ?
             """, arguments: [after, limit]).map { row in
-            let kind: String = row["kind"]
-            guard let k = EventKind(rawValue: kind) else { throw StoreError("the event log holds an event of unknown kind `\(kind)`") }
-            return EventRecord(id: row["id"], kind: k, transition: row["transition"],
-                               binding: try EventColumns.decodeBinding(row["binding"]),
-                               consumed: try EventColumns.decodeRefs(row["consumed"]), produced: try EventColumns.decodeRefs(row["produced"]),
-                               worker: row["worker"], startedAt: row["started_at"], at: row["at"], netAt: row["net_at"],
-                               handler: row["handler"], message: row["message"])
+            let c = SQLiteColumns(row, table: "cpn_events")
+            let kind = try StoreRowCheck.kind(c.text("kind"), row: c.name)
+            func json<T>(_ column: String, _ decode: (String) throws -> T) throws -> T {
+                do { return try decode(c.text(column)) } catch let e as StoreError where !e.message.hasPrefix("damaged store") {
+                    throw StoreRowCheck.damaged(table: "cpn_events", row: c.name, column: column, e.message)
+                }
+            }
+            return try StoreRowCheck.event(EventRecord(
+                id: c.integer("id"), kind: kind, transition: c.optionalText("transition"),
+                binding: json("binding", EventColumns.decodeBinding),
+                consumed: json("consumed", EventColumns.decodeRefs), produced: json("produced", EventColumns.decodeRefs),
+                worker: c.text("worker"), startedAt: c.optionalInteger("started_at"), at: c.integer("at"), netAt: c.integer("net_at"),
+                handler: c.optionalText("handler"), message: c.optionalText("message")))
         }
     }
 
@@ -216,11 +228,16 @@ struct SQLiteTransaction: StoreTransaction {
             SELECT transition, COUNT(*) AS total, SUM(CASE WHEN at >= ? THEN 1 ELSE 0 END) AS recent, MAX(at) AS last
             FROM cpn_events WHERE kind = 'fire' GROUP BY transition
             """, arguments: [since]).map {
-            EventSummary.PerTransition(transition: $0["transition"], total: $0["total"], recent: $0["recent"], lastAt: $0["last"])
+            let c = SQLiteColumns($0, table: "cpn_events", name: "of the firings of one transition")
+            return EventSummary.PerTransition(transition: try c.text("transition"), total: try c.int("total"), recent: try c.int("recent"),
+                                              lastAt: try c.integer("last", as: "at"))
         }
         let workers = try Row.fetchAll(db, sql: """
             SELECT worker, COUNT(*) AS n, MAX(at) AS last FROM cpn_events WHERE at >= ? AND kind <> 'init' GROUP BY worker ORDER BY worker
-            """, arguments: [since]).map { EventSummary.PerWorker(worker: $0["worker"], recent: $0["n"], lastAt: $0["last"]) }
+            """, arguments: [since]).map {
+            let c = SQLiteColumns($0, table: "cpn_events", name: "of the events of one worker")
+            return EventSummary.PerWorker(worker: try c.text("worker"), recent: try c.int("n"), lastAt: try c.integer("last", as: "at"))
+        }
         let failures = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cpn_events WHERE kind = 'failed' AND at >= ?", arguments: [since]) ?? 0
         return EventSummary(events: events, firings: firings, workers: workers, recentFailures: failures)
     }

@@ -66,16 +66,34 @@ struct CPNAuthor: ParsableCommand {
     /// for their verdicts (1 violated, 3 bounded); argument-parser would exit
     /// 64 on usage errors and 1 on any other error, but cpn-author promises 2
     /// for every invalid input or usage, so scripts need only 0/1/2/3.
+    ///
+    /// Whatever the outcome, standard output is flushed and checked last: a
+    /// report that could not be written (a full disk) makes the command fail
+    /// with exit 2, never exit 0 with nothing written.
     static func main() {
         do {
             var command = try parseAsRoot()
             try command.run()
+            finishOutput()
         } catch let code as ExitCode {
+            finishOutput()
             exit(withError: code)
         } catch {
             if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
             var err = StandardError()
             print(fullMessage(for: error), to: &err)
+            finishOutput()
+            Foundation.exit(ExitStatus.invalidInput)
+        }
+    }
+
+    /// Exits 2 when standard output could not be written.
+    private static func finishOutput() {
+        do {
+            try StandardOutput.finish()
+        } catch {
+            var err = StandardError()
+            print("error: \(error)", to: &err)
             Foundation.exit(ExitStatus.invalidInput)
         }
     }

@@ -251,14 +251,14 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: s.output.path))
     }
 
+    /// The server hangs for 30 s; the 1 s timeout, not the server, ends the request
+    /// (the message says which timeout fired; `CLI.run` fails the test if it hangs).
     @Test func aSlowServerHitsTheTimeout() throws {
-        let started = Date()
         let s = try Self.draft([.hang(seconds: 30)], arguments: ["--timeout", "1", "--retries", "0"])
         defer { try? FileManager.default.removeItem(at: s.directory) }
         s.server.stop()
         #expect(s.run.status == 2, "\(s.all)")
-        #expect(s.run.stderr.lowercased().contains("timed out") || s.run.stderr.contains("timeout"), "\(s.run.stderr)")
-        #expect(Date().timeIntervalSince(started) < 15)
+        #expect(s.run.stderr.contains("no complete answer within 1 s"), "\(s.run.stderr)")
         #expect(!FileManager.default.fileExists(atPath: s.output.path))
     }
 

@@ -4,8 +4,9 @@ import Testing
 /// Inputs built to break a parser: huge, deep, long, binary, or not files at
 /// all. Each is generated in a temporary directory (none is committed), and
 /// each must be refused the ordinary way: exit status 2, a diagnostic with
-/// its code that names the file, within a few seconds, and never a crash,
-/// a trap or a stack overflow.
+/// its code that names the file, and never a crash, a trap, a stack overflow
+/// or a hang (`CLI.run` kills a run that hangs and fails the test with "hung";
+/// how fast a refusal is belongs to `make bench`, not to a test).
 @Suite struct HostileInputTests {
     /// Writes `contents` to a fresh temporary directory as `name`.
     static func write(_ contents: Data, named name: String) throws -> (file: URL, directory: URL) {
@@ -22,14 +23,12 @@ import Testing
     /// Runs `check` (report on stdout) and, when asked, `verify` (report on
     /// stderr) on `path` and expects each to refuse it with `code`.
     @discardableResult
-    static func expectRefused(_ path: String, code: String, within seconds: Double = 10,
+    static func expectRefused(_ path: String, code: String,
                               commands: [String] = ["check", "verify"],
                               sourceLocation: SourceLocation = #_sourceLocation) throws -> [CLIRun] {
         var runs: [CLIRun] = []
         for command in commands {
-            let started = Date()
             let run = try CLI.run([command, path, "--color", "never"])
-            let elapsed = Date().timeIntervalSince(started)
             let report = command == "check" ? run.stdout : run.stderr
             let all = run.stdout + run.stderr
             let excerpt = String(all.prefix(2_000))
@@ -39,7 +38,6 @@ import Testing
             for sign in ["Program crashed", "Fatal error", "Backtracing", "runtime failure"] {
                 #expect(!all.contains(sign), "\(command) crashed:\n\(excerpt)", sourceLocation: sourceLocation)
             }
-            #expect(elapsed < seconds, "\(command) took \(elapsed) s (limit \(seconds) s)", sourceLocation: sourceLocation)
             runs.append(run)
         }
         return runs
@@ -50,13 +48,13 @@ import Testing
         text.split(separator: "\n").map(\.count).max() ?? 0
     }
 
-    @Test func fiftyMegabyteFileIsRefusedQuickly() throws {
+    @Test func fiftyMegabyteFileIsRefused() throws {
         let line = Data("# filler line of a file far beyond the 8 MiB limit ......................\n".utf8)
         var data = Data(capacity: 50 << 20)
         while data.count < 50 << 20 { data.append(line) }
         let (file, directory) = try Self.write(data, named: "huge.yaml")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let runs = try Self.expectRefused(file.path, code: "E0002", within: 5)
+        let runs = try Self.expectRefused(file.path, code: "E0002")
         #expect(runs[0].stdout.contains("limited to 8.0 MiB"), "\(runs[0].stdout)")
     }
 
@@ -121,7 +119,7 @@ import Testing
         text += "transitions:\n  t: { in: { p0: 1 }, out: { p1: 1, nowhere: 1 } }\n"
         let (file, directory) = try Self.write(text, named: "places.yaml")
         defer { try? FileManager.default.removeItem(at: directory) }
-        let runs = try Self.expectRefused(file.path, code: "E0401", within: 30, commands: ["check"])
+        let runs = try Self.expectRefused(file.path, code: "E0401", commands: ["check"])
         #expect(runs[0].stdout.contains("unknown place `nowhere`"), "\(runs[0].stdout.prefix(1_000))")
     }
 

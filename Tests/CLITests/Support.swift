@@ -28,11 +28,18 @@ enum CLI {
         return repositoryRoot.appendingPathComponent(".build/debug/cpn-author")
     }()
 
+    /// How long a run may take before it counts as hung: generous, so that a busy
+    /// machine never fails a test; only a real hang reaches it.
+    static let hangTimeout: Double = 600
+
     /// Runs `cpn-author` with `arguments` in `directory` (the repository root by default),
     /// with colour off so output is byte-stable. Output goes through temporary files so
-    /// a large output cannot deadlock a pipe.
+    /// a large output cannot deadlock a pipe. A run that has not ended after
+    /// `hangTimeout` seconds is killed and the test fails with "hung" (`CLIHung`).
+    /// `stdout:` sends standard output to that path instead (`/dev/full`, a FIFO);
+    /// the run's `stdout` is then empty.
     static func run(_ arguments: [String], in directory: URL? = nil, stdin: String? = nil,
-                    environment extra: [String: String] = [:]) throws -> CLIRun {
+                    environment extra: [String: String] = [:], stdout stdoutPath: String? = nil) throws -> CLIRun {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
@@ -46,7 +53,11 @@ enum CLI {
         let out = scratch.appendingPathComponent("stdout"), err = scratch.appendingPathComponent("stderr")
         FileManager.default.createFile(atPath: out.path, contents: nil)
         FileManager.default.createFile(atPath: err.path, contents: nil)
-        let outHandle = try FileHandle(forWritingTo: out), errHandle = try FileHandle(forWritingTo: err)
+        let outHandle = try stdoutPath.map { path in
+            guard let h = FileHandle(forWritingAtPath: path) else { throw CocoaError(.fileNoSuchFile) }
+            return h
+        } ?? FileHandle(forWritingTo: out)
+        let errHandle = try FileHandle(forWritingTo: err)
         process.standardOutput = outHandle
         process.standardError = errHandle
         if let stdin {
@@ -56,8 +67,14 @@ enum CLI {
         } else {
             process.standardInput = FileHandle.nullDevice
         }
+        let ended = DispatchSemaphore(value: 0)
+        process.terminationHandler = { _ in ended.signal() }
         try process.run()
-        process.waitUntilExit()
+        if ended.wait(timeout: .now() + hangTimeout) == .timedOut {
+            kill(process.processIdentifier, SIGKILL)
+            ended.wait()
+            throw CLIHung(arguments: arguments, seconds: hangTimeout)
+        }
         try outHandle.close()
         try errHandle.close()
         return CLIRun(status: process.terminationStatus,
@@ -80,4 +97,11 @@ enum CLI {
         return walker.compactMap { $0 as? String }.filter { $0.hasSuffix(suffix) }
             .map { relative + "/" + $0 }.sorted()
     }
+}
+
+/// A run that did not end within `CLI.hangTimeout`: it was killed.
+struct CLIHung: Error, CustomStringConvertible {
+    var arguments: [String]
+    var seconds: Double
+    var description: String { "hung: `cpn-author \(arguments.joined(separator: " "))` did not end within \(Int(seconds)) s and was killed" }
 }

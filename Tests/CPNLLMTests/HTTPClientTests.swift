@@ -60,11 +60,10 @@ import Testing
     @Test func totalTimeoutAgainstAHangingServer() throws {
         let server = try FakeLLMServer()
         defer { server.stop() }
-        server.enqueue(.hang(seconds: 10))
+        server.enqueue(.hang(seconds: 3600))
         let client = HTTPClient(connectTimeout: 2, timeout: 0.4)
-        let started = Date()
-        let error = llmError { _ = try client.send(HTTPRequest(url: server.baseURL + "/slow")) }
-        #expect(Date().timeIntervalSince(started) < 3)
+        let url = server.baseURL + "/slow"
+        let error = hangGuard("a request with a 0.4 s timeout") { llmError { _ = try client.send(HTTPRequest(url: url)) } } ?? nil
         #expect(error?.kind == .timedOut)
         #expect(error?.summary.contains("no complete answer within 0.4 s") == true)
         #expect(error?.hint?.contains("--timeout") == true)
@@ -94,13 +93,13 @@ import Testing
     @Test func cancellationAbortsAHangingTransfer() throws {
         let server = try FakeLLMServer()
         defer { server.stop() }
-        server.enqueue(.hang(seconds: 10))
+        server.enqueue(.hang(seconds: 3600))
         let flag = CancellationFlag()
         DispatchQueue.global().asyncAfter(deadline: .now() + 0.2) { flag.cancel() }
-        let started = Date()
-        let error = llmError { _ = try fastClient.send(HTTPRequest(url: server.baseURL + "/hang"), cancellation: flag) }
+        let url = server.baseURL + "/hang"
+        // Without the cancel, fastClient's 5 s timeout would end it as `.timedOut`.
+        let error = hangGuard("a cancelled request") { llmError { _ = try fastClient.send(HTTPRequest(url: url), cancellation: flag) } } ?? nil
         #expect(error?.kind == .cancelled)
-        #expect(Date().timeIntervalSince(started) < 2.5)
     }
 
     @Test func anErrorThrownByTheChunkCallbackStopsTheTransfer() throws {

@@ -72,3 +72,22 @@ transitions:
   give: { in: { held: 1 }, out: { free: 1 } }
 
 """
+
+/// Runs `body` on another thread and waits for it at most `seconds`, generous enough
+/// that a busy machine never gets there: only a real hang does, and the test then
+/// fails with "hung". Tests never assert how fast something was.
+func hangGuard<T: Sendable>(_ what: String, seconds: Double = 120, sourceLocation: SourceLocation = #_sourceLocation,
+                            _ body: @escaping @Sendable () -> T) -> T? {
+    final class Box: @unchecked Sendable { var value: T? }
+    let box = Box()
+    let done = DispatchSemaphore(value: 0)
+    Thread {
+        box.value = body()
+        done.signal()
+    }.start()
+    guard done.wait(timeout: .now() + seconds) == .success else {
+        Issue.record("hung: \(what) did not return within \(Int(seconds)) s", sourceLocation: sourceLocation)
+        return nil
+    }
+    return box.value
+}

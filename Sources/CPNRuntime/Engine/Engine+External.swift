@@ -43,8 +43,15 @@ extension Engine {
     /// Takes up to `count` ready tokens (all of them when nil) out of `place`,
     /// oldest first, optionally only copies of `value`. Returns the event
     /// (its `consumed` are the tokens taken; empty when none was ready).
+    ///
+    /// `deliver` gets the event inside the transaction, before it commits: a
+    /// consumer writes the tokens out there, and when that fails (it throws)
+    /// nothing is taken. Tokens are never lost: at worst, when the commit
+    /// itself fails after a successful delivery, they were delivered and are
+    /// still in the store (at least once, never zero times).
     @discardableResult
-    public func takeTokens(place name: String, count: Int?, value: String? = nil) throws -> EventRecord {
+    public func takeTokens(place name: String, count: Int?, value: String? = nil,
+                           deliver: (EventRecord) throws -> Void = { _ in }) throws -> EventRecord {
         let p = try place(named: name)
         if let count, count < 1 { throw RuntimeError(.invalidInput, "--count must be at least 1 (found \(count))") }
         var only: String? = nil
@@ -75,6 +82,13 @@ extension Engine {
             event.id = try tx.appendEvent(event)
             try checkInvariantsAfterExternal(TokenGroup.applying(groups, taking: consumed, from: .none, now: now, adding: []), now: now,
                                              what: "taking \(consumed.count) token\(consumed.count == 1 ? "" : "s") from `\(name)`")
+            do {
+                try deliver(event)
+            } catch let e as RuntimeError {
+                throw e
+            } catch {
+                throw RuntimeError(.output, "\(error); the \(consumed.count) token\(consumed.count == 1 ? "" : "s") stay in `\(name)`")
+            }
             return event
         }
     }

@@ -14,6 +14,9 @@ public struct RuntimeError: Error, Sendable, CustomStringConvertible {
         case store
         /// A request that does not fit the net: an unknown place, a token of the wrong color, a full place.
         case invalidInput
+        /// What a command had to print or write could not be written (a full disk, a closed
+        /// pipe): the change it belonged to was rolled back.
+        case output
     }
 
     public var kind: Kind

@@ -19,10 +19,13 @@ enum ShellHandler {
         let name = handler.name
         let timeout = handler.timeout
         func fail(_ message: String) -> Result<[String], HandlerFailure> { .failure(HandlerFailure(handler: name, message: message)) }
-        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("cpn-handler-\(getpid())-\(UUID().uuidString)")
-        do { try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true) } catch {
-            return fail("cannot create a scratch directory: \(error.localizedDescription)")
+        // A private directory (mkdtemp: a fresh name, mode 0700), so the files below,
+        // opened by name, cannot be links planted by another user of /tmp.
+        var template = Array((FileManager.default.temporaryDirectory.path + "/cpn-handler-XXXXXX").utf8CString)
+        guard template.withUnsafeMutableBufferPointer({ mkdtemp($0.baseAddress!) }) != nil else {
+            return fail("cannot create a scratch directory: \(String(cString: strerror(errno)))")
         }
+        let scratch = URL(fileURLWithPath: String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self), isDirectory: true)
         defer { try? FileManager.default.removeItem(at: scratch) }
         let stdinPath = scratch.appendingPathComponent("stdin").path
         let stdoutPath = scratch.appendingPathComponent("stdout").path

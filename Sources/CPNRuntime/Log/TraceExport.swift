@@ -66,7 +66,10 @@ public enum TraceExport {
     /// Time units until `readyAt`, rounded up; 0 when ready.
     private static func offset(_ readyAt: Int64?, at: Int64, tick: Int64) -> Int {
         guard let readyAt, readyAt > at else { return 0 }
-        return Int((readyAt - at + tick - 1) / tick)
+        // Divided before rounding up: `readyAt - at + tick` may not fit 64 bits.
+        let (span, overflowed) = readyAt.subtractingReportingOverflow(at)
+        guard !overflowed else { return Int(Int32.max) }
+        return Int(span / tick + (span % tick == 0 ? 0 : 1))
     }
 
     private static func moved(_ refs: [TokenRef], at: Int64, tick: Int64) -> JSONValue {

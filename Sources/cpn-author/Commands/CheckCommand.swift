@@ -108,7 +108,7 @@ struct CheckCommand: ParsableCommand {
         var err = StandardError()
         let renderer = DiagnosticRenderer(useColor: ColorChoice.auto.enabled(forFileDescriptor: STDERR_FILENO))
         print(renderer.render(loaded.diagnostics) { $0 == loaded.path ? loaded.source : nil }, to: &err)
-        print("\(loaded.path): \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s")", to: &err)
+        print("\(VisibleText.escaped(loaded.path)): \(loaded.errorCount) error\(loaded.errorCount == 1 ? "" : "s")", to: &err)
         throw ExitCode(ExitStatus.invalidInput)
     }
 
@@ -119,10 +119,10 @@ struct CheckCommand: ParsableCommand {
         if let net = r.checked, !(denyWarnings && r.warningCount > 0) {
             if quiet && parts.isEmpty { return "" }
             let shape = "\(net.places.count) places, \(net.transitions.count) transitions, \(net.invariants.count) invariants"
-            return "\(r.path): ok (\(shape))" + (parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")) + "\n"
+            return "\(VisibleText.escaped(r.path)): ok (\(shape))" + (parts.isEmpty ? "" : ", " + parts.joined(separator: ", ")) + "\n"
         }
         let denied = r.errorCount == 0 && denyWarnings && r.warningCount > 0 ? " (denied by --deny-warnings)" : ""
-        return "\(r.path): " + parts.joined(separator: ", ") + denied + "\n"
+        return "\(VisibleText.escaped(r.path)): " + parts.joined(separator: ", ") + denied + "\n"
     }
 }
 

@@ -37,7 +37,7 @@ struct LogCommand: ParsableCommand {
         @Flag(help: "Same as --format trace.")
         var asTrace = false
 
-        @Option(help: "Only the last N events (a trace then starts from the marking before them).")
+        @Option(parsing: .unconditional, help: "Only the last N events (a trace then starts from the marking before them).")
         var last: Int?
 
         @Option(name: [.short, .long], help: "Write to this file instead of standard output.")

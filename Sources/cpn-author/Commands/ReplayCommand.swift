@@ -28,7 +28,7 @@ struct ReplayCommand: ParsableCommand {
     @Argument(help: "A trace file (JSON).")
     var file: String
 
-    @Option(help: "Show the marking at step K and the step that led there.")
+    @Option(parsing: .unconditional, help: "Show the marking at step K and the step that led there.")
     var step: Int?
 
     @Option(parsing: .upToNextOption, help: "Show what changed between two steps: --diff A B.")

@@ -73,13 +73,13 @@ struct ReviewCommand: ParsableCommand {
                                valueName: "file"))
     var output: [String] = []
 
-    @Option(help: "Stop each exploration after this many states.")
+    @Option(parsing: .unconditional, help: "Stop each exploration after this many states.")
     var maxStates: Int = 5_000_000
 
-    @Option(help: "Do not explore beyond this depth.")
+    @Option(parsing: .unconditional, help: "Do not explore beyond this depth.")
     var maxDepth: Int?
 
-    @Option(help: "Stop each exploration after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop each exploration after this many seconds.")
     var timeLimit: Double?
 
     @Option(help: "Color the text output: auto, always or never.")

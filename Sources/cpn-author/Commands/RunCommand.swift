@@ -27,7 +27,8 @@ struct RunCommand: ParsableCommand {
             appends an event in one transaction; invariants are checked on the marking it makes \
             before it is committed (--check-invariants never turns that off). A token produced \
             with `@+ n` is ready n time units later on the wall clock (--tick sets the unit when \
-            the store is created).
+            the store is created; the store keeps it, and a different --tick on a store that \
+            already runs the net is refused).
 
             --handlers FILE binds transitions to work (a shell command given the binding as JSON \
             on stdin, which prints the outcome); see specs/runtime.md.
@@ -47,7 +48,7 @@ struct RunCommand: ParsableCommand {
 
     @OptionGroup var store: RuntimeStoreOptions
 
-    @Option(help: "Worker threads in this process (each with its own connection).")
+    @Option(parsing: .unconditional, help: "Worker threads in this process (each with its own connection).")
     var workers: Int = 1
 
     @Option(help: "When to stop: final, idle, or a duration such as 30s (default: final if the net has one, else idle).")
@@ -59,13 +60,13 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Check the invariants before committing each firing: every or never.")
     var checkInvariants: InvariantChecking = .every
 
-    @Option(help: "The length of one time unit (`@+ 1`) when the store is created, e.g. 1s, 100ms.")
-    var tick: String = "1s"
+    @Option(help: "The length of one time unit (`@+ 1`) when the store is created, e.g. 1s, 100ms (default 1s). A store keeps its unit: a different --tick on an existing store is refused.")
+    var tick: String?
 
-    @Option(help: "Firings per transaction, at most (each checked and logged on its own; they commit together). Default: 16 on SQLite, 1 on PostgreSQL.")
+    @Option(parsing: .unconditional, help: "Firings per transaction, at most (each checked and logged on its own; they commit together). Default: 16 on SQLite, 1 on PostgreSQL.")
     var batch: Int?
 
-    @Option(help: "Seed for the choice among enabled bindings (default: from the process id).")
+    @Option(parsing: .unconditional, help: "Seed for the choice among enabled bindings (default: from the process id).")
     var seed: UInt64?
 
     @Flag(help: "Run without verifying the net first.")
@@ -78,18 +79,20 @@ struct RunCommand: ParsableCommand {
     var format: VerifyCommand.ReportFormat = .text
 
     /// One hour: `Int64.max` µs is about 2.56e9 hours, above the largest delay (`Int32.max` units).
-    static let maximumTickMicros: Int64 = 3_600_000_000
+    static let maximumTickMicros = StoreRowCheck.maximumTickMicros
 
     enum InvariantChecking: String, ExpressibleByArgument, CaseIterable { case every, never }
 
     func validate() throws {
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
         if let batch, batch < 1 || batch > 10_000 { throw ValidationError("--batch must be between 1 and 10000") }
-        guard let t = RuntimeDuration.parse(tick), t >= 1 else { throw ValidationError("--tick must be a duration such as 1s or 100ms") }
-        // A delay is at most Int32.max units (specs/semantics.md); with a unit of at most an
-        // hour, every delay from any time this millennium fits the clock's 64 bits of microseconds.
-        guard t <= RunCommand.maximumTickMicros else {
-            throw ValidationError("--tick must be at most 1h (found \(tick)): a delay of up to \(Int32.max) time units must fit the clock")
+        if let tick {
+            guard let t = RuntimeDuration.parse(tick), t >= 1 else { throw ValidationError("--tick must be a duration such as 1s or 100ms") }
+            // A delay is at most Int32.max units (specs/semantics.md); with a unit of at most an
+            // hour, every delay from any time this millennium fits the clock's 64 bits of microseconds.
+            guard t <= RunCommand.maximumTickMicros else {
+                throw ValidationError("--tick must be at most 1h (found \(tick)): a delay of up to \(Int32.max) time units must fit the clock")
+            }
         }
         if let until, !["final", "idle"].contains(until), RuntimeDuration.parse(until) == nil {
             throw ValidationError("--until takes final, idle or a duration such as 30s, not `\(until)`")
@@ -128,7 +131,7 @@ struct RunCommand: ParsableCommand {
         // Batches amortize SQLite's commit; on PostgreSQL they hold row and place locks
         // longer and concurrent workers lose more than one worker gains (make bench).
         options.batch = batch ?? (store.store.hasPrefix("postgres") ? 1 : 16)
-        options.tickMicros = RuntimeDuration.parse(tick) ?? 1_000_000
+        options.tickMicros = tick.flatMap(RuntimeDuration.parse) ?? 1_000_000
         options.seed = seed ?? (UInt64(getpid()) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(RuntimeClock.now()))
         // Fault injection for the crash tests: a pause inside each firing's transaction.
         if let ms = ProcessInfo.processInfo.environment["CPN_RUNTIME_PAUSE_MID_FIRING_MS"].flatMap(Int64.init) {
@@ -144,8 +147,16 @@ struct RunCommand: ParsableCommand {
         do {
             let first = try Engine(net: net, store: store.open(), worker: RuntimeStores.workerID("0"), handlers: handlerList, options: options)
             defer { first.store.close() }
-            try first.open()
+            let record = try first.open()
             location = first.store.location
+            // The store's unit wins: workers fire with the unit the store was created with.
+            if record.tickMicros != options.tickMicros {
+                if let tick {
+                    throw RuntimeError(.invalidInput, "\(location) was created with a time unit of \(RuntimeDuration.format(micros: record.tickMicros)); --tick \(tick) differs",
+                                       details: ["help: leave out --tick (the store's unit is used), or start a new store for another unit"])
+                }
+                options.tickMicros = record.tickMicros
+            }
         } catch let e as RuntimeError {
             e.print()
             throw e.exitCode

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPNExplore
 import CPNLoad
 import CPNReport
+import CPNDiagnostics
 import Foundation
 
 /// `cpn-author simulate`: seeded random runs with statistics.
@@ -27,13 +28,13 @@ struct SimulateCommand: ParsableCommand {
     @Argument(help: "The net file (YAML).")
     var file: String
 
-    @Option(help: "Seed of the random choices.")
+    @Option(parsing: .unconditional, help: "Seed of the random choices.")
     var seed: UInt64 = 1
 
-    @Option(help: "Number of runs.")
+    @Option(parsing: .unconditional, help: "Number of runs.")
     var runs: Int = 100
 
-    @Option(help: "Maximum steps per run.")
+    @Option(parsing: .unconditional, help: "Maximum steps per run.")
     var steps: Int = 1000
 
     @Option(help: "Report format: text or json.")
@@ -61,13 +62,13 @@ struct SimulateCommand: ParsableCommand {
             print(JSONReport.encode(result))
             result.trace = trace
         case .text:
-            print(render(result))
+            print(TerminalText.inert(render(result)))
         }
         if !result.violations.isEmpty { throw ExitCode(ExitStatus.violated) }
     }
 
     private func render(_ r: SimulationResult) -> String {
-        var out = "simulate \(r.file) (net `\(r.net)`), seed \(r.seed)\n"
+        var out = "simulate \(VisibleText.escaped(r.file)) (net `\(VisibleText.escaped(r.net))`), seed \(r.seed)\n"
         var ends = "\(r.finished) finished, \(r.deadlocked) deadlocked, \(r.unfinished) hit the step limit of \(r.maxSteps)"
         if r.failed > 0 { ends += ", \(r.failed) stopped by an evaluation error" }
         out += "  runs     \(r.runs) (\(ends))\n"

@@ -33,7 +33,7 @@ struct TokensCommand: ParsableCommand {
         @Argument(help: "The tokens, as written in a net file.")
         var tokens: [String]
 
-        @Option(help: "Time units until the tokens are ready.")
+        @Option(parsing: .unconditional, help: "Time units until the tokens are ready.")
         var delay: Int = 0
 
         @Option(help: "The net, to put in an empty store first (it must match a store that already has one).")
@@ -104,7 +104,7 @@ struct TokensCommand: ParsableCommand {
         @Argument(help: "The place.")
         var place: String
 
-        @Option(help: "How many to take at most.")
+        @Option(parsing: .unconditional, help: "How many to take at most.")
         var count: Int = 1
 
         @Option(help: "Take only copies of this token.")
@@ -140,15 +140,21 @@ struct TokensCommand: ParsableCommand {
     enum TakeFormat: String, ExpressibleByArgument, CaseIterable { case text, jsonl }
 }
 
+/// Takes tokens out and prints them. The tokens are printed, and standard output
+/// flushed, inside the transaction that takes them: when the output cannot be
+/// written (a full disk, a closed pipe) the transaction rolls back and the
+/// tokens stay in the store.
 private func take(place: String, count: Int?, value: String?, format: TokensCommand.TakeFormat, store: RuntimeStoreOptions) throws {
     try withEngine(store, mustExist: true) { engine in
-        let event = try engine.takeTokens(place: place, count: count, value: value)
-        for t in event.consumed {
-            switch format {
-            case .text: print(t.value)
-            case .jsonl:
-                print(JSONValue.object([("id", .int(Int(t.id))), ("place", .string(t.place)), ("token", .string(t.value)), ("event", .int(Int(event.id)))]).rendered)
+        let event = try engine.takeTokens(place: place, count: count, value: value) { event in
+            for t in event.consumed {
+                switch format {
+                case .text: print(t.value)
+                case .jsonl:
+                    print(JSONValue.object([("id", .int(Int(t.id))), ("place", .string(t.place)), ("token", .string(t.value)), ("event", .int(Int(event.id)))]).rendered)
+                }
             }
+            try StandardOutput.flush()
         }
         if event.consumed.isEmpty {
             var err = StandardError()

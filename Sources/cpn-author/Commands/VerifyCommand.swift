@@ -54,13 +54,13 @@ struct VerifyCommand: ParsableCommand {
     @Argument(help: "Net files, directories or quoted patterns ('nets/**/*.yaml').")
     var files: [String]
 
-    @Option(help: "Stop after this many states.")
+    @Option(parsing: .unconditional, help: "Stop after this many states.")
     var maxStates: Int = 5_000_000
 
-    @Option(help: "Do not explore beyond this depth (number of steps from the initial marking).")
+    @Option(parsing: .unconditional, help: "Do not explore beyond this depth (number of steps from the initial marking).")
     var maxDepth: Int?
 
-    @Option(help: "Stop after this many seconds.")
+    @Option(parsing: .unconditional, help: "Stop after this many seconds.")
     var timeLimit: Double?
 
     @Option(help: ArgumentHelp("Stop (unknown, exit 3) when the process's resident memory reaches this size: bytes, or with K, M, G (default: three quarters of the machine's memory).",
@@ -70,7 +70,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Stop at the first violated property (TLC's default; the default here explores everything and reports every property).")
     var failFast = false
 
-    @Option(help: ArgumentHelp("Threads that expand states at once on place/transition nets (default: the number of cores, at most 8). The result is the same for any number.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads that expand states at once on place/transition nets (default: the number of cores, at most 8). The result is the same for any number.",
                                valueName: "n"))
     var workers: Int?
 
@@ -145,7 +145,7 @@ struct VerifyCommand: ParsableCommand {
             if report.isInvalid || report.result == nil {
                 print(Self.invalidText(report, color: stderrColor), terminator: "", to: &err)
             }
-            if streamText, let result = report.result { print(text.render(result)) }
+            if streamText, let result = report.result { print(TerminalText.inert(text.render(result))) }
         })
 
         let reportOptions = ReportOptions(includeTiming: timings, acceptBounded: acceptBounded, command: "verify",
@@ -188,6 +188,6 @@ struct VerifyCommand: ParsableCommand {
     static func invalidText(_ r: NetReport, color: Bool) -> String {
         let renderer = DiagnosticRenderer(useColor: color)
         return renderer.render(r.diagnostics) { $0 == r.path ? r.source : nil } + "\n"
-            + "\(r.path): \(r.errorCount) error\(r.errorCount == 1 ? "" : "s"); not verified\n"
+            + "\(VisibleText.escaped(r.path)): \(r.errorCount) error\(r.errorCount == 1 ? "" : "s"); not verified\n"
     }
 }

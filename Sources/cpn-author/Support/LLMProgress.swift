@@ -34,7 +34,7 @@ final class LLMProgress {
     /// A whole line on stderr, after clearing the live line if one is shown.
     func say(_ line: String) {
         clearLine()
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data((TerminalText.inert(line) + "\n").utf8))
     }
 
     func clearLine() {

@@ -5,7 +5,7 @@ import Foundation
 /// The options `draft` and `revise` share: which model to ask and how, the gate's
 /// bounds, and where the session's record goes.
 struct LLMSessionOptions: ParsableArguments {
-    @Option(name: .customLong("max-rounds"), help: "Ask the model at most this many times (the first draft and its repairs).")
+    @Option(name: .customLong("max-rounds"), parsing: .unconditional, help: "Ask the model at most this many times (the first draft and its repairs).")
     var maxRounds: Int = 4
 
     @Option(help: ArgumentHelp("Wire format: openai (also Ollama, vLLM, llama.cpp, OpenRouter, gateways) or anthropic.",
@@ -20,17 +20,23 @@ struct LLMSessionOptions: ParsableArguments {
                                discussion: "Else CPN_AUTHOR_BASE_URL, OPENAI_BASE_URL or ANTHROPIC_BASE_URL, then the config file."))
     var baseURL: String?
 
-    @Option(name: .customLong("max-tokens"), help: "Limit each reply to this many tokens (for Anthropic, which requires a limit: \(AnthropicMessagesProvider.defaultMaxTokens) unless set).")
+    @Option(name: .customLong("max-tokens"), parsing: .unconditional, help: "Limit each reply to this many tokens (for Anthropic, which requires a limit: \(AnthropicMessagesProvider.defaultMaxTokens) unless set).")
     var maxTokens: Int?
 
-    @Option(help: "Seconds allowed for one request, the whole reply included.")
+    @Option(parsing: .unconditional, help: "Seconds allowed for one request, the whole reply included.")
     var timeout: Double?
 
-    @Option(help: "Try a failed request (429, 5xx, broken connection, timeout) again at most this many times.")
+    @Option(name: .customLong("max-reply-size"),
+            help: ArgumentHelp("The largest reply accepted from the model, e.g. 8MiB (the default); a larger one is cut off and the round fails.",
+                               discussion: "Else `max_reply_size:` in the config file. Whatever arrives is then checked like a net file: at most 8 MiB (E0002).",
+                               valueName: "size"))
+    var maxReplySize: String?
+
+    @Option(parsing: .unconditional, help: "Try a failed request (429, 5xx, broken connection, timeout) again at most this many times.")
     var retries: Int = 3
 
     // The first wait of the exponential backoff; tests make it tiny so retries are instant.
-    @Option(name: .customLong("retry-base-delay"), help: .hidden)
+    @Option(name: .customLong("retry-base-delay"), parsing: .unconditional, help: .hidden)
     var retryBaseDelay: Double = 1
 
     @Flag(name: .customLong("no-stream"), help: "Ask for whole replies instead of streamed ones (no live token count).")
@@ -48,7 +54,7 @@ struct LLMSessionOptions: ParsableArguments {
                                valueName: "transcript.jsonl"))
     var replay: String?
 
-    @Option(name: .customLong("replay-session"),
+    @Option(name: .customLong("replay-session"), parsing: .unconditional,
             help: ArgumentHelp("Which session of the --replay file to re-run: 1 is the first, -1 the last.", valueName: "n"))
     var replaySession: Int = -1
 
@@ -56,7 +62,7 @@ struct LLMSessionOptions: ParsableArguments {
                                valueName: "file"))
     var report: String?
 
-    @Option(name: .customLong("max-states"), help: "The gate's exploration bound; a net that reaches it is not accepted.")
+    @Option(name: .customLong("max-states"), parsing: .unconditional, help: "The gate's exploration bound; a net that reaches it is not accepted.")
     var maxStates: Int = 200_000
 
     @Flag(name: .customLong("accept-bounded"), help: "Accept a net whose exploration hit --max-states without finding a violation.")
@@ -74,6 +80,12 @@ struct LLMSessionOptions: ParsableArguments {
         if let maxTokens, maxTokens < 1 { throw ValidationError("--max-tokens must be at least 1") }
         guard retryBaseDelay >= 0, retryBaseDelay.isFinite else { throw ValidationError("--retry-base-delay cannot be negative") }
         guard maxStates >= 1 else { throw ValidationError("--max-states must be at least 1") }
+        if let maxReplySize {
+            guard let n = ByteCount.parse(maxReplySize), n >= 1 else {
+                throw ValidationError("--max-reply-size must be a size such as 8MiB or 500KiB, not `\(maxReplySize)`")
+            }
+            guard n <= 1 << 30 else { throw ValidationError("--max-reply-size is at most 1GiB") }
+        }
         if replay != nil {
             let live = [("--provider", provider), ("--model", model), ("--base-url", baseURL)].filter { $0.1 != nil }.map(\.0)
             if !live.isEmpty {
@@ -87,7 +99,8 @@ struct LLMSessionOptions: ParsableArguments {
 
     /// The settings given on the command line, for `LLMConfiguration.resolve`.
     var settings: LLMSettings {
-        LLMSettings(provider: provider, baseURL: baseURL, model: model, maxTokens: maxTokens, timeout: timeout)
+        LLMSettings(provider: provider, baseURL: baseURL, model: model, maxTokens: maxTokens, timeout: timeout,
+                    maxReplyBytes: maxReplySize.flatMap(ByteCount.parse))
     }
 
     var retryPolicy: RetryPolicy {

@@ -57,8 +57,9 @@ struct LLMSessionRunner {
             provider = configuration.makeProvider(retry: options.retryPolicy)
             providerName = configuration.provider.rawValue
             model = configuration.model
-            baseURL = configuration.baseURL
-            secrets = [configuration.apiKey]
+            // Never the credentials a base URL may carry (user:password@, ?api-key=).
+            baseURL = configuration.shownBaseURL
+            secrets = configuration.secrets
             outcome.configuration = configuration.description
             transcriptPath = transcriptPath ?? defaultTranscriptPath
         }

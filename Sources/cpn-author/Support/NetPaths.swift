@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -77,7 +78,7 @@ enum NetPaths {
             switch info.st_mode & S_IFMT {
             case S_IFDIR: walk(path, visit)
             case S_IFREG: visit(path)
-            case S_IFLNK where !isDirectory(path): visit(path)
+            case S_IFLNK where isRegularFile(path): visit(path)
             default: break
             }
         }
@@ -85,15 +86,22 @@ enum NetPaths {
 
     // MARK: - Which files are nets
 
+    /// Only regular files are looked into: a named pipe or a device found by a
+    /// directory walk or a pattern is not a net file (reading it could block).
     static func isNetFile(_ path: String) -> Bool {
         let lower = path.lowercased()
-        if lower.hasSuffix(".pnml") { return !isDirectory(path) }
-        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml"), !isDirectory(path) else { return false }
+        guard isRegularFile(path) else { return false }
+        if lower.hasSuffix(".pnml") { return true }
+        guard lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") else { return false }
         // The loader refuses files above 8 MiB anyway; a file that large is not read here.
-        guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
-              let size = attributes[.size] as? NSNumber, size.intValue <= 8 << 20,
-              let data = FileManager.default.contents(atPath: path) else { return false }
-        return hasTopLevelCPNKey(String(decoding: data, as: UTF8.self))
+        guard case .success(let contents) = InputFile.read(path, limit: 8 << 20) else { return false }
+        return hasTopLevelCPNKey(String(decoding: contents.data, as: UTF8.self))
+    }
+
+    /// A regular file, or a link to one.
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
 
     /// Whether a YAML text has `cpn:` as a key of its top-level mapping: a line

@@ -146,12 +146,15 @@ struct ReportTargets {
     }
 
     /// Writes every file target atomically (after all are rendered), and returns
-    /// the text for standard output.
+    /// the text for standard output. The text and GitHub formats are read on
+    /// terminals and CI logs: control and bidi characters that came from a net
+    /// (its name, its path) are made inert there (`TerminalText`); the other
+    /// formats escape them their own way.
     func writeFiles(_ render: (OutputFormat) -> String) throws -> String? {
         var stdout: String?
         var files: [(String, String)] = []
         for t in targets {
-            let text = render(t.format)
+            let text = t.format == .text || t.format == .github ? TerminalText.inert(render(t.format)) : render(t.format)
             if let path = t.path { files.append((path, text)) } else { stdout = text }
         }
         for (path, text) in files { try AtomicFile.write(text, to: path) }

@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import CPNExplore
 import CPNModel
 import Foundation
@@ -5,23 +6,109 @@ import Foundation
 /// Reads a trace file (`verify --trace-out`, `simulate --trace-out`) and checks
 /// that it belongs to a given net, with messages that say which step does not fit.
 enum TraceFile {
+    /// Traces are JSON with one marking per step: a long production run's log
+    /// exported as a trace is large, but not this large.
+    static let maximumBytes = 256 << 20
+
     static func load(_ path: String) throws -> Trace {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ValidationFailure("cannot read \(path): no such file or not readable")
+        let data: Data
+        switch InputFile.read(path, limit: maximumBytes) {
+        case .success(let contents): data = contents.data
+        case .failure(let f): throw ValidationFailure("cannot read the trace: \(f.message)")
         }
         let trace: Trace
         do {
             trace = try JSONDecoder().decode(Trace.self, from: data)
+        } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
+            throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath))` \(wrongValue(context.debugDescription))")
         } catch let DecodingError.dataCorrupted(context) {
             throw ValidationFailure("\(path) is not valid JSON: \(context.debugDescription)")
         } catch let DecodingError.keyNotFound(key, context) {
-            let where_ = (context.codingPath.map(\.stringValue) + [key.stringValue]).joined(separator: ".")
-            throw ValidationFailure("\(path) is not a cpn-author trace: `\(where_)` is missing")
+            throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath + [key]))` is missing")
+        } catch let DecodingError.typeMismatch(type, context) {
+            throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath))` must be \(typeName(type))")
+        } catch let DecodingError.valueNotFound(type, context) {
+            throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath))` must be \(typeName(type)), not null")
         } catch {
             throw ValidationFailure("\(path) is not a cpn-author trace (\(error))")
         }
+        try checkText(trace, path: path)
         try checkCounts(trace, path: path)
         return trace
+    }
+
+    /// `steps[3].consumed[0].count`: where in the file a decoding error is.
+    static func field(_ codingPath: [any CodingKey]) -> String {
+        var out = ""
+        for key in codingPath {
+            if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
+        }
+        return out.isEmpty ? "(the top level)" : out
+    }
+
+    /// Foundation's "Parsed JSON number <1.5> does not fit in Int." as a rule.
+    static func wrongValue(_ description: String) -> String {
+        if let open = description.firstIndex(of: "<"), let close = description.firstIndex(of: ">"), open < close,
+           description.contains("does not fit") {
+            let found = description[description.index(after: open)..<close]
+            return "must be a whole number that fits 64 bits (found \(found))"
+        }
+        return "has a value of the wrong kind (\(description))"
+    }
+
+    static func typeName(_ type: Any.Type) -> String {
+        switch type {
+        case is Int.Type: "a whole number"
+        case is String.Type: "a string"
+        case is Bool.Type: "true or false"
+        case is [Any].Type: "a list"
+        default: type == Double.self ? "a number" : "\(type)"
+        }
+    }
+
+    /// Names and tokens of a trace are printed by `replay` and drawn by `graph`:
+    /// one with a control or bidi character (an ANSI escape, U+202E) is refused.
+    static func checkText(_ trace: Trace, path: String) throws {
+        func check(_ text: String?, _ at: @autoclosure () -> String) throws {
+            guard let text, let bad = text.unicodeScalars.first(where: VisibleText.isUnsafe) else { return }
+            throw ValidationFailure("\(path): `\(at())` holds the control character U+\(String(format: "%04X", bad.value)) "
+                + "(\(VisibleText.escaped(String(text.prefix(60))))); names and tokens in a trace are plain text")
+        }
+        func check(_ marking: [PlaceMarking], _ at: String) throws {
+            for (i, place) in marking.enumerated() {
+                try check(place.place, "\(at)[\(i)].place")
+                for (j, t) in place.tokens.enumerated() { try check(t.token, "\(at)[\(i)].tokens[\(j)].token") }
+            }
+        }
+        func check(_ moves: [TokenMove], _ at: String) throws {
+            for (i, m) in moves.enumerated() {
+                try check(m.place, "\(at)[\(i)].place")
+                try check(m.token, "\(at)[\(i)].token")
+            }
+        }
+        func check(_ binding: [Binding], _ at: String) throws {
+            for (i, b) in binding.enumerated() {
+                try check(b.variable, "\(at)[\(i)].variable")
+                try check(b.value, "\(at)[\(i)].value")
+            }
+        }
+        try check(trace.net, "net")
+        try check(trace.property, "property")
+        try check(trace.initial, "initial")
+        for (k, step) in trace.steps.enumerated() {
+            try check(step.kind, "steps[\(k)].kind")
+            try check(step.transition, "steps[\(k)].transition")
+            try check(step.binding, "steps[\(k)].binding")
+            try check(step.consumed, "steps[\(k)].consumed")
+            try check(step.produced, "steps[\(k)].produced")
+            try check(step.marking, "steps[\(k)].marking")
+        }
+        if let f = trace.failure {
+            try check(f.transition, "failure.transition")
+            try check(f.binding, "failure.binding")
+            try check(f.message, "failure.message")
+            try check(f.location.file, "failure.location.file")
+        }
     }
 
     /// Token counts in a trace are positive; ready offsets are not negative.

@@ -1,0 +1,64 @@
+// `stdout` is a C global that Swift 6 sees as shared mutable state; it is only
+// touched from the main thread, at the end of a command or inside `tokens take`.
+#if canImport(Glibc)
+@preconcurrency import Glibc
+#elseif canImport(Darwin)
+@preconcurrency import Darwin
+#endif
+import Foundation
+
+/// Standard output, checked. `print` writes into the C library's buffer and
+/// never says when the bytes could not be written (a full disk, `/dev/full`,
+/// a closed descriptor), so a report could vanish with exit 0. Every command
+/// ends with `finish()`, and a command whose output must be written before it
+/// commits something (`tokens take`) calls `flush()` first.
+///
+/// ```
+/// $ cpn-author check examples/polite-scraper/net.yaml > /dev/full
+/// error: cannot write standard output: No space left on device
+/// $ echo $?
+/// 2
+/// ```
+enum StandardOutput {
+    /// Writes out what `print` buffered; throws if that, or any write before it, failed.
+    static func flush() throws {
+        if fflush(stdout) != 0 {
+            let reason = String(cString: strerror(errno))
+            clearerr(stdout)
+            throw WriteFailure("cannot write standard output: \(reason)")
+        }
+        if ferror(stdout) != 0 {
+            clearerr(stdout)
+            throw WriteFailure("cannot write standard output: a write failed")
+        }
+    }
+
+    /// `flush()`, then, for a file, closes the descriptor, which reports what
+    /// some file systems can tell only at close (NFS, quotas). Called once, as
+    /// the process ends.
+    static func finish() throws {
+        try flush()
+        var info = stat()
+        guard fstat(STDOUT_FILENO, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }
+        if close(STDOUT_FILENO) != 0 && errno != EINTR {
+            throw WriteFailure("cannot write standard output: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// Bytes for standard output (`-o -`), through the same buffer as `print`.
+    static func write(_ data: Data) throws {
+        guard !data.isEmpty else { return }
+        let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, data.count, stdout) }
+        guard written == data.count else {
+            let reason = String(cString: strerror(errno))
+            clearerr(stdout)
+            throw WriteFailure("cannot write standard output: \(reason)")
+        }
+    }
+}
+
+/// Output that could not be written: the command fails (exit 2) with this message.
+struct WriteFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ message: String) { description = message }
+}
