@@ -24,6 +24,7 @@ struct DeclaredInvariantProver {
     /// Minimal P-invariants as weights by cell; nil when Farkas stopped.
     let placeInvariants: [[Int: Int]]?
     let placeInvariantsReason: String?
+    let shouldStop: () -> Bool
 
     private enum Argument {
         /// Every weight is ≤ 0 and the bound ≥ 0: markings are never negative.
@@ -38,7 +39,7 @@ struct DeclaredInvariantProver {
 
     func prove(_ invariant: Invariant) -> DeclaredInvariantProof {
         var extractor = LinearConstraintExtractor(net: net, cellBase: incidence.cellBase, placeValues: placeValues)
-        extractor.maxConstraints = 10_000
+        extractor.shouldStop = shouldStop
         let constraints: [LinearConstraint]
         switch extractor.extract(invariant.expr) {
         case .notLinear(let why):

@@ -18,6 +18,8 @@
 struct Farkas {
     struct Limits {
         var maxRows: Int
+        /// Support comparisons allowed in adjacency tests (quadratic in the rows), in all.
+        var maxComparisons = 20_000_000
         var shouldStop: () -> Bool = { false }
     }
 
@@ -35,6 +37,8 @@ struct Farkas {
         /// y·A over the constraints not eliminated yet.
         var d: Sparse
         var support: [UInt64]
+        /// The number of non-zero weights (bits set in `support`).
+        var size: Int { y.count }
 
         func value(at constraint: Int) -> Int {
             var lo = 0, hi = d.count
@@ -57,6 +61,7 @@ struct Farkas {
         }
         guard current.count <= limits.maxRows else { return .stopped("\(n) variables, more than the limit of \(limits.maxRows) rows") }
         var remaining = Set(current.flatMap { $0.d.map(\.0) })
+        var eliminated = 0, comparisons = 0
         while !remaining.isEmpty {
             if limits.shouldStop() { return .stopped("stopped by the time limit") }
             // Eliminate the constraint that creates the fewest new rows.
@@ -70,18 +75,29 @@ struct Farkas {
                 return ga != gb ? ga < gb : a < b
             }!
             remaining.remove(j)
+            eliminated += 1
             var pos: [Row] = [], neg: [Row] = [], next: [Row] = []
             for row in current {
                 let v = row.value(at: j)
                 if v > 0 { pos.append(row) } else if v < 0 { neg.append(row) } else { next.append(row) }
             }
             var pairs = 0
+            // Each adjacency test compares with every row: refuse a step that would exceed the budget.
+            let (work, overflow) = pos.count.multipliedReportingOverflow(by: neg.count)
+            let (stepComparisons, overflow2) = work.multipliedReportingOverflow(by: current.count)
+            comparisons += overflow || overflow2 ? Int.max / 2 : stepComparisons
+            if comparisons > limits.maxComparisons {
+                return .stopped("more than \(limits.maxComparisons) support comparisons")
+            }
             for p in pos {
                 for q in neg {
                     pairs += 1
                     if pairs & 255 == 0, limits.shouldStop() { return .stopped("stopped by the time limit") }
                     let union = zip(p.support, q.support).map { $0 | $1 }
-                    guard adjacent(union, excluding: p, q, in: current) else { continue }
+                    // An extreme ray satisfies `eliminated` independent equalities, so it has at
+                    // most eliminated + 1 non-zero weights: a cheap necessary test first.
+                    let size = union.reduce(0) { $0 + $1.nonzeroBitCount }
+                    guard size <= eliminated + 1, adjacent(union, size, excluding: p, q, in: current) else { continue }
                     guard let combined = combine(p, q, at: j, words: words) else {
                         return .stopped("weights overflow 64-bit integers")
                     }
@@ -103,8 +119,8 @@ struct Farkas {
     }
 
     /// Whether no row of `rows` other than `a` and `b` has its support inside `union`.
-    private static func adjacent(_ union: [UInt64], excluding a: Row, _ b: Row, in rows: [Row]) -> Bool {
-        for r in rows {
+    private static func adjacent(_ union: [UInt64], _ size: Int, excluding a: Row, _ b: Row, in rows: [Row]) -> Bool {
+        for r in rows where r.size <= size {
             var inside = true
             for w in r.support.indices where r.support[w] & ~union[w] != 0 { inside = false; break }
             guard inside else { continue }

@@ -43,6 +43,8 @@ struct LinearConstraintExtractor {
     let placeValues: [[Value]]
     var maxConstraints = 10_000
     var maxQuantifierDomain = 10_000
+    /// Checked once per unrolled instance: the time limit and Ctrl-C.
+    var shouldStop: () -> Bool = { false }
 
     // MARK: Shapes, compiled
 
@@ -193,6 +195,7 @@ struct LinearConstraintExtractor {
             for p in parts { try instantiate(p, &ctx, instance, &out) }
         case .forall(let variable, let match, let values, let color, let body):
             for v in values {
+                if shouldStop() { throw NotLinear(reason: "stopped by the time limit") }
                 let saved = ctx.slots
                 defer { ctx.slots = saved }
                 guard try match(v, &ctx) else { continue }

@@ -101,7 +101,7 @@ public struct StructuralAnalysis: Sendable {
 
         let prover = DeclaredInvariantProver(net: net, incidence: incidence, unfolding: unfolding, terms: terms,
                                              placeValues: placeValues, placeInvariants: placeInvariants,
-                                             placeInvariantsReason: pList.reason)
+                                             placeInvariantsReason: pList.reason, shouldStop: shouldStop)
         return StructuralReport(unfolding: UnfoldingSize(places: incidence.cells.count, bindings: unfolding.steps.count),
                                 notComputed: nil, placeInvariants: pList, transitionInvariants: tList,
                                 declaredInvariants: net.net.invariants.map(prover.prove))
