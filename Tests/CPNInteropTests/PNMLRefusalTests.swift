@@ -167,3 +167,50 @@ import Testing
         #expect(loaded.net?.name == "a\tb\rc\u{2028}\u{85}d\"e", "\(r.yaml)\n\(loaded.diagnostics.map(\.message))")
     }
 }
+
+/// A seeded mutation loop over the PNML fixtures: whatever the bytes, the
+/// importer answers (a net or a located error) and never traps.
+@Suite struct PNMLMutationTests {
+    struct Generator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    @Test func mutatedFilesGetANetOrALocatedError() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .appendingPathComponent("Fixtures/pnml")
+        let seeds = try FileManager.default.contentsOfDirectory(atPath: root.path).filter { $0.hasSuffix(".pnml") }.sorted()
+            .map { try [UInt8](Data(contentsOf: root.appendingPathComponent($0))) }
+        try #require(seeds.count >= 10)
+        let alphabet = Array("<>/=\"'&;![]?- \n\tabcdeinptxyz0123456789#".utf8)
+        var rng = Generator(state: 20_261_201)
+        var accepted = 0, refused = 0
+        for round in 0..<3_000 {
+            var bytes = seeds[round % seeds.count]
+            for _ in 0..<(1 + Int(rng.next() % 4)) where !bytes.isEmpty {
+                let at = Int(rng.next() % UInt64(bytes.count))
+                switch rng.next() % 3 {
+                case 0: bytes.remove(at: at)
+                case 1: bytes.insert(alphabet[Int(rng.next() % UInt64(alphabet.count))], at: at)
+                default: bytes[at] = alphabet[Int(rng.next() % UInt64(alphabet.count))]
+                }
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            switch PNMLImport.convert(data: Data(text.utf8), path: "m.pnml") {
+            case .success: accepted += 1
+            case .failure(let d):
+                refused += 1
+                let line = d.span?.start.line ?? 0, lines = text.split(separator: "\n", omittingEmptySubsequences: false).count
+                #expect(d.span?.file == "m.pnml" && line >= 1 && line <= max(lines, 1), "round \(round): \(d.message) at \(d.span?.description ?? "nil")")
+            }
+        }
+        // Most mutants of refusals stay refused; some mutations repair them (a renamed attribute).
+        #expect(refused > accepted, "accepted \(accepted), refused \(refused)")
+    }
+}
