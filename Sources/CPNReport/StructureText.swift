@@ -60,7 +60,7 @@ extension TextReport {
             let width = max(24, (s.declaredInvariants.map { $0.name.count }.max() ?? 0) + 4)
             for d in s.declaredInvariants {
                 let status: String = switch d.status {
-                case .proved: paint("proved", .green) + " (structural)"
+                case .proved: paint("proved", .green) + String(DeclaredInvariantProof.provedText.dropFirst("proved".count))
                 case .notProved: "not proved"
                 case .notLinear: "not structural"
                 case .notComputed: "not computed"

@@ -43,11 +43,11 @@ struct DeclaredInvariantProver {
         let constraints: [LinearConstraint]
         switch extractor.extract(invariant.expr) {
         case .notLinear(let why):
-            return DeclaredInvariantProof(name: invariant.name, status: .notLinear, detail: "not structural: \(why)")
+            return DeclaredInvariantProof(name: invariant.name, status: .notLinear, detail: why)
         case .notComputed(let why):
-            return DeclaredInvariantProof(name: invariant.name, status: .notComputed, detail: "not computed: \(why)")
+            return DeclaredInvariantProof(name: invariant.name, status: .notComputed, detail: why)
         case .alwaysFalse(let text):
-            return DeclaredInvariantProof(name: invariant.name, status: .notProved, detail: "not proved: `\(text)` is false")
+            return DeclaredInvariantProof(name: invariant.name, status: .notProved, detail: "`\(text)` is false")
         case .constraints(let c):
             constraints = c
         }
@@ -57,14 +57,14 @@ struct DeclaredInvariantProver {
                 arguments.append((c, try argument(for: c)))
             } catch {
                 let at = c.instance.isEmpty ? "" : "for \(c.instance): "
-                return DeclaredInvariantProof(name: invariant.name, status: .notProved, detail: "not proved: \(at)\(error.reason)")
+                return DeclaredInvariantProof(name: invariant.name, status: .notProved, detail: at + error.reason)
             }
         }
         guard let (first, firstArgument) = arguments.first else {
             return DeclaredInvariantProof(name: invariant.name, status: .proved,
-                                          detail: "structural: it constrains no place (its constant parts are true)")
+                                          detail: "it constrains no place (its constant parts are true)")
         }
-        var detail = "structural, any initial marking with the same weighted token sums: "
+        var detail = ""
         if constraints.count > 1 { detail += "each of its \(constraints.count) instances is proved, e.g. \(first.instance): " }
         detail += explain(first, firstArgument)
         return DeclaredInvariantProof(name: invariant.name, status: .proved, detail: detail)

@@ -116,8 +116,11 @@ public struct TransitionInvariant: Sendable, Codable, Equatable {
 public struct DeclaredInvariantProof: Sendable, Codable, Equatable {
     public var name: String
     public var status: Status
-    /// The argument (`proved`), or why there is none.
+    /// The argument (`proved`), or why there is none; a sentence without the status.
     public var detail: String
+
+    /// How a report says `proved`: what a structural proof covers.
+    public static let provedText = "proved (structural, any initial marking with the same weighted token sums)"
 
     public enum Status: String, Sendable, Codable, Equatable {
         /// Holds in every reachable marking of every initial marking with the same weighted sums.
