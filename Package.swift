@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "CPNExplore", targets: ["CPNExplore"]),
         .library(name: "CPNReport", targets: ["CPNReport"]),
         .library(name: "CPNInterop", targets: ["CPNInterop"]),
+        .library(name: "CPNStructure", targets: ["CPNStructure"]),
         .library(name: "CPNLLM", targets: ["CPNLLM"]),
         .library(name: "CPNRuntime", targets: ["CPNRuntime"]),
         .library(name: "CPNRuntimeSQLite", targets: ["CPNRuntimeSQLite"]),
@@ -37,9 +38,11 @@ let package = Package(
         // One C intrinsic Swift lacks: cache prefetch for the explorer's hash table.
         .target(name: "CPNPrefetch"),
         .target(name: "CPNExplore", dependencies: ["CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNPrefetch"]),
-        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNModel", "CPNDiagnostics"]),
+        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNStructure"]),
         // PNML import/export and Promela export (cross-checking state counts with SPIN).
         .target(name: "CPNInterop", dependencies: ["CPNLoad", "CPNModel", "CPNExpressions", "CPNDiagnostics"]),
+        // Structural analysis on the unfolding: P-/T-invariants (Farkas), declared invariants proved by them.
+        .target(name: "CPNStructure", dependencies: ["CPNLoad", "CPNModel", "CPNExpressions", "CPNInterop", "CPNDiagnostics"]),
         // libcurl, through pkg-config, for the LLM client.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
@@ -57,7 +60,7 @@ let package = Package(
             name: "cpn-author",
             dependencies: [
                 "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
-                "CPNInterop", "CPNLLM", "CPNDraft",
+                "CPNInterop", "CPNStructure", "CPNLLM", "CPNDraft",
                 "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -66,8 +69,9 @@ let package = Package(
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
         .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft", "CPNLoad"]),
-        .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad"]),
+        .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad", "CPNStructure"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
+        .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM"]),
         .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNLoad", "cpn-author"]),

@@ -12,6 +12,9 @@
 #     exit: 0                   the expected exit status (2 when absent)
 # InvalidFixtureTests (Tests/CLITests) reads the same files.
 #
+# Then the PNML goldens: Tests/Fixtures/pnml/NAME.pnml gives NAME.expected, the
+# output of `cpn-author check NAME.pnml --color never` (PNMLFixtureTests).
+#
 # It then regenerates the report goldens listed in Tests/Fixtures/reports/goldens.txt
 # (`GOLDEN EXIT ARGUMENTS...` per line: `cpn-author ARGUMENTS` run in that directory,
 # stdout into GOLDEN, stderr into GOLDEN.stderr when there is any, so a SARIF or
@@ -53,6 +56,20 @@ for fixture in Tests/Fixtures/invalid/*.yaml; do
     fi
 done
 echo "update-goldens: wrote $count goldens"
+
+# PNML the importer refuses (PNMLFixtureTests): `check NAME.pnml`, always exit 2.
+pnml_count=0
+for fixture in Tests/Fixtures/pnml/*.pnml; do
+    status=0
+    NO_COLOR=1 "$binary" check "$fixture" --color never >"$scratch/out" 2>"$scratch/err" || status=$?
+    cat "$scratch/out" "$scratch/err" >"${fixture%.pnml}.expected"
+    pnml_count=$((pnml_count + 1))
+    if [ "$status" -ne 2 ]; then
+        echo "update-goldens: $fixture exited $status, expected 2" >&2
+        mismatched=$((mismatched + 1))
+    fi
+done
+echo "update-goldens: wrote $pnml_count PNML goldens"
 
 # Report goldens (verify/check/graph in every format).
 reports=Tests/Fixtures/reports

@@ -87,7 +87,7 @@ extension DiagnosticCode {
         .init(code: .emptyTransition, title: "transition without arcs",
               explanation: "A transition has neither input nor output arcs. It changes nothing; remove it or give it arcs."),
         .init(code: .invalidPNML, title: "unreadable PNML",
-              explanation: "`convert`, `check` and `verify` read `.pnml` files as place/transition nets (ISO/IEC 15909-2, a `<net>` whose `type` ends in `ptnet`). The file is not well-formed XML, its root is not <pnml>, it holds no net or several, its net is of another type (colored PNML is not read: write colored nets in the YAML format), or an element lacks an attribute it needs (`id`, `source`, `target`), or an arc or marking is not a positive integer. The message names the element and its line."),
+              explanation: "`convert`, `check` and `verify` read `.pnml` files as place/transition nets (ISO/IEC 15909-2, a `<net>` of type http://www.pnml.org/version-2009/grammar/ptnet) and refuse everything they do not implement rather than ignore it: XML that is not well-formed or has a DTD, another net type (colored PNML, TAPAAL's own format), arcs other than `normal` (inhibitor, reset, transport, read), high-level labels, timed-arc or game elements, tool data that changes the firing rule, any element or attribute outside the P/T grammar, ids used twice, bad references, markings or weights that are not integers. The message names the element; its line and column point at it."),
         .init(code: .unusedPlace, title: "unused place",
               explanation: "No arc reads or writes the place. It is probably a leftover or a typo in an arc."),
         .init(code: .unusedVariable, title: "unused variable",

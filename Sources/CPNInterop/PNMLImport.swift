@@ -1,4 +1,5 @@
 import CPNDiagnostics
+import CPNLoad
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -11,6 +12,12 @@ import FoundationXML
 /// Pages are flattened, reference places and transitions are resolved to
 /// the nodes they stand for, and names become identifiers (the PNML `name`
 /// when it is one and unique, otherwise the node's id made valid).
+///
+/// Everything the importer does not implement is refused with the element's
+/// line and column (see `PNMLGrammar`): inhibitor and other arc kinds,
+/// high-level (colored) labels, timed-arc and game extensions, tool data that
+/// changes the firing rule, DTDs. Every error, including those the checker
+/// finds in the converted net, points at the PNML element it comes from.
 public enum PNMLImport {
     public struct Result: Sendable {
         /// The net in the YAML format, ready for `NetLoader.load(text:path:)`.
@@ -18,11 +25,46 @@ public enum PNMLImport {
         public var places: Int
         public var transitions: Int
         public var arcs: Int
+        /// For line `n` of `yaml`, `origins[n - 1]` is the PNML element it was written from.
+        public var origins: [SourceSpan]
+        /// The `<net>` element: where lines that come from no element point.
+        public var netSpan: SourceSpan
+
+        /// The PNML position of a position in `yaml`.
+        public func origin(of span: SourceSpan) -> SourceSpan {
+            let line = span.start.line
+            return line >= 1 && line <= origins.count ? origins[line - 1] : netSpan
+        }
+
+        /// Checks the converted net like any net file, with every diagnostic and
+        /// every span of the model pointing into `original`, the PNML file.
+        public func load(original: SourceFile) -> LoadResult {
+            NetLoader.load(converted: yaml, original: original) { origin(of: $0) }
+        }
     }
 
     public static func convert(data: Data, path: String) -> Swift.Result<Result, Diagnostic> {
-        let reader = PNMLReader(path: path)
-        let parser = XMLParser(data: data)
+        convert(text: String(decoding: data, as: UTF8.self), path: path)
+    }
+
+    /// Reads `source` as PNML and checks the net it holds: what `verify`,
+    /// `check` and `simulate` do with a `.pnml` file.
+    public static func load(_ source: SourceFile) -> LoadResult {
+        switch convert(text: source.text, path: source.path) {
+        case .failure(let d): return .failure(path: source.path, source: source, diagnostics: [d])
+        case .success(let converted): return converted.load(original: source)
+        }
+    }
+
+    static func convert(text: String, path: String) -> Swift.Result<Result, Diagnostic> {
+        let scan = XMLMarkupScan(text: text, path: path)
+        if let doctype = scan.doctype {
+            return .failure(Diagnostic(.invalidPNML, "the file has a document type declaration (<!DOCTYPE>); PNML files have none",
+                                       at: doctype,
+                                       help: "remove the <!DOCTYPE ...> declaration: its entities would change the text the net is read from"))
+        }
+        let reader = PNMLReader(path: path, startTags: scan.startTags)
+        let parser = XMLParser(data: Data(text.utf8))
         parser.delegate = reader
         parser.shouldResolveExternalEntities = false
         // On Linux, XMLParser.parse() can return true after an error, and
@@ -38,39 +80,60 @@ public enum PNMLImport {
                                        help: "a PNML file starts with <pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">"))
         }
         if let open = reader.stack.last {
-            return .failure(Diagnostic(.invalidPNML, "the document ends inside <\(open)>", at: reader.here(parser),
+            return .failure(Diagnostic(.invalidPNML, "the document ends inside <\(open.name)>", at: reader.here(parser),
                                        help: "close every element; the file may be truncated"))
         }
-        if let d = reader.failure { return .failure(d) }
         return reader.finish()
     }
 }
 
-/// SAX-style reader collecting places, transitions and arcs with their positions.
+/// SAX-style reader: checks every element against `PNMLGrammar` and collects
+/// places, transitions and arcs with the span of their start tag.
 private final class PNMLReader: NSObject, XMLParserDelegate {
     struct Node { var id: String; var name: String?; var marking: Int = 0; var reference: String?; var span: SourceSpan }
-    struct Arc { var id: String; var source: String; var target: String; var weight: Int = 1; var span: SourceSpan }
+    struct Arc {
+        var id: String; var source: String; var target: String; var weight: Int = 1
+        /// Where the weight came from, to refuse two that disagree.
+        var weightAttribute: Int?
+        var span: SourceSpan
+    }
+    struct Frame {
+        var name: String
+        var kind: PNMLGrammar.Kind
+        var span: SourceSpan
+        var text = ""
+        /// Labels: how many <text> children they had.
+        var texts = 0
+    }
 
     let path: String
+    let startTags: [SourceSpan]
+    var startCount = 0
     var failure: Diagnostic?
     var xmlError: (Int, SourceSpan)?
     var sawRoot = false
-    var sawNet = false
+    var netSpan: SourceSpan?
     var places: [Node] = []
     var transitions: [Node] = []
     var arcs: [Arc] = []
     var netName: String?
-    /// Element names from the root to the current element.
-    var stack: [String] = []
-    var text = ""
-    var currentSpan = SourceSpan(file: "", line: 1, column: 1)
-    var textSpan = SourceSpan(file: "", line: 1, column: 1)
+    /// Every `id` in the document (PNML ids are global) and where it is defined.
+    var ids: [String: SourceSpan] = [:]
+    /// Labels already given to the current node, to refuse a second one.
+    var labelsSeen: Set<String> = []
+    var stack: [Frame] = []
+    /// The `tool` of the <toolspecific> block being read, for messages.
+    var currentTool: String?
 
-    init(path: String) { self.path = path }
+    init(path: String, startTags: [SourceSpan]) {
+        self.path = path
+        self.startTags = startTags
+    }
 
-    func fail(_ parser: XMLParser, _ message: String, help: String? = nil, at span: SourceSpan? = nil) {
+    func fail(_ parser: XMLParser, _ message: String, help: String? = nil, at span: SourceSpan? = nil,
+              notes: [Diagnostic.Note] = []) {
         guard failure == nil else { return }
-        failure = Diagnostic(.invalidPNML, message, at: span ?? here(parser), help: help)
+        failure = Diagnostic(.invalidPNML, message, at: span ?? here(parser), help: help, notes: notes)
         parser.abortParsing()
     }
 
@@ -80,45 +143,116 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
 
     func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                 attributes: [String: String] = [:]) {
+        guard failure == nil else { return }
         let local = name.split(separator: ":").last.map(String.init) ?? name
-        currentSpan = here(parser)
+        let span = startCount < startTags.count ? startTags[startCount] : here(parser)
+        startCount += 1
         sawRoot = true
-        if stack.isEmpty, local != "pnml" {
-            fail(parser, "the root element is <\(local)>, not <pnml>", help: "a PNML file starts with <pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">")
-            return
+        let kind: PNMLGrammar.Kind
+        if let parent = stack.last {
+            if case .label = parent.kind, parent.name != "name", local == "text" {
+                stack[stack.count - 1].texts += 1
+                if stack[stack.count - 1].texts > 1 {
+                    fail(parser, "<\(parent.name)> has more than one <text>", help: "give the label one value", at: span); return
+                }
+            }
+            guard let k = PNMLGrammar.child(local, of: parent.kind) else {
+                let (message, help) = PNMLGrammar.refusal(element: local, in: parent.name)
+                fail(parser, message, help: help, at: span); return
+            }
+            kind = k
+        } else {
+            guard local == "pnml" else {
+                fail(parser, "the root element is <\(local)>, not <pnml>",
+                     help: "a PNML file starts with <pnml xmlns=\"http://www.pnml.org/version-2009/grammar/pnml\">", at: span)
+                return
+            }
+            kind = .pnml
         }
-        stack.append(local)
-        text = ""
-        switch local {
-        case "net":
-            if sawNet { fail(parser, "the file holds more than one <net>", help: "convert one net per file"); return }
-            sawNet = true
+        // The net's type first: a net of another type has other attributes, and the type says why.
+        if kind == .net {
             guard let type = attributes["type"] else {
                 fail(parser, "<net> has no `type` attribute",
-                     help: "a P/T net is `<net id=\"n\" type=\"http://www.pnml.org/version-2009/grammar/ptnet\">`")
+                     help: "a P/T net is `<net id=\"n\" type=\"\(PNMLGrammar.ptNetType)\">`", at: span)
                 return
             }
-            guard type.hasSuffix("ptnet") else {
-                fail(parser, "net type `\(type)` is not a place/transition net",
-                     help: "only PNML P/T nets (type ending in `ptnet`) can be read; write colored nets in the YAML format")
+            guard type == PNMLGrammar.ptNetType else {
+                let (message, help) = PNMLGrammar.refusal(netType: type)
+                fail(parser, message, help: help, at: span); return
+            }
+        }
+        for key in attributes.keys.sorted() where !PNMLGrammar.allows(attribute: key, on: kind) {
+            fail(parser, "attribute `\(key)` on <\(local)> is not part of a PNML place/transition net",
+                 help: "cpn-author refuses what it does not implement rather than ignore it: remove the attribute if it means nothing to the net",
+                 at: span)
+            return
+        }
+        if kind == .toolData, local == "toolspecific", stack.last?.kind != .toolData { currentTool = attributes["tool"] }
+        if kind == .toolData, let found = PNMLGrammar.semanticToolData(element: local, attributes: attributes) {
+            refuseToolData(parser, found, at: span); return
+        }
+        if let id = attributes["id"], [.net, .page, .place, .transition, .arc, .referencePlace, .referenceTransition].contains(kind) {
+            if let first = ids[id] {
+                fail(parser, "id `\(id)` is used twice", help: "PNML ids are unique in the whole file: rename one of them",
+                     at: span, notes: [.init("first used here", at: first)])
                 return
             }
-        case "place", "referencePlace":
-            guard let id = attributes["id"] else { fail(parser, "<\(local)> without an `id`"); return }
-            places.append(Node(id: id, reference: local == "referencePlace" ? attributes["ref"] : nil, span: currentSpan))
-        case "transition", "referenceTransition":
-            guard let id = attributes["id"] else { fail(parser, "<\(local)> without an `id`"); return }
-            transitions.append(Node(id: id, reference: local == "referenceTransition" ? attributes["ref"] : nil, span: currentSpan))
-        case "arc":
+            ids[id] = span
+        }
+        stack.append(Frame(name: local, kind: kind, span: span))
+        switch kind {
+        case .net:
+            if netSpan != nil { fail(parser, "the file holds more than one <net>", help: "convert one net per file", at: span); return }
+            netSpan = span
+        case .place, .referencePlace, .transition, .referenceTransition:
+            labelsSeen = []
+            guard let id = attributes["id"] else { fail(parser, "<\(local)> without an `id`", at: span); return }
+            let isReference = kind == .referencePlace || kind == .referenceTransition
+            if isReference && attributes["ref"] == nil {
+                fail(parser, "<\(local)> `\(id)` has no `ref`", help: "a reference node names the node it stands for: ref=\"ID\"", at: span)
+                return
+            }
+            let node = Node(id: id, reference: isReference ? attributes["ref"] : nil, span: span)
+            if kind == .place || kind == .referencePlace { places.append(node) } else { transitions.append(node) }
+        case .arc:
+            labelsSeen = []
             guard let id = attributes["id"], let s = attributes["source"], let t = attributes["target"] else {
-                fail(parser, "<arc> needs `id`, `source` and `target` attributes"); return
+                fail(parser, "<arc> needs `id`, `source` and `target` attributes", at: span); return
             }
-            arcs.append(Arc(id: id, source: s, target: t, span: currentSpan))
-        case "text":
-            textSpan = currentSpan
+            if let type = attributes["type"], type != "normal" {
+                let (message, help) = PNMLGrammar.refusal(arcType: type, arc: id)
+                fail(parser, message, help: help, at: span); return
+            }
+            var arc = Arc(id: id, source: s, target: t, span: span)
+            if let w = attributes["weight"] {
+                guard let n = Int(w), n >= 1 else {
+                    fail(parser, "arc weight `\(w)` is not a positive integer", at: span); return
+                }
+                arc.weight = n
+                arc.weightAttribute = n
+            }
+            arcs.append(arc)
+        case .arcType:
+            let value = attributes["value"] ?? ""
+            if value != "normal" {
+                let (message, help) = PNMLGrammar.refusal(arcType: value, arc: arcs.last?.id ?? "?")
+                fail(parser, message, help: help, at: span); return
+            }
+        case .label(let label) where label != "name":
+            guard !labelsSeen.contains(label) else {
+                fail(parser, "a second <\(label)> on one node", help: "give the node one \(label)", at: span); return
+            }
+            labelsSeen.insert(label)
         default:
             break
         }
+    }
+
+    func refuseToolData(_ parser: XMLParser, _ found: String, at span: SourceSpan) {
+        let tool = currentTool.map { " tool=\"\($0)\"" } ?? ""
+        fail(parser, "tool data (<toolspecific\(tool)>) holds \(found), which changes which transitions may fire",
+             help: "cpn-author skips tool data that only draws or annotates the net, but not data that changes the firing rule: remove it if the net does not depend on it",
+             at: span)
     }
 
     func parser(_ parser: XMLParser, parseErrorOccurred error: any Error) {
@@ -126,49 +260,107 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
     }
 
     func parser(_ parser: XMLParser, foundCharacters string: String) {
-        text += string
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += string
+    }
+
+    func parser(_ parser: XMLParser, foundCDATA CDATABlock: Data) {
+        guard !stack.isEmpty else { return }
+        stack[stack.count - 1].text += String(decoding: CDATABlock, as: UTF8.self)
     }
 
     func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
-        defer { if !stack.isEmpty { stack.removeLast() } }
-        let local = name.split(separator: ":").last.map(String.init) ?? name
-        guard local == "text", stack.count >= 3 else { return }
-        let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        let label = stack[stack.count - 2], owner = stack[stack.count - 3]
+        guard failure == nil, let frame = stack.popLast() else { return }
+        let value = frame.text.trimmingCharacters(in: .whitespacesAndNewlines)
+        switch frame.kind {
+        case .graphics:
+            return
+        case .toolData:
+            if PNMLGrammar.semanticToolText(element: frame.name, text: value) {
+                refuseToolData(parser, "<\(frame.name)>\(value)</\(frame.name)>", at: frame.span)
+            }
+            return
+        case .text:
+            break
+        case .label(let label):
+            if !value.isEmpty {
+                fail(parser, "text `\(abbreviated(value))` directly inside <\(label)>",
+                     help: "PNML puts a label's value inside <text>: <\(label)><text>\(abbreviated(value))</text></\(label)>", at: frame.span)
+                return
+            }
+            if label != "name" && frame.texts == 0 {
+                fail(parser, "<\(label)> has no <text>", help: "write the value as <\(label)><text>1</text></\(label)>", at: frame.span)
+            }
+            return
+        default:
+            if !value.isEmpty {
+                fail(parser, "text `\(abbreviated(value))` directly inside <\(frame.name)>",
+                     help: "text belongs in a label's <text>; PNML elements hold only other elements", at: frame.span)
+            }
+            return
+        }
+        // A <text>: its label and the label's owner.
+        guard stack.count >= 2, case .label(let label) = stack[stack.count - 1].kind else { return }
+        let owner = stack[stack.count - 2].kind
         switch (owner, label) {
-        case ("net", "name"): netName = value
-        case ("place", "name"), ("referencePlace", "name"): places[places.count - 1].name = value
-        case ("transition", "name"), ("referenceTransition", "name"): transitions[transitions.count - 1].name = value
-        case ("place", "initialMarking"):
+        case (.net, "name"): netName = value
+        case (.place, "name"), (.referencePlace, "name"): places[places.count - 1].name = value
+        case (.transition, "name"), (.referenceTransition, "name"): transitions[transitions.count - 1].name = value
+        case (.place, "initialMarking"):
             guard let n = Int(value), n >= 0 else {
-                fail(parser, "initial marking `\(value)` is not a non-negative integer", at: textSpan); return
+                fail(parser, "initial marking `\(abbreviated(value))` is not a non-negative integer", at: frame.span); return
             }
             places[places.count - 1].marking = n
-        case ("arc", "inscription"):
+        case (.arc, "inscription"):
             guard let n = Int(value), n >= 1 else {
-                fail(parser, "arc weight `\(value)` is not a positive integer", at: textSpan); return
+                fail(parser, "arc weight `\(abbreviated(value))` is not a positive integer", at: frame.span); return
+            }
+            if let w = arcs[arcs.count - 1].weightAttribute, w != n {
+                fail(parser, "arc `\(arcs[arcs.count - 1].id)` has weight \(w) as an attribute and \(n) as its inscription",
+                     help: "give the arc one weight", at: frame.span)
+                return
             }
             arcs[arcs.count - 1].weight = n
         default: break
         }
     }
 
+    func abbreviated(_ s: String) -> String {
+        let flat = s.replacingOccurrences(of: "\n", with: " ")
+        return flat.count <= 40 ? flat : String(flat.prefix(40)) + "…"
+    }
+
     func finish() -> Swift.Result<PNMLImport.Result, Diagnostic> {
-        guard sawNet else {
+        guard let netSpan else {
             return .failure(Diagnostic(.invalidPNML, "the file holds no <net>", at: SourceSpan(file: path, line: 1, column: 1)))
         }
         // Resolve references (possibly chained) to the real node ids.
-        func resolve(_ nodes: [Node]) -> [String: String] {
+        func resolve(_ nodes: [Node], what: String) -> Swift.Result<[String: String], Diagnostic> {
             var target: [String: String] = [:]
             for n in nodes { target[n.id] = n.reference ?? n.id }
+            var resolved: [String: String] = [:]
             for n in nodes {
                 var seen: Set<String> = [n.id], id = n.id
-                while let next = target[id], next != id, !seen.contains(next) { seen.insert(next); id = next }
-                target[n.id] = id
+                while let next = target[id], next != id {
+                    guard !seen.contains(next) else {
+                        return .failure(Diagnostic(.invalidPNML, "reference \(what) `\(n.id)` is part of a cycle of references", at: n.span,
+                                                   help: "a reference must lead to a real \(what)"))
+                    }
+                    seen.insert(next)
+                    id = next
+                }
+                guard target[id] != nil else {
+                    let kind = ids[id] == nil ? "which is not defined" : "which is not a \(what)"
+                    return .failure(Diagnostic(.invalidPNML, "reference \(what) `\(n.id)` refers to `\(id)`, \(kind)", at: n.span,
+                                               notes: ids[id].map { [.init("`\(id)` is defined here", at: $0)] } ?? []))
+                }
+                resolved[n.id] = id
             }
-            return target
+            return .success(resolved)
         }
-        let placeOf = resolve(places), transitionOf = resolve(transitions)
+        let placeOf: [String: String], transitionOf: [String: String]
+        switch resolve(places, what: "place") { case .failure(let d): return .failure(d); case .success(let r): placeOf = r }
+        switch resolve(transitions, what: "transition") { case .failure(let d): return .failure(d); case .success(let r): transitionOf = r }
         let realPlaces = places.filter { $0.reference == nil }, realTransitions = transitions.filter { $0.reference == nil }
         var used = Set<String>()
         func identifiers(_ nodes: [Node], prefix: String) -> [String: String] {
@@ -204,16 +396,19 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
                                            at: arc.span, help: "arcs in a Petri net go from a place to a transition or back"))
             }
         }
-        var yaml = "# Converted from \(path) by cpn-author convert (PNML P/T net).\n"
-        yaml += "cpn: 1\n"
-        yaml += "name: \(quote(netName.flatMap { $0.isEmpty ? nil : $0 } ?? (path as NSString).lastPathComponent))\n"
-        yaml += "places:\n"
-        if realPlaces.isEmpty { yaml += "  {}\n" }
+        // One line per place and per transition, each remembering its element.
+        var lines: [String] = [], origins: [SourceSpan] = []
+        func emit(_ line: String, _ origin: SourceSpan) { lines.append(line); origins.append(origin) }
+        emit("# Converted from \(path) by cpn-author convert (PNML P/T net).", netSpan)
+        emit("cpn: 1", netSpan)
+        emit("name: \(quote(netName.flatMap { $0.isEmpty ? nil : $0 } ?? (path as NSString).lastPathComponent))", netSpan)
+        emit("places:", netSpan)
+        if realPlaces.isEmpty { emit("  {}", netSpan) }
         for p in realPlaces {
             let name = placeName[p.id]!
-            yaml += p.marking > 0 ? "  \(name): { color: Unit, initial: \(p.marking) }\n" : "  \(name): Unit\n"
+            emit(p.marking > 0 ? "  \(name): { color: Unit, initial: \(p.marking) }" : "  \(name): Unit", p.span)
         }
-        if !realTransitions.isEmpty { yaml += "transitions:\n" }
+        if !realTransitions.isEmpty { emit("transitions:", netSpan) }
         func inscriptions(_ list: [(String, Int)]?) -> String {
             // Several arcs between the same pair add up.
             var total: [(String, Int)] = []
@@ -227,9 +422,11 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
             var parts: [String] = []
             if inputs[name] != nil { parts.append("in: \(inscriptions(inputs[name]))") }
             if outputs[name] != nil { parts.append("out: \(inscriptions(outputs[name]))") }
-            yaml += "  \(name): { \(parts.joined(separator: ", ")) }\n"
+            emit("  \(name): { \(parts.joined(separator: ", ")) }", t.span)
         }
-        return .success(PNMLImport.Result(yaml: yaml, places: realPlaces.count, transitions: realTransitions.count, arcs: arcs.count))
+        let yaml = lines.map { $0 + "\n" }.joined()
+        return .success(PNMLImport.Result(yaml: yaml, places: realPlaces.count, transitions: realTransitions.count, arcs: arcs.count,
+                                          origins: origins, netSpan: netSpan))
     }
 }
 
@@ -239,6 +436,10 @@ func xmlErrorText(_ code: Int) -> String {
     case 4: "the document is empty"
     case 5: "the document ends too early, or has content after its end"
     case 9: "an invalid character"
+    case 23: "`;` missing after an entity reference"
+    case 26, 27: "a reference to an entity that is not declared (`&name;`; only &lt; &gt; &amp; &apos; &quot; exist without a DTD)"
+    case 41: "an attribute without a value"
+    case 42: "an attribute given twice"
     case 73: "`>` expected"
     case 76: "a closing tag does not match its opening tag"
     case 77: "a tag is not finished"
@@ -266,6 +467,9 @@ func quote(_ s: String) -> String {
         case "\"": out += "\\\""
         case "\\": out += "\\\\"
         case "\n": out += "\\n"
+        // YAML refuses control characters in a scalar; U+2028/9 and U+FEFF are escaped to stay visible.
+        case _ where c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c == "\u{2028}" || c == "\u{2029}" || c == "\u{FEFF}":
+            out += String(format: "\\u%04X", c.value)
         default: out.unicodeScalars.append(c)
         }
     }

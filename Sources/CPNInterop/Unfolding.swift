@@ -40,9 +40,32 @@ public struct Unfolding: Sendable {
     public static let maxColorCardinality = 4_096
     public static let maxSteps = 200_000
 
+    /// What the unfolding is for, and how far it may go.
+    public struct Options: Sendable {
+        /// Unfold timed and ordered nets too, for what a firing moves (the
+        /// incidence of each binding), not for executing them: delays and
+        /// `order` only restrict which bindings fire and when, never the tokens
+        /// a binding takes and adds. Structural analysis uses this; the exports
+        /// keep refusing such nets, because SPIN or a PNML tool would run them.
+        public var incidenceOnly = false
+        public var maxColorCardinality = Unfolding.maxColorCardinality
+        public var maxSteps = Unfolding.maxSteps
+        /// Stop after trying this many candidate bindings (values offered to
+        /// input patterns), guards failing included; nil for no limit.
+        public var maxCandidates: Int?
+        /// Checked between candidates: stop when it returns true.
+        public var shouldStop: (@Sendable () -> Bool)?
+
+        public init() {}
+    }
+
     public init(_ net: CheckedNet) throws(InteropError) {
+        try self.init(net, options: Options())
+    }
+
+    public init(_ net: CheckedNet, options: Options) throws(InteropError) {
         self.net = net
-        for place in net.places {
+        for place in net.places where !options.incidenceOnly {
             if place.initial.contains(where: { $0.delay > 0 }) {
                 throw InteropError("place `\(place.name)` has timed initial tokens; timed nets cannot be unfolded",
                                    help: "remove the `@+` delays, or verify the net with `cpn-author verify`")
@@ -51,12 +74,14 @@ public struct Unfolding: Sendable {
                 throw InteropError("place `\(place.name)` has an `order`; priorities cannot be unfolded binding by binding",
                                    help: "drop `order` for export: it only removes behaviours, so SPIN then checks a superset")
             }
-            guard let n = place.color.cardinality, n <= Self.maxColorCardinality else {
+        }
+        for place in net.places {
+            guard let n = place.color.cardinality, n <= options.maxColorCardinality else {
                 throw InteropError("place `\(place.name)` has color `\(place.color)` with too many values to unfold",
-                                   help: "use a bounded color with at most \(Self.maxColorCardinality) values")
+                                   help: "use a bounded color with at most \(options.maxColorCardinality) values")
             }
         }
-        for t in net.transitions where t.outputs.contains(where: { $0.delay != nil }) {
+        for t in net.transitions where !options.incidenceOnly && t.outputs.contains(where: { $0.delay != nil }) {
             throw InteropError("transition `\(t.name)` delays its outputs; timed nets cannot be unfolded",
                                help: "remove the `@+` delays, or verify the net with `cpn-author verify`")
         }
@@ -74,27 +99,48 @@ public struct Unfolding: Sendable {
         }
         self.initial = initial
         var steps: [Step] = []
+        var budget = Budget(options: options, placeValues: net.places.map(\.color.allValues))
         for (ti, t) in net.transitions.enumerated() {
             var ctx = EvalContext(slotCount: t.slotCount)
             var consumed: [Cell: Int] = [:]
-            try Self.bind(net, t, ti, 0, &ctx, &consumed, &steps)
+            try Self.bind(net, t, ti, 0, &ctx, &consumed, &steps, &budget)
         }
         self.steps = steps
+    }
+
+    /// How much of `Options`' limits is used up.
+    private struct Budget {
+        let options: Options
+        /// Every value of each place's color, listed once (not once per partial binding).
+        let placeValues: [[Value]]
+        var candidates = 0
+
+        mutating func spend() throws(InteropError) {
+            candidates += 1
+            if let max = options.maxCandidates, candidates > max {
+                throw InteropError("the unfolding tries more than \(max) candidate bindings",
+                                   help: "use smaller colors (fewer values) or more selective input patterns")
+            }
+            if candidates & 1023 == 0, let stop = options.shouldStop, stop() {
+                throw InteropError("the unfolding was stopped (time limit or interrupt)")
+            }
+        }
     }
 
     /// Input `i` of `t` tries every value of its place's color, as the
     /// explorer tries every token present; the guard and outputs are then
     /// evaluated once per complete binding.
     private static func bind(_ net: CheckedNet, _ t: CheckedTransition, _ ti: Int, _ i: Int, _ ctx: inout EvalContext,
-                             _ consumed: inout [Cell: Int], _ steps: inout [Step]) throws(InteropError) {
+                             _ consumed: inout [Cell: Int], _ steps: inout [Step], _ budget: inout Budget) throws(InteropError) {
         if i == t.inputs.count {
-            try complete(net, t, ti, &ctx, consumed, &steps)
+            try complete(net, t, ti, &ctx, consumed, &steps, budget.options.maxSteps)
             return
         }
         let input = t.inputs[i]
         let color = net.places[input.place].color
-        let candidates = input.pattern.constant.map { [$0] } ?? color.allValues
+        let candidates = input.pattern.constant.map { [$0] } ?? budget.placeValues[input.place]
         for value in candidates {
+            try budget.spend()
             guard let index = color.index(of: value) else { continue }
             let saved = ctx.slots
             do {
@@ -105,7 +151,7 @@ public struct Unfolding: Sendable {
             }
             let cell = Cell(place: input.place, valueIndex: index)
             consumed[cell, default: 0] += input.count
-            try bind(net, t, ti, i + 1, &ctx, &consumed, &steps)
+            try bind(net, t, ti, i + 1, &ctx, &consumed, &steps, &budget)
             consumed[cell, default: 0] -= input.count
             if consumed[cell] == 0 { consumed[cell] = nil }
             ctx.slots = saved
@@ -113,7 +159,7 @@ public struct Unfolding: Sendable {
     }
 
     private static func complete(_ net: CheckedNet, _ t: CheckedTransition, _ ti: Int, _ ctx: inout EvalContext,
-                                 _ consumed: [Cell: Int], _ steps: inout [Step]) throws(InteropError) {
+                                 _ consumed: [Cell: Int], _ steps: inout [Step], _ maxSteps: Int) throws(InteropError) {
         var produced: [Cell: Int] = [:]
         do {
             if let g = t.guardExpr, try g.evaluate(&ctx) != .bool(true) { return }

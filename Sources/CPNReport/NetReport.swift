@@ -2,6 +2,7 @@ import CPNDiagnostics
 import CPNExplore
 import CPNLoad
 import CPNModel
+import CPNStructure
 
 /// Everything the reports say about one net file: how it loaded (its source,
 /// its model, its diagnostics) and, when it was valid, what exploration found.
@@ -24,17 +25,22 @@ public struct NetReport: Sendable {
     public var diagnostics: [Diagnostic]
     /// Nil when the net has errors and was not explored.
     public var result: ExplorationResult?
+    /// Structural analysis (`verify --structure`); nil when not asked for.
+    public var structure: StructuralReport?
 
-    public init(path: String, source: SourceFile?, net: Net?, diagnostics: [Diagnostic], result: ExplorationResult?) {
+    public init(path: String, source: SourceFile?, net: Net?, diagnostics: [Diagnostic], result: ExplorationResult?,
+                structure: StructuralReport? = nil) {
         self.path = path
         self.source = source
         self.net = net
         self.diagnostics = diagnostics
         self.result = result
+        self.structure = structure
     }
 
-    public init(loaded: LoadResult, result: ExplorationResult?) {
-        self.init(path: loaded.path, source: loaded.source, net: loaded.net, diagnostics: loaded.diagnostics, result: result)
+    public init(loaded: LoadResult, result: ExplorationResult?, structure: StructuralReport? = nil) {
+        self.init(path: loaded.path, source: loaded.source, net: loaded.net, diagnostics: loaded.diagnostics, result: result,
+                  structure: structure)
     }
 
     public var errorCount: Int { diagnostics.count { $0.isError } }

@@ -158,13 +158,13 @@ func states(_ net: CheckedNet) -> Int {
 
     @Test(arguments: [
         ("", "no XML element"),
-        ("<pnml><net type='ptnet'><place id='a'></net></pnml>", "closing tag"),
-        ("<pnml><net type='ptnet'>", "well-formed"),
+        ("<pnml><net type='http://www.pnml.org/version-2009/grammar/ptnet'><place id='a'></net></pnml>", "closing tag"),
+        ("<pnml><net type='http://www.pnml.org/version-2009/grammar/ptnet'>", "well-formed"),
         ("<net/>", "root element"),
         ("<pnml><net type='http://www.pnml.org/version-2009/grammar/symmetricnet'/></pnml>", "not a place/transition net"),
-        ("<pnml><net type='ptnet'><place id='a'><initialMarking><text>-1</text></initialMarking></place></net></pnml>", "non-negative"),
-        ("<pnml><net type='ptnet'><place id='a'/><place id='b'/><arc id='x' source='a' target='b'/></net></pnml>", "two places"),
-        ("<pnml><net type='ptnet'><arc id='x' source='a' target='b'/></net></pnml>", "no place or transition"),
+        ("<pnml><net type='http://www.pnml.org/version-2009/grammar/ptnet'><place id='a'><initialMarking><text>-1</text></initialMarking></place></net></pnml>", "non-negative"),
+        ("<pnml><net type='http://www.pnml.org/version-2009/grammar/ptnet'><place id='a'/><place id='b'/><arc id='x' source='a' target='b'/></net></pnml>", "two places"),
+        ("<pnml><net type='http://www.pnml.org/version-2009/grammar/ptnet'><arc id='x' source='a' target='b'/></net></pnml>", "no place or transition"),
         ("<pnml></pnml>", "no <net>"),
     ])
     func malformedPNMLGetsALocatedError(input: String, expected: String) throws {

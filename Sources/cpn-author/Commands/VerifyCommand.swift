@@ -3,6 +3,7 @@ import CPNDiagnostics
 import CPNExplore
 import CPNLoad
 import CPNReport
+import CPNStructure
 import Foundation
 
 /// `cpn-author verify`: explore every reachable marking and check every property.
@@ -44,6 +45,14 @@ struct VerifyCommand: ParsableCommand {
               verify net.yaml -o sarif=cpn.sarif -o github=annotations.txt
             SARIF, JUnit, Markdown and annotations carry no timings unless --timings is given, so \
             the same nets give the same bytes; --no-timing does the same for text and JSON.
+
+            --structure adds structural analysis to the text and JSON reports: the P-invariants \
+            of the unfolded net (weighted token sums that no firing changes, the minimal ones, by \
+            the Farkas algorithm), its T-invariants (firings that together return to the marking \
+            they start from), and which declared invariants they prove for every initial marking \
+            with the same weighted sums, e.g. `size(proxies) + size(in_flight) == 2` whatever the \
+            number of proxies (specs/semantics.md, "Structural analysis"). A net too large to \
+            analyse says "not computed (too large: ...)"; verdicts and exit codes do not change.
 
             Exit codes: 0 every property holds and exploration was complete; 1 a property is \
             violated; 2 invalid input; 3 a bound stopped exploration first (0 with --accept-bounded). \
@@ -95,6 +104,9 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Add elapsed times to SARIF, JUnit and Markdown reports (left out by default).")
     var timings = false
 
+    @Flag(help: "Add structural analysis (P-invariants, T-invariants, declared invariants they prove) to text and JSON reports.")
+    var structure = false
+
     @Option(help: "Color the text output: auto, always or never.")
     var color: ColorChoice = .auto
 
@@ -140,12 +152,12 @@ struct VerifyCommand: ParsableCommand {
         let stderrColor = color.enabled(forFileDescriptor: STDERR_FILENO)
         var err = StandardError()
         let reports = OrderedParallelMap.run(paths, work: { path in
-            Self.verify(path, options: exploration)
+            Self.verify(path, options: exploration, structure: structure)
         }, deliver: { _, report in
             if report.isInvalid || report.result == nil {
                 print(Self.invalidText(report, color: stderrColor), terminator: "", to: &err)
             }
-            if streamText, let result = report.result { print(TerminalText.inert(text.render(result))) }
+            if streamText, let result = report.result { print(TerminalText.inert(text.render(result, structure: report.structure))) }
         })
 
         let reportOptions = ReportOptions(includeTiming: timings, acceptBounded: acceptBounded, command: "verify",
@@ -155,9 +167,13 @@ struct VerifyCommand: ParsableCommand {
             case .text:
                 // Streamed above for standard output; a file gets the same text, diagnostics included.
                 return reports.map { r in
-                    r.result.map { TextReport(showTiming: !noTiming).render($0) + "\n" } ?? Self.invalidText(r, color: false)
+                    r.result.map { TextReport(showTiming: !noTiming).render($0, structure: r.structure) + "\n" } ?? Self.invalidText(r, color: false)
                 }.joined() + (reports.count > 1 ? reports.summaryLine() + "\n" : "")
-            case .json: return JSONReport.render(reports.compactMap(\.result), includeTiming: !noTiming) + "\n"
+            case .json:
+                if structure {
+                    return JSONReport.render(reports.compactMap { r in r.result.map { ($0, r.structure) } }, includeTiming: !noTiming) + "\n"
+                }
+                return JSONReport.render(reports.compactMap(\.result), includeTiming: !noTiming) + "\n"
             case .sarif: return SARIFReport(options: reportOptions).render(reports)
             case .junit: return JUnitReport(options: reportOptions).render(reports)
             case .markdown: return MarkdownReport(options: reportOptions).render(reports)
@@ -176,12 +192,15 @@ struct VerifyCommand: ParsableCommand {
     }
 
     /// Loads and, when valid, explores one net: the unit of parallel work.
-    static func verify(_ path: String, options: ExplorationOptions) -> NetReport {
+    static func verify(_ path: String, options: ExplorationOptions, structure: Bool = false) -> NetReport {
         let loaded = NetInput.load(path: path)
         guard let net = loaded.checked else { return NetReport(loaded: loaded, result: nil) }
         let result = Explorer(net: net, options: options).run(file: path)
         if options.progress != nil, isatty(STDERR_FILENO) == 1 { ProgressLine.clear() }
-        return NetReport(loaded: loaded, result: result)
+        guard structure else { return NetReport(loaded: loaded, result: result) }
+        var limits = StructuralLimits()
+        limits.isCancelled = options.isCancelled
+        return NetReport(loaded: loaded, result: result, structure: StructuralAnalysis(net: net).run(limits))
     }
 
     /// What `verify` prints (to standard error) for a net it could not explore.

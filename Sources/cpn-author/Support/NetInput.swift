@@ -12,13 +12,8 @@ enum NetInput {
         case .failure(let d):
             return .failure(path: path, source: nil, diagnostics: [d])
         case .success(let source):
-            switch PNMLImport.convert(data: Data(source.text.utf8), path: path) {
-            case .failure(let d):
-                return .failure(path: path, source: source, diagnostics: [d])
-            case .success(let converted):
-                // Diagnostics on the converted net point into the YAML it became.
-                return NetLoader.load(text: converted.yaml, path: path)
-            }
+            // Every diagnostic, the checker's included, points at the PNML element.
+            return PNMLImport.load(source)
         }
     }
 
