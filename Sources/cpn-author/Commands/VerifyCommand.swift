@@ -200,7 +200,8 @@ struct VerifyCommand: ParsableCommand {
         guard structure else { return NetReport(loaded: loaded, result: result) }
         var limits = StructuralLimits()
         limits.isCancelled = options.isCancelled
-        return NetReport(loaded: loaded, result: result, structure: StructuralAnalysis(net: net).run(limits))
+        let analysis = StructuralAnalysis(net: net).run(limits)
+        return NetReport(loaded: loaded, result: result.provingStructurally(analysis), structure: analysis)
     }
 
     /// What `verify` prints (to standard error) for a net it could not explore.
