@@ -87,12 +87,23 @@ let unsafeNet = goodNet.replacingOccurrences(of: "in: { lock: 1, waiting: 1 }", 
         #expect(model.asked[1].last?.content.contains("no YAML net") == true)
     }
 
-    @Test func anUnboundedNetFailsTheGateUnlessBoundsAreAccepted() throws {
+    /// A net that mints tokens is diagnosed unbounded (a violation with its
+    /// pump), so even accepting bounds does not pass it.
+    @Test func anUnboundedNetFailsTheGate() throws {
         let growing = "cpn: 1\nplaces:\n  a: { color: Unit, initial: 1 }\n  b: Unit\ntransitions:\n  t: { in: { a: 1 }, out: { a: 1, b: 1 } }\n"
         let gate = NetGate(maxStates: 100)
-        guard case .bounded = gate.evaluate(yaml: growing, path: "g.yaml") else { Issue.record("expected bounded"); return }
-        #expect(gate.evaluate(yaml: growing, path: "g.yaml").failureText.contains("too large or infinite"))
-        #expect(NetGate(maxStates: 100, acceptBounded: true).evaluate(yaml: growing, path: "g.yaml").passed)
+        guard case .violated = gate.evaluate(yaml: growing, path: "g.yaml") else { Issue.record("expected violated"); return }
+        #expect(gate.evaluate(yaml: growing, path: "g.yaml").failureText.contains("unbounded"))
+        #expect(!NetGate(maxStates: 100, acceptBounded: true).evaluate(yaml: growing, path: "g.yaml").passed)
+    }
+
+    /// A large bounded net stops at the bound: it fails the gate unless bounds are accepted.
+    @Test func aBoundedExplorationFailsTheGateUnlessBoundsAreAccepted() throws {
+        let large = "cpn: 1\nplaces:\n  n: { color: { int: [0, 999] }, initial: [0] }\ntransitions:\n  t: { in: { n: x }, guard: x < 999, out: { n: \"x + 1\" } }\n"
+        let gate = NetGate(maxStates: 100)
+        guard case .bounded = gate.evaluate(yaml: large, path: "l.yaml") else { Issue.record("expected bounded"); return }
+        #expect(gate.evaluate(yaml: large, path: "l.yaml").failureText.contains("too large or infinite"))
+        #expect(NetGate(maxStates: 100, acceptBounded: true).evaluate(yaml: large, path: "l.yaml").passed)
     }
 
     @Test func reviseSendsTheNetAndTheChange() throws {

@@ -193,7 +193,9 @@ import Testing
             """))
         let p = try #require(r.property("final-reachable"))
         #expect(p.status == .violated)
-        #expect(p.trace?.steps.map(\.transition) == ["enter"])
+        // A lasso: into the trap, then round its cycle back to the marking after `enter`.
+        #expect(p.trace?.steps.map(\.transition) == ["enter", "spin", "back"])
+        #expect(p.trace?.loop == Trace.Loop(start: 1, kind: .cycle))
         #expect(r.property("deadlock")?.status == .holds)
     }
 

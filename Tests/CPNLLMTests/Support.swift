@@ -73,13 +73,17 @@ transitions:
 
 """
 
+/// Carries the guarded call's result back from its thread.
+final class HangGuardBox<T>: @unchecked Sendable {
+    var value: T?
+}
+
 /// Runs `body` on another thread and waits for it at most `seconds`, generous enough
 /// that a busy machine never gets there: only a real hang does, and the test then
 /// fails with "hung". Tests never assert how fast something was.
 func hangGuard<T: Sendable>(_ what: String, seconds: Double = 120, sourceLocation: SourceLocation = #_sourceLocation,
                             _ body: @escaping @Sendable () -> T) -> T? {
-    final class Box: @unchecked Sendable { var value: T? }
-    let box = Box()
+    let box = HangGuardBox<T>()
     let done = DispatchSemaphore(value: 0)
     Thread {
         box.value = body()

@@ -18,8 +18,9 @@ import Testing
         #expect(lines.count == findings.count)
         #expect(lines.allSatisfy { $0.hasPrefix("::error ") || $0.hasPrefix("::warning ") })
         let mutex = try #require(lines.first { $0.contains("invariant mutex violated") })
-        let line = try ReportFixtures.line(of: "mutex:", in: "failing.yaml")
-        #expect(mutex.hasPrefix("::error file=failing.yaml,line=\(line),col=3,endColumn=8,title=cpn-author%3A invariant mutex violated (lease)::"))
+        // At the transition whose firing broke it (the trace's last step), not the invariant.
+        let line = try ReportFixtures.line(of: "  acquire:", in: "failing.yaml")
+        #expect(mutex.hasPrefix("::error file=failing.yaml,line=\(line),col=3,endColumn=10,title=cpn-author%3A invariant mutex violated (lease)::"))
         #expect(mutex.contains("%0AShortest counterexample (4 steps):%0A"))
         #expect(!mutex.contains("\r"))
         let bound = try #require(lines.first { $0.contains("exploration incomplete") })

@@ -8,17 +8,18 @@ import Testing
 
     @Test func theVerdictTableHasARowPerNet() throws {
         let text = try render(ReportFixtures.all)
-        #expect(text.hasPrefix("### cpn-author verify: 🚫 1 of 6 nets invalid, 3 violated\n"))
+        #expect(text.hasPrefix("### cpn-author verify: 🚫 1 of 6 nets invalid, 4 violated\n"))
         let rows = text.split(separator: "\n").filter { $0.hasPrefix("| ") && !$0.hasPrefix("| step") && !$0.contains("---") }
         #expect(rows.count { $0.contains(".yaml`") } == 6)
         #expect(rows.contains { $0.hasPrefix("| ❌ | `lease` | `failing.yaml` | 20 | invariant `mutex` |") })
-        #expect(rows.contains { $0.hasPrefix("| ⚠️ | `counter` | `unbounded.yaml` | 300 (incomplete) |") })
+        #expect(rows.contains { $0.hasPrefix("| ❌ | `counter` | `unbounded.yaml` | 300 (incomplete) | `bounded` |") }, "diagnosed unbounded")
         #expect(try render(["passing.yaml"]).hasPrefix("### cpn-author verify: ✅ the net passes\n"))
     }
 
     @Test func eachFailureSaysWhereAndShowsTheTraceAsATable() throws {
         let text = try render(["failing.yaml"])
-        let line = try ReportFixtures.line(of: "mutex:", in: "failing.yaml")
+        // At the transition whose firing broke the invariant (the trace's last step).
+        let line = try ReportFixtures.line(of: "  acquire:", in: "failing.yaml")
         #expect(text.contains("#### ❌ `lease`: invariant `mutex` at `failing.yaml:\(line):3`"))
         #expect(text.contains("> The invariant: `size(working) <= 1` (one worker at a time)"))
         #expect(text.contains("**Initial marking:** `free: ()` · `waiting: a, b`"))

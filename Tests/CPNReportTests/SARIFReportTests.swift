@@ -46,15 +46,20 @@ import Testing
         }
     }
 
-    @Test func theInvariantViolationIsAtTheInvariantsLineWithACodeFlowThroughTheTransitions() throws {
+    /// The result points at the cause: `acquire`, whose firing made the
+    /// marking bad (the last step); the invariant is a related location.
+    @Test func theInvariantViolationIsAtTheCulpritWithACodeFlowThroughTheTransitions() throws {
         let document = try sarif(["failing.yaml"])
         let result = try #require(results(document).first { $0["ruleId"]?.stringValue == "invariant" })
         #expect(result["level"]?.stringValue == "error")
         let region = try #require(result["locations"]?.arrayValue.first?["physicalLocation"]?["region"])
         let mutexLine = try ReportFixtures.line(of: "mutex:", in: "failing.yaml")
-        #expect(region["startLine"]?.intValue == mutexLine)
+        let culprit = try ReportFixtures.line(of: "  acquire:", in: "failing.yaml")
+        #expect(region["startLine"]?.intValue == culprit)
         #expect(region["startColumn"]?.intValue == 3)
-        #expect(region["endColumn"]?.intValue == 8, "the region covers `mutex`")
+        #expect(region["endColumn"]?.intValue == 10, "the region covers `acquire`")
+        let related = result["relatedLocations"]?.arrayValue ?? []
+        #expect(related.contains { $0["physicalLocation"]?["region"]?["startLine"]?.intValue == mutexLine }, "the invariant is related")
         let artifact = try #require(result["locations"]?.arrayValue.first?["physicalLocation"]?["artifactLocation"])
         #expect(artifact["uri"]?.stringValue == "failing.yaml")
         #expect(artifact["uriBaseId"]?.stringValue == "%SRCROOT%")
@@ -70,7 +75,7 @@ import Testing
         #expect(line(2) == lease, "the tick points at the place whose token becomes ready")
         #expect(line(3) == expire)
         #expect(line(4) == acquire)
-        #expect(line(5) == mutexLine)
+        #expect(line(5) == culprit)
         let tick = steps[2]["location"]?["message"]?["text"]?.stringValue ?? ""
         #expect(tick.contains("clock advances to 2") && tick.contains("lease: a becomes ready"), "\(tick)")
         let fire = steps[1]["location"]?["message"]?["text"]?.stringValue ?? ""
@@ -98,7 +103,8 @@ import Testing
         let document = try sarif(ReportFixtures.all)
         let rules = document["runs"]?.arrayValue.first?["tool"]?["driver"]?["rules"]?.arrayValue ?? []
         let ids = rules.compactMap { $0["id"]?.stringValue }
-        #expect(Array(ids.prefix(6)) == ["invariant", "deadlock", "final-reachable", "expression-error", "dead-transition", "exploration-bound"])
+        #expect(Array(ids.prefix(9)) == ["invariant", "deadlock", "final-reachable", "leads-to", "boundedness", "expected-dead",
+                                         "expression-error", "dead-transition", "exploration-bound"])
         #expect(Set(ids).isSuperset(of: ["E0201", "E0403", "W0003"]))
         #expect(Set(ids).count == ids.count)
         for r in results(document) {
