@@ -24,6 +24,13 @@ struct CPNAuthor: ParsableCommand {
             Exit codes: 0 success, 1 a property is violated, 2 invalid input or usage, \
             3 exploration stopped at a bound.
 
+            Output files (-o, --output, --trace-out, --report) are written to a new \
+            temporary file beside them and renamed into place; an existing file keeps its \
+            mode and owner. A FIFO or a device is written into as a stream; a symbolic link \
+            is refused unless it leads to one; - is standard output. A write that fails, \
+            standard output included, exits 2. Nets, traces, stores and model replies are \
+            untrusted input: see SECURITY.md.
+
             Examples:
               cpn-author check examples/*/net.yaml
               cpn-author verify examples/polite-scraper/net.yaml

@@ -19,7 +19,7 @@ import Foundation
 ///   bits and its owner and group (refused if they cannot be kept).
 /// - a character device or a FIFO (`/dev/null`, a named pipe, `/dev/stdout`
 ///   on a terminal or pipe): the content is written into it as a stream; the
-///   node stays what it is.
+///   node stays what it is. A FIFO without a reader is an error (no hang).
 /// - a symbolic link to anything else: refused, so that a link planted at the
 ///   output path cannot redirect the write; name the target itself.
 /// - a directory, a block device, a socket: refused.
@@ -108,10 +108,18 @@ enum AtomicFile {
         }
     }
 
-    /// Into a FIFO or a character device, as a shell's `>` would (no truncation, no new node).
+    /// Into a FIFO or a character device, as a shell's `>` would (no truncation, no new
+    /// node). Opened non-blocking, so a FIFO without a reader is an error, not a hang.
     private static func stream(_ data: Data, to path: String, followLink: Bool) throws {
-        let fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | (followLink ? 0 : O_NOFOLLOW))
-        guard fd >= 0 else { throw failure(path, errno) }
+        let fd = open(path, O_WRONLY | O_NOCTTY | O_CLOEXEC | O_NONBLOCK | (followLink ? 0 : O_NOFOLLOW))
+        guard fd >= 0 else {
+            if errno == ENXIO {
+                throw ValidationFailure("cannot write \(shown(path)): it is a named pipe (FIFO) with no reader; start the reader first")
+            }
+            throw failure(path, errno)
+        }
+        // Non-blocking was for the open; writes wait for the reader as usual.
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var info = stat()
         let kind = fstat(fd, &info) == 0 ? info.st_mode & S_IFMT : 0
         guard kind == S_IFCHR || kind == S_IFIFO else {

@@ -167,6 +167,7 @@ struct ReportTargets {
         a comma list, to write several in one run. Each --output FILE belongs to the --format just \
         before it (after a comma list, to its formats in order); --output FORMAT=FILE names its \
         format; an --output before any --format takes its format from the extension. At most one \
-        format goes to standard output.
+        format goes to standard output. Files are replaced atomically (mode and owner kept); a \
+        symbolic link is refused unless it leads to a FIFO or a device (SECURITY.md).
         """
 }

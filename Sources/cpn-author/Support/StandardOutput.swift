@@ -20,16 +20,24 @@ import Foundation
 /// 2
 /// ```
 enum StandardOutput {
+    /// Set once a failure was reported: the command has failed, and the bytes
+    /// still buffered are not reported a second time at exit.
+    nonisolated(unsafe) private static var failureReported = false
+
     /// Writes out what `print` buffered; throws if that, or any write before it, failed.
     static func flush() throws {
         if fflush(stdout) != 0 {
             let reason = String(cString: strerror(errno))
             clearerr(stdout)
+            failureReported = true
             throw WriteFailure("cannot write standard output: \(reason)")
         }
         if ferror(stdout) != 0 {
+            // An earlier write failed when the buffer filled up; its errno is still the last one set.
+            let reason = errno != 0 ? String(cString: strerror(errno)) : "a write failed"
             clearerr(stdout)
-            throw WriteFailure("cannot write standard output: a write failed")
+            failureReported = true
+            throw WriteFailure("cannot write standard output: \(reason)")
         }
     }
 
@@ -37,6 +45,7 @@ enum StandardOutput {
     /// some file systems can tell only at close (NFS, quotas). Called once, as
     /// the process ends.
     static func finish() throws {
+        if failureReported { return }
         try flush()
         var info = stat()
         guard fstat(STDOUT_FILENO, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return }

@@ -22,7 +22,12 @@ enum TraceFile {
         } catch let DecodingError.dataCorrupted(context) where !context.codingPath.isEmpty {
             throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath))` \(wrongValue(context.debugDescription))")
         } catch let DecodingError.dataCorrupted(context) {
-            throw ValidationFailure("\(path) is not valid JSON: \(context.debugDescription)")
+            // Foundation says "not valid JSON", without a path, for a number that does not
+            // fit the field (1.5 or 1e30 for a count): find it when the JSON itself is valid.
+            if let tree = try? JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed]), let bad = firstNonInteger(in: tree) {
+                throw ValidationFailure("\(path) is not a cpn-author trace: `\(bad.field)` must be a whole number that fits 64 bits (found \(bad.value))")
+            }
+            throw ValidationFailure("\(path) is not valid JSON: \(VisibleText.escaped(context.debugDescription))")
         } catch let DecodingError.keyNotFound(key, context) {
             throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath + [key]))` is missing")
         } catch let DecodingError.typeMismatch(type, context) {
@@ -30,11 +35,32 @@ enum TraceFile {
         } catch let DecodingError.valueNotFound(type, context) {
             throw ValidationFailure("\(path) is not a cpn-author trace: `\(field(context.codingPath))` must be \(typeName(type)), not null")
         } catch {
-            throw ValidationFailure("\(path) is not a cpn-author trace (\(error))")
+            throw ValidationFailure("\(path) is not a cpn-author trace (\(VisibleText.escaped("\(error)")))")
         }
         try checkText(trace, path: path)
         try checkCounts(trace, path: path)
         return trace
+    }
+
+    /// The fields of a trace that hold whole numbers.
+    static let integerFields: Set<String> = ["count", "ready", "index", "clock", "delay", "line", "column"]
+
+    /// The first whole-number field of a parsed trace that holds another number, and where.
+    static func firstNonInteger(in value: Any, at field: String = "") -> (field: String, value: String)? {
+        if let object = value as? [String: Any] {
+            for key in object.keys.sorted() {
+                let here = field.isEmpty ? key : field + "." + key
+                if integerFields.contains(key), let n = object[key] as? NSNumber, Int(exactly: n.doubleValue) == nil || "\(n)".contains(".") {
+                    return (here, "\(n)")
+                }
+                if let inner = firstNonInteger(in: object[key]!, at: here) { return inner }
+            }
+        } else if let array = value as? [Any] {
+            for (i, item) in array.enumerated() {
+                if let inner = firstNonInteger(in: item, at: field + "[\(i)]") { return inner }
+            }
+        }
+        return nil
     }
 
     /// `steps[3].consumed[0].count`: where in the file a decoding error is.
@@ -53,7 +79,7 @@ enum TraceFile {
             let found = description[description.index(after: open)..<close]
             return "must be a whole number that fits 64 bits (found \(found))"
         }
-        return "has a value of the wrong kind (\(description))"
+        return "has a value of the wrong kind (\(VisibleText.escaped(description)))"
     }
 
     static func typeName(_ type: Any.Type) -> String {
