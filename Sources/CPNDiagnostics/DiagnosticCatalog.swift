@@ -96,5 +96,7 @@ extension DiagnosticCode {
               explanation: "The transition can never fire whatever the marking: its guard is constantly false, a literal pattern lies outside its place's color, or it takes from a place that starts empty and that no transition fills."),
         .init(code: .unboundedSource, title: "transition without inputs",
               explanation: "A transition with no input arcs is always enabled and can fire forever, so its output places grow without bound unless a capacity stops them. Give it an input (a budget place) or capacities on its outputs."),
+        .init(code: .pumpingTransition, title: "transition gives back its inputs and more",
+              explanation: "Every token the transition takes is given back at once (same expression, same place, no delay), and it adds at least one more token to a place without a capacity. Its firing then never disables it, so once enabled it can fire forever and that place grows without bound: `verify` would report `bounded` violated. Consume the extra tokens somewhere, cap the place, or stop giving back a token the transition should keep."),
     ]
 }

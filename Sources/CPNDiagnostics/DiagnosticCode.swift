@@ -80,4 +80,5 @@ extension DiagnosticCode {
     public static let unusedVariable = DiagnosticCode("W0002")
     public static let neverFires = DiagnosticCode("W0003")
     public static let unboundedSource = DiagnosticCode("W0004")
+    public static let pumpingTransition = DiagnosticCode("W0005")
 }

@@ -122,6 +122,35 @@ extension NetChecker {
         return checked
     }
 
+    /// Whether `t`, for any binding, produces at least what it consumes plus
+    /// more, with nothing to stop it: every input token is given back at once
+    /// (the same expression, no delay, on the same place), some output adds a
+    /// token beyond that, no output place has a capacity, and no input place
+    /// is ordered. Its enabling then survives its own firing (the guard reads
+    /// only the binding), so it can fire forever: the place it adds to is
+    /// unbounded as soon as `t` is enabled. Returns that place.
+    private func reproducesItsInputsPlusMore(_ t: Transition, places: [CheckedPlace]) -> String? {
+        guard !t.inputs.isEmpty else { return nil }
+        func place(_ name: String) -> CheckedPlace? { places.first { $0.name == name } }
+        var extra: [String: [String]] = [:]
+        for o in t.outputs {
+            guard place(o.place)?.capacity == nil else { return nil }
+            extra[o.place, default: []] += o.inscriptions.flatMap { i in
+                i.delay == nil ? Array(repeating: i.expr.rendered, count: max(1, i.count)) : ["@delayed"]
+            }
+        }
+        for arc in t.inputs {
+            guard place(arc.place)?.order == nil else { return nil }
+            for i in arc.inscriptions {
+                for _ in 0..<max(1, i.count) {
+                    guard let k = extra[arc.place]?.firstIndex(of: i.expr.rendered) else { return nil }
+                    extra[arc.place]!.remove(at: k)
+                }
+            }
+        }
+        return t.outputs.map(\.place).first { !(extra[$0] ?? []).isEmpty }
+    }
+
     private mutating func placeOf(_ arc: Arc) -> (Int, Color)? {
         if let p = symbols.places[arc.place] { return p }
         if symbols.failed.contains(arc.place) { return nil }  // declared, but it failed: reported there
@@ -192,6 +221,12 @@ extension NetChecker {
                t.outputs.contains(where: { o in places.first { $0.name == o.place }?.capacity == nil }) {
                 diagnostics.add(.unboundedSource, "transition `\(t.name)` has no input arcs, so it can fire forever", at: t.span,
                                 help: "take a token from a budget place, or put a `capacity` on every place it fills")
+            }
+            if let grown = reproducesItsInputsPlusMore(t, places: places) {
+                diagnostics.add(.pumpingTransition,
+                                "transition `\(t.name)` gives back every token it takes and adds more to `\(grown)`, so once enabled it can fire forever",
+                                at: t.span,
+                                help: "consume what it adds to `\(grown)` elsewhere, put a `capacity` on `\(grown)`, or stop giving back a token it should keep")
             }
         }
     }
