@@ -94,7 +94,9 @@ public struct JUnitReport: Sendable {
             var outcome: Case.Outcome?
             switch p.status {
             case .holds: outcome = nil
-            case .unknown: outcome = .skipped(message: "no violation found, but exploration was incomplete (\(result.stopReason ?? "stopped"))")
+            case .unknown:
+                // The same reason the text report gives: a bound, or an evaluation failure.
+                outcome = .skipped(message: "unknown: " + (p.undecidedBecause ?? "exploration was incomplete (\(result.stopReason ?? "stopped"))"))
             case .violated:
                 let finding = Finding.of(report).first { $0.property?.name == p.name && $0.property?.kind == p.kind }
                 var body = (p.message.map { $0 + "\n" } ?? "")
