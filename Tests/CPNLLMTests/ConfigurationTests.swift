@@ -133,7 +133,7 @@ import Testing
 
     @Test func configFileMistakesNameTheLine() {
         let unknown = llmError { _ = try ConfigFile(path: "c.yaml", text: "model: m\nbaseurl: x\n") }
-        #expect(unknown?.description == "c.yaml:2: unknown key 'baseurl'; known keys: provider, base_url, model, api_key, max_tokens, timeout, connect_timeout")
+        #expect(unknown?.description == "c.yaml:2: unknown key 'baseurl'; known keys: provider, base_url, model, api_key, max_tokens, timeout, connect_timeout, max_reply_size")
         let nested = llmError { _ = try ConfigFile(path: "c.yaml", text: "llm:\n  model: m\n") }
         #expect(nested?.description.hasPrefix("c.yaml:1: unknown key 'llm'") == true)
         let indented = llmError { _ = try ConfigFile(path: "c.yaml", text: "  model: m\n") }

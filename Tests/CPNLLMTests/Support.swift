@@ -78,8 +78,7 @@ transitions:
 /// fails with "hung". Tests never assert how fast something was.
 func hangGuard<T: Sendable>(_ what: String, seconds: Double = 120, sourceLocation: SourceLocation = #_sourceLocation,
                             _ body: @escaping @Sendable () -> T) -> T? {
-    final class Box: @unchecked Sendable { var value: T? }
-    let box = Box()
+    let box = HangGuardBox<T>()
     let done = DispatchSemaphore(value: 0)
     Thread {
         box.value = body()
@@ -90,4 +89,9 @@ func hangGuard<T: Sendable>(_ what: String, seconds: Double = 120, sourceLocatio
         return nil
     }
     return box.value
+}
+
+/// What `hangGuard`'s thread hands back (written once, read after the semaphore).
+private final class HangGuardBox<T>: @unchecked Sendable {
+    var value: T?
 }

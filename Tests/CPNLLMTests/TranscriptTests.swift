@@ -154,7 +154,7 @@ import Testing
 
     @Test func unreadableTranscriptsAreClearErrors() throws {
         #expect(llmError { _ = try ReplayProvider(transcriptPath: "/nonexistent/t.jsonl") }?.summary
-            == "cannot read the transcript /nonexistent/t.jsonl")
+            == "cannot read the transcript: no such file: /nonexistent/t.jsonl")
         #expect(llmError { _ = try ReplayProvider(transcript: "{\"type\":\"session\"}\nnot json\n", path: "t.jsonl") }?.summary
             == "t.jsonl:2: the line is not a JSON object")
     }
