@@ -139,6 +139,21 @@ import Testing
         #expect(message { _ = try StoreRowCheck.token(StoredToken(id: 1, place: "p", value: "()", readyAt: Int64.max, claimedBy: "w", claimUntil: 0)) } == nil)
     }
 
+    /// A link planted at the store's path, or a FIFO there, is refused before SQLite opens it.
+    @Test func aStorePathThatIsALinkOrAFIFOIsRefused() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try Self.store(in: dir)
+        symlink(dir.appendingPathComponent("t.db").path, dir.appendingPathComponent("link.db").path)
+        mkfifo(dir.appendingPathComponent("fifo.db").path, 0o600)
+        for (name, message) in [("link.db", "link.db is a symbolic link"), ("fifo.db", "fifo.db is a named pipe (FIFO), not a store file")] {
+            for command in [["status"], ["run", "tiny.yaml", "--no-verify", "--until", "idle"]] {
+                let r = try RuntimeTest.run(command + ["--store", "sqlite:\(name)"], in: dir)
+                #expect(r.status == 2 && r.output.contains(message), "\(command) \(name): \(r.output)")
+            }
+        }
+    }
+
     // MARK: - The time unit
 
     /// A store made with `--tick 100ms` keeps its unit: a plain `run` later fires a
