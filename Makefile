@@ -9,7 +9,7 @@ BIN_RELEASE := .build/release/cpn-author
 # curl: the fetch handler of the polite scraper's end-to-end test).
 DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config postgresql curl
 
-.PHONY: all deps build release test demo bench embed check-embed clean
+.PHONY: all deps build release test fuzz demo bench embed check-embed clean
 
 all: build
 
@@ -42,6 +42,15 @@ test: deps check-embed
 	eval "$$pg"; trap 'scripts/postgres-for-tests.sh stop' EXIT; \
 	echo "test: PostgreSQL for the runtime tests at $$CPN_TEST_POSTGRES_URL"; \
 	$(SWIFT) test
+
+# The seeded mutation fuzzers (YAML loader, PNML importer, trace loader, store
+# decoder) with a long budget; `make test` runs them with a small one. FUZZ_MUTANTS
+# is the number of mutants per seed input, FUZZ_SEED another seed to explore
+# (a failure names the seed and the mutant that reproduce it).
+FUZZ_MUTANTS ?= 20000
+fuzz: deps
+	CPN_FUZZ_MUTANTS=$(FUZZ_MUTANTS) $(if $(FUZZ_SEED),CPN_FUZZ_SEED=$(FUZZ_SEED)) \
+	  $(SWIFT) test --filter 'MutationFuzzTests|PNMLFuzzTests|TraceFuzzTests|StoreFuzzTests'
 
 demo: build
 	@scripts/demo.sh $(BIN_DEBUG)

@@ -73,7 +73,9 @@ let package = Package(
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
-        .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM"]),
-        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNLoad", "cpn-author"]),
+        .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport"]),
+        // GRDB: the damaged-store tests and the store fuzzer edit SQLite files by hand.
+        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNLoad", "cpn-author",
+                                                            .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

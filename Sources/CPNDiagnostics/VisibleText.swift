@@ -35,12 +35,6 @@ public enum VisibleText {
         return out
     }
 
-    /// As `escaped`, but line breaks stay: for text that is several lines on purpose.
-    public static func escapedKeepingLines(_ text: String) -> String {
-        guard text.unicodeScalars.contains(where: { isUnsafe($0) && $0 != "\n" }) else { return text }
-        return text.split(separator: "\n", omittingEmptySubsequences: false).map { escaped(String($0)) }.joined(separator: "\n")
-    }
-
     /// `\u{1B}`: the scalar's code in hex (two digits at least), as Swift writes it.
     public static func escape(_ scalar: Unicode.Scalar) -> String {
         "\\u{" + String(scalar.value, radix: 16, uppercase: true).leftPadded(to: 2) + "}"
@@ -62,11 +56,6 @@ public enum VisibleText {
         case 0xFFF9...0xFFFB: return true           // interlinear annotation
         default: return false
         }
-    }
-
-    /// Whether `text` can be shown as it is.
-    public static func isSafe(_ text: String) -> Bool {
-        !text.unicodeScalars.contains(where: isUnsafe)
     }
 }
 

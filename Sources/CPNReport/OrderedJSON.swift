@@ -1,3 +1,5 @@
+import CPNDiagnostics
+
 /// A JSON value whose objects keep their keys in the order they were written.
 ///
 /// SARIF and the review report are read by people as well as by tools, so their
@@ -59,7 +61,9 @@ public indirect enum OrderedJSON: Sendable, Equatable {
         }
     }
 
-    /// RFC 8259 string escaping: quote, backslash and control characters;
+    /// RFC 8259 string escaping: quote, backslash and control characters, and
+    /// also DEL, C1 and the bidi and other invisible format characters
+    /// (`VisibleText.isUnsafe`, all in the BMP), which a viewer would act on;
     /// everything else, non-ASCII included, is written as UTF-8.
     static func quote(_ s: String, into out: inout String) {
         out += "\""
@@ -70,7 +74,7 @@ public indirect enum OrderedJSON: Sendable, Equatable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20 || scalar.value == 0x7F:
+            case _ where scalar.value < 0x20 || VisibleText.isUnsafe(scalar):
                 let hex = String(scalar.value, radix: 16, uppercase: true)
                 out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
             default: out.unicodeScalars.append(scalar)

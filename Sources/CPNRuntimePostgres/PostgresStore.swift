@@ -83,6 +83,12 @@ public final class PostgresStore: TokenStore {
                     RuntimeClock.sleep(micros: Int64.random(in: 200...2_000) * Int64(min(attempt, 5)))
                     continue
                 }
+                // A type mismatch, an unknown column or table: the tables are not the ones
+                // cpn-author made (altered by hand), which is a damaged store.
+                if let state = Self.sqlState(error), ["42804", "42883", "42703", "42P01", "22P02"].contains(state) {
+                    throw StoreError("damaged store: the tables of \(location) are not the ones cpn-author made (\(Self.describe(error))); "
+                        + "restore it from a backup or start a new one")
+                }
                 // The database's own errors get the store's name; the engine's pass through.
                 if error is PSQLError || error is PostgresDecodingError { throw StoreError("\(location): \(Self.describe(error))") }
                 throw error

@@ -135,7 +135,11 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func tokens() throws -> [StoredToken] {
-        try Row.fetchAll(db, sql: "SELECT id, place, value, ready_at, claimed_by, claim_until FROM cpn_tokens ORDER BY id").map {
+        try tokens(where: "1")
+    }
+
+    private func tokens(where condition: String) throws -> [StoredToken] {
+        try Row.fetchAll(db, sql: "SELECT id, place, value, ready_at, claimed_by, claim_until FROM cpn_tokens WHERE \(condition) ORDER BY id").map {
             let c = SQLiteColumns($0, table: "cpn_tokens")
             return try StoreRowCheck.token(StoredToken(id: c.integer("id"), place: c.text("place"), value: c.text("value"), readyAt: c.integer("ready_at"),
                                                        claimedBy: c.optionalText("claimed_by"), claimUntil: c.optionalInteger("claim_until")))
@@ -143,12 +147,22 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func tokenGroups(floor: Int64, now: Int64, worker: String) throws -> [TokenGroup] {
-        try Row.fetchAll(db, sql: """
+        // `damaged`: a row of the group whose columns are not of their types. Grouped,
+        // such a row would pass unseen (TEXT compares above every integer, so a TEXT
+        // `claim_until` is a lease that never ends); it is read on its own, which names it.
+        let rows = try Row.fetchAll(db, sql: """
             SELECT place, value, MAX(ready_at, ?) AS r,
                    CASE WHEN claimed_by IS NULL OR claim_until <= ? THEN 0 WHEN claimed_by = ? THEN 1 ELSE 2 END AS h,
-                   COUNT(*) AS n
+                   COUNT(*) AS n,
+                   MIN(CASE WHEN typeof(place) <> 'text' OR typeof(value) <> 'text' OR typeof(ready_at) <> 'integer'
+                            OR typeof(claimed_by) NOT IN ('text', 'null') OR typeof(claim_until) NOT IN ('integer', 'null') THEN id END) AS damaged
             FROM cpn_tokens GROUP BY place, value, r, h ORDER BY MIN(id)
-            """, arguments: [floor, now, worker]).map {
+            """, arguments: [floor, now, worker])
+        if let damaged = rows.lazy.compactMap({ $0["damaged"] as Int64? }).min() {
+            _ = try tokens(where: "id = \(damaged)")
+            throw StoreRowCheck.damaged(table: "cpn_tokens", row: "id \(damaged)", column: "(a column)", "holds a value of the wrong type")
+        }
+        return try rows.map {
             // Grouped rows have no id: a damaged one is named by its place (`tokens list` shows the ids).
             let c = SQLiteColumns($0, table: "cpn_tokens", name: "place \(((try? SQLiteColumns($0, table: "").text("place")) ?? "?").prefix(40))")
             return try StoreRowCheck.group(TokenGroup(place: c.text("place"), value: c.text("value"), readyAt: c.integer("r", as: "ready_at"),

@@ -24,7 +24,7 @@ import Testing
         #expect(run.stderr.contains("failing.trace.json: step 1 fires `acquire`, which passing.yaml does not have"), "\(run.stderr)")
         let missing = try CLI.run(["graph", "passing.yaml", "--trace", "nope.json"], in: Self.directory)
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("no such file: nope.json"), "\(missing.stderr)")
+        #expect(missing.stderr.contains("cannot read the trace: no such file: nope.json"), "\(missing.stderr)")
         let notATrace = try CLI.run(["graph", "passing.yaml", "--trace", "passing.sarif"], in: Self.directory)
         #expect(notATrace.status == 2)
         #expect(notATrace.stderr.contains("is not a cpn-author trace"), "\(notATrace.stderr)")

@@ -95,3 +95,8 @@ func hangGuard<T: Sendable>(_ what: String, seconds: Double = 120, sourceLocatio
     }
     return box.value
 }
+
+/// What `hangGuard`'s thread hands back (written once, read after the semaphore).
+private final class HangGuardBox<T>: @unchecked Sendable {
+    var value: T?
+}

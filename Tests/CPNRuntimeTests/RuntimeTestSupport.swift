@@ -41,10 +41,14 @@ enum RuntimeTest {
     // MARK: - Processes
 
     /// A `cpn-author` process started in the background, output to files.
+    /// `wait()` gives it a generous `hangTimeout`; past it the process is killed
+    /// and the test fails with "hung" (tests never assert how fast a run was).
     final class Child: @unchecked Sendable {
         let process = Process()
         let stdout: URL
         let stderr: URL
+        private let ended = DispatchSemaphore(value: 0)
+        static let hangTimeout: Double = 600
 
         init(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], name: String) throws {
             stdout = directory.appendingPathComponent("\(name).out")
@@ -61,10 +65,16 @@ enum RuntimeTest {
             process.standardOutput = try FileHandle(forWritingTo: stdout)
             process.standardError = try FileHandle(forWritingTo: stderr)
             process.standardInput = FileHandle.nullDevice
+            process.terminationHandler = { [ended] _ in ended.signal() }
             try process.run()
         }
 
-        func wait() -> Int32 {
+        func wait(sourceLocation: SourceLocation = #_sourceLocation) -> Int32 {
+            if ended.wait(timeout: .now() + Self.hangTimeout) == .timedOut {
+                Foundation.kill(process.processIdentifier, SIGKILL)
+                Issue.record("hung: `cpn-author \(process.arguments?.joined(separator: " ") ?? "")` did not end within \(Int(Self.hangTimeout)) s and was killed",
+                             sourceLocation: sourceLocation)
+            }
             process.waitUntilExit()
             return process.terminationStatus
         }

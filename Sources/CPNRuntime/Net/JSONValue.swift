@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import Foundation
 
 /// A JSON document with object keys kept in the order they were given, so
@@ -118,7 +119,9 @@ public indirect enum JSONValue: Hashable, Sendable {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case _ where scalar.value < 0x20:
+            // Controls as JSON requires; DEL, C1 and bidi/format characters too (all in the
+            // BMP), so a log line cannot reorder or rewrite the terminal it is shown on.
+            case _ where scalar.value < 0x20 || VisibleText.isUnsafe(scalar):
                 out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }

@@ -1,3 +1,5 @@
+import CPNDiagnostics
+
 /// What every store checks on every row it reads, before the engine sees it.
 ///
 /// A store is a file or a database anyone with access can edit: a column of
@@ -14,7 +16,8 @@ public enum StoreRowCheck {
 
     /// `damaged store: table cpn_tokens, row id 7, column ready_at: holds TEXT 'abc', where an integer belongs`.
     public static func damaged(table: String, row: String, column: String, _ problem: String) -> StoreError {
-        StoreError("damaged store: table \(table), row \(row), column \(column): \(problem); "
+        // The row's name and the problem quote the damaged values: escaped, they cannot act on a terminal.
+        StoreError("damaged store: table \(table), row \(VisibleText.escaped(row)), column \(column): \(VisibleText.escaped(problem)); "
             + "the store was changed outside cpn-author or is corrupt: restore it from a backup or start a new one")
     }
 

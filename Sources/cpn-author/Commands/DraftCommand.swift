@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPNDiagnostics
 import CPNLLM
 import Foundation
 
@@ -97,7 +98,11 @@ struct DraftCommand: ParsableCommand {
             guard !isDirectory.boolValue else {
                 throw ValidationFailure("cannot read the requirements: \(requirements) is a directory")
             }
-            data = FileManager.default.contents(atPath: requirements)
+            // Bounded (a little over the 200 kB allowed, so a larger file gets its message) and non-blocking.
+            switch InputFile.read(requirements, limit: 1 << 20) {
+            case .success(let contents): data = contents.data
+            case .failure(let f): throw ValidationFailure("cannot read the requirements: \(f.message)")
+            }
         }
         let name = requirements == "-" ? "standard input" : requirements
         guard let data, let text = String(data: data, encoding: .utf8) else {

@@ -145,7 +145,8 @@ struct ReviewCommand: ParsableCommand {
         var candidates: [Candidate] = []
         for c in changes {
             let basePath = c.oldPath ?? c.path
-            let head = c.status == .deleted ? nil : FileManager.default.contents(atPath: repo.root + "/" + c.path)
+            // A changed path can be a link to /dev/zero or a FIFO: read it as any input, bounded and without blocking.
+            let head = c.status == .deleted ? nil : try? InputFile.read(repo.root + "/" + c.path, limit: SourceReader.maximumBytes + 1).get().data
             let base = c.status == .added ? nil : try repo.contents(of: basePath, at: baseCommit)
             let isNet = [head, base].contains { data in data.map { NetPaths.hasTopLevelCPNKey(String(decoding: $0, as: UTF8.self)) } ?? false }
             guard isNet else { continue }

@@ -177,7 +177,7 @@ struct RunCommand: ParsableCommand {
             reportStore.close()
         }
         switch format {
-        case .text: print(report.text(finalMarking: marking), terminator: "")
+        case .text: print(TerminalText.inert(report.text(finalMarking: marking)), terminator: "")
         case .json: print(report.json.pretty)
         }
         if let error = report.error { throw error.exitCode }

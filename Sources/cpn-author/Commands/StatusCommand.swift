@@ -38,7 +38,7 @@ struct StatusCommand: ParsableCommand {
         try withEngine(store, mustExist: true) { engine in
             let report = try StatusReport(engine: engine, windowMicros: RuntimeDuration.parse(window) ?? 60_000_000)
             switch format {
-            case .text: print(report.text, terminator: "")
+            case .text: print(TerminalText.inert(report.text), terminator: "")
             case .json: print(report.json.pretty)
             }
         }

@@ -70,7 +70,9 @@ enum AtomicFile {
         let directory = (path as NSString).deletingLastPathComponent
         var template = Array(((directory.isEmpty ? "." : directory) + "/." + url.lastPathComponent + ".XXXXXX").utf8CString)
         let fd = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        guard fd >= 0 else { throw failure(path, errno, doing: "cannot create a temporary file beside") }
+        guard fd >= 0 else {
+            throw ValidationFailure("cannot write \(shown(path)): no temporary file can be made beside it (\(String(cString: strerror(errno))))")
+        }
         let temporary = String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var closed = false
         func abandon(_ error: Int32, _ doing: String = "cannot write") -> ValidationFailure {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CPNDiagnostics
 import CPNRuntime
 import CPNRuntimePostgres
 import CPNRuntimeSQLite
@@ -49,6 +50,16 @@ enum RuntimeStores {
         guard !path.isEmpty else { throw StoreError("sqlite: needs a file name, e.g. sqlite:state.db") }
         if mustExist && !FileManager.default.fileExists(atPath: path) {
             throw StoreError("there is no store at \(path); start one with `cpn-author run NET.yaml --store sqlite:\(path)`")
+        }
+        // As for output files (SECURITY.md): SQLite would follow a link planted at the
+        // store's path, and would block on a FIFO.
+        var info = stat()
+        if lstat(path, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: break
+            case S_IFLNK: throw StoreError("\(VisibleText.escaped(path)) is a symbolic link; give the store file's own path")
+            default: throw StoreError("\(VisibleText.escaped(path)) is \(AtomicFile.kindName(info.st_mode)), not a store file")
+            }
         }
         return try SQLiteStore(path: path, durability: durability)
     }
