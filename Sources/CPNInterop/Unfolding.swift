@@ -10,9 +10,10 @@ import CPNModel
 /// with fixed token counts. It is what Promela export emits, one guarded
 /// atomic step per binding, so SPIN explores exactly the markings we do.
 ///
-/// Not every net unfolds: timed tokens need a clock, `order` compares the
-/// bindings enabled at a marking (not expressible per binding), and colors
-/// must be finite and small.
+/// Not every net unfolds for execution: timed tokens need a clock, `order`
+/// compares the bindings enabled at a marking (not expressible per binding),
+/// and colors must be finite and small. For what each binding moves (its
+/// incidence), time and order do not matter: see `Options.incidenceOnly`.
 public struct Unfolding: Sendable {
     /// One unfolded place: a place of the net and one value of its color.
     public struct Cell: Sendable, Hashable {

@@ -51,7 +51,7 @@ struct VerifyCommand: ParsableCommand {
             the Farkas algorithm), its T-invariants (firings that together return to the marking \
             they start from), and which declared invariants they prove for every initial marking \
             with the same weighted sums, e.g. `size(proxies) + size(in_flight) == 2` whatever the \
-            number of proxies (specs/semantics.md, "Structural analysis"). A net too large to \
+            number of proxies (specs/semantics.md §10). A net too large to \
             analyse says "not computed (too large: ...)"; verdicts and exit codes do not change.
 
             Exit codes: 0 every property holds and exploration was complete; 1 a property is \
