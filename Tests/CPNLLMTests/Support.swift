@@ -73,11 +73,6 @@ transitions:
 
 """
 
-/// Carries the guarded call's result back from its thread.
-final class HangGuardBox<T>: @unchecked Sendable {
-    var value: T?
-}
-
 /// Runs `body` on another thread and waits for it at most `seconds`, generous enough
 /// that a busy machine never gets there: only a real hang does, and the test then
 /// fails with "hung". Tests never assert how fast something was.
