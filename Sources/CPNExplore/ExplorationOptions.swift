@@ -18,9 +18,13 @@ public struct ExplorationOptions: Sendable {
     /// enumeration and inside long expressions; returning true stops it (Ctrl-C).
     public var isCancelled: @Sendable () -> Bool = { false }
     /// Threads that expand states at once on the place/transition fast path
-    /// (the colored path is serial). Results do not depend on it: states are
-    /// numbered, and traces chosen, exactly as with one thread.
+    /// and the unfolded engine (the dynamic colored path is serial). Results
+    /// do not depend on it: states are numbered, and traces chosen, exactly as
+    /// with one thread.
     public var workers: Int = min(ProcessInfo.processInfo.activeProcessorCount, 8)
+    /// Which successor engine runs; every engine gives the same result
+    /// (tests and `verify --engine` compare them).
+    public var engine: ExplorationEngine = .automatic
     /// Levels narrower than this are expanded on the calling thread alone
     /// (tests lower it to run the parallel path on small nets).
     var parallelThreshold = 512
@@ -67,6 +71,19 @@ public struct ExplorationOptions: Sendable {
         }
         return nil
     }
+}
+
+/// How successors are computed (`specs/semantics.md` §8).
+public enum ExplorationEngine: String, Sendable, CaseIterable {
+    /// Place/transition counters for plain nets, else the unfolded engine
+    /// when the unfolding fits its limits, else the dynamic one.
+    case automatic = "auto"
+    /// Bindings enumerated over the tokens of each marking, expressions
+    /// evaluated as they are met (works for every net).
+    case dynamic
+    /// The unfolded engine whenever the net unfolds within its limits (also
+    /// for place/transition nets), the dynamic one otherwise.
+    case unfolded
 }
 
 func formatSeconds(_ s: Double) -> String {

@@ -20,6 +20,9 @@ public struct ExplorationResult: Sendable, Codable {
     public var placeBounds: [PlaceBound]
     public var deadlocks: Int
     public var finalMarkings: Int
+    /// Which engine computed the successors ("unfolded: 42 bindings over 56
+    /// counters", "place/transition counters", "dynamic"); the result is the same with any.
+    public var engine: String = "dynamic"
 
     public var statesPerSecond: Double { elapsedMs > 0 ? Double(states) * 1000 / Double(elapsedMs) : Double(states) * 1000 }
 
@@ -27,6 +30,7 @@ public struct ExplorationResult: Sendable, Codable {
         case net, file, verdict, complete, stopReason = "stop_reason", states, edges, depth, elapsedMs = "elapsed_ms"
         case bytesPerState = "bytes_per_state", memoryBytes = "memory_bytes", timed, properties
         case deadTransitions = "dead_transitions", placeBounds = "place_bounds", deadlocks, finalMarkings = "final_markings"
+        case engine
     }
 }
 

@@ -23,7 +23,9 @@ public final class Explorer {
     public init(net: CheckedNet, options: ExplorationOptions = ExplorationOptions()) {
         self.net = net
         self.options = options
-        self.generator = SuccessorGenerator(net: net)
+        // Token numbers by color index whenever colors are small, whatever
+        // the engine: state numbers, hence traces, never depend on the engine.
+        self.generator = SuccessorGenerator(net: net, numberTokensByColor: UnfoldedNet.numbersTokensByColor(net))
         self.codec = generator.codec
     }
 
@@ -34,27 +36,39 @@ public final class Explorer {
         let start = DispatchTime.now().uptimeNanoseconds
         let options = self.options
         let budget = WorkBudget { options.stopReason(startedAt: start) }
-        if let fast = CounterExpander(net: net, generator: generator) {
-            var search = BreadthFirstSearch(net: net, options: options, generator: generator, expander: fast,
-                                            budget: budget, start: start)
-            let workers = options.workers
-            if workers > 1 {
-                search.run { states, store, expander in
-                    ExpandedStates.expand(states, store: store, expander: &expander, workers: workers)
-                }
-            } else {
-                search.run()
-            }
-            return finish(search, file: file)
+        if options.engine == .automatic, let fast = CounterExpander(net: net, generator: generator) {
+            return finish(runInParallel(fast, budget: budget, start: start), file: file, engine: "place/transition counters")
+        }
+        if options.engine != .dynamic, UnfoldedNet.numbersTokensByColor(net),
+           let unfolded = UnfoldedNet(net: net, codec: codec, timed: generator.timed,
+                                      shouldStop: { options.stopReason(startedAt: start) }) {
+            let expander = UnfoldedExpander(unfolded: unfolded, generator: generator, budget: budget)
+            return finish(runInParallel(expander, budget: budget, start: start), file: file, engine: unfolded.engineDescription)
         }
         var search = BreadthFirstSearch(net: net, options: options, generator: generator,
                                         expander: ColoredExpander(generator: generator, budget: budget),
                                         budget: budget, start: start)
         search.run()
-        return finish(search, file: file)
+        return finish(search, file: file, engine: "dynamic")
     }
 
-    private func finish<E: StateExpander>(_ search: BreadthFirstSearch<E>, file: String) -> ExplorationResult {
+    /// The search with an expander whose copies can work on `options.workers` threads.
+    private func runInParallel<E: ParallelStateExpander>(_ expander: E, budget: WorkBudget,
+                                                        start: UInt64) -> BreadthFirstSearch<E> {
+        var search = BreadthFirstSearch(net: net, options: options, generator: generator, expander: expander,
+                                        budget: budget, start: start)
+        let workers = options.workers
+        if workers > 1 {
+            search.run { states, store, expander in
+                ExpandedStates.expand(states, store: store, expander: &expander, workers: workers)
+            }
+        } else {
+            search.run()
+        }
+        return search
+    }
+
+    private func finish<E: StateExpander>(_ search: BreadthFirstSearch<E>, file: String, engine: String) -> ExplorationResult {
         store = search.store
         let assembly = PropertyAssembly(net: net, findings: search.findings, store: search.store,
                                         traces: TraceBuilder(net: net, generator: generator, codec: codec))
@@ -64,7 +78,7 @@ public final class Explorer {
         let complete = findings.complete
         let verdict: Verdict = violated ? .violated : complete && properties.allSatisfy({ $0.status == .holds }) ? .pass : .bounded
         let maxTokens = search.expander.maxTokens
-        return ExplorationResult(
+        var result = ExplorationResult(
             net: net.net.name, file: file, verdict: verdict, complete: complete, stopReason: findings.stopReason,
             states: search.store.count, edges: findings.edges, depth: findings.depth,
             elapsedMs: Int(search.elapsed * 1000),
@@ -74,5 +88,7 @@ public final class Explorer {
                 .map { net.transitions[$0].name } : [],
             placeBounds: net.places.indices.map { PlaceBound(place: net.places[$0].name, max: maxTokens[$0], capacity: net.places[$0].capacity) },
             deadlocks: findings.deadlocks, finalMarkings: net.final != nil ? findings.isFinal.prefix(search.store.count).filter { $0 }.count : 0)
+        result.engine = engine
+        return result
     }
 }

@@ -1,11 +1,20 @@
 import Dispatch
 
 /// An expander whose copies may expand different states at the same time:
-/// it shares nothing mutable between copies (the place/transition fast path;
-/// the colored path interns token values as it goes, so it stays serial).
+/// it shares nothing mutable between copies (the place/transition fast path
+/// and the unfolded engine; the dynamic colored path interns token values as
+/// it goes, so it stays serial).
 protocol ParallelStateExpander: StateExpander {
     /// Folds another copy's running statistics (most tokens per place) into this one.
     mutating func absorb(_ other: Self)
+
+    /// A copy for another thread, with its own `WorkBudget` (a budget's
+    /// countdown is not synchronised).
+    func workerCopy() -> Self
+}
+
+extension ParallelStateExpander {
+    func workerCopy() -> Self { self }
 }
 
 /// The successors of a run of consecutive states, computed off the main
@@ -73,7 +82,7 @@ struct ExpandedStates {
         let shares = UnsafeMutableBufferPointer<ExpandedStates>.allocate(capacity: n)
         let copies = UnsafeMutableBufferPointer<E>.allocate(capacity: n)
         _ = shares.initialize(from: repeatElement(ExpandedStates(), count: n))
-        _ = copies.initialize(from: repeatElement(expander, count: n))
+        _ = copies.initialize(from: (0..<n).map { _ in expander.workerCopy() })
         defer {
             shares.deinitialize()
             shares.deallocate()

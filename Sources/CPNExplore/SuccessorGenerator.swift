@@ -14,13 +14,20 @@ final class SuccessorGenerator {
     let interners: [TokenInterner]
     let timed: Bool
 
-    init(net: CheckedNet) {
+    /// With `numberTokensByColor`, every value of every place's color is
+    /// interned up front in color-index order, so token number == value index
+    /// (the unfolded engine's counters; `UnfoldedNet.numbersTokensByColor`
+    /// says when colors are small enough). Token numbers decide the
+    /// enumeration order, hence state numbers: both engines then agree.
+    init(net: CheckedNet, numberTokensByColor: Bool = false) {
         self.net = net
         self.interners = net.places.map { place in
             // The counter layout stores a count with token number 0, so a
             // color with a single value has it interned first, always.
             let interner = TokenInterner()
-            if place.color.cardinality == 1, let only = place.color.value(at: 0) { _ = interner.id(of: only) }
+            if numberTokensByColor {
+                for v in place.color.allValues { _ = interner.id(of: v) }
+            } else if place.color.cardinality == 1, let only = place.color.value(at: 0) { _ = interner.id(of: only) }
             return interner
         }
         self.timed = net.places.contains { $0.initial.contains { $0.delay > 0 } }

@@ -20,6 +20,7 @@ public struct TextReport {
         out += "  states   \(group(r.states)) \(r.complete ? "(complete)" : "(incomplete: \(r.stopReason ?? "stopped"))")\n"
         out += "  edges    \(group(r.edges))\n"
         out += "  depth    \(r.depth)\n"
+        out += "  engine   \(r.engine)\n"
         if showTiming {
             out += "  time     \(String(format: "%.3f", Double(r.elapsedMs) / 1000)) s (\(group(Int(r.statesPerSecond))) states/s)\n"
             out += "  memory   \(bytes(r.memoryBytes)) (\(String(format: "%.1f", r.bytesPerState)) bytes/state)\n"

@@ -79,9 +79,25 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Stop at the first violated property (TLC's default; the default here explores everything and reports every property).")
     var failFast = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads that expand states at once on place/transition nets (default: the number of cores, at most 8). The result is the same for any number.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads that expand states at once (default: the number of cores, at most 8; nets that do not unfold use one). The result is the same for any number.",
                                valueName: "n"))
     var workers: Int?
+
+    @Option(help: .hidden)
+    var engine: EngineChoice = .auto
+
+    /// `--engine` (hidden, for comparing engines): every engine gives the same report but its `engine` line.
+    enum EngineChoice: String, ExpressibleByArgument, CaseIterable {
+        case auto, dynamic, unfolded
+
+        var engine: ExplorationEngine {
+            switch self {
+            case .auto: .automatic
+            case .dynamic: .dynamic
+            case .unfolded: .unfolded
+            }
+        }
+    }
 
     @Flag(help: "Exit 0 instead of 3 when a bound stopped exploration and no violation was found.")
     var acceptBounded = false
@@ -136,6 +152,7 @@ struct VerifyCommand: ParsableCommand {
         if let maxMemory { options.maxMemory = maxMemory.bytes }
         options.failFast = failFast
         if let workers { options.workers = workers }
+        options.engine = engine.engine
         let interrupt = InterruptFlag.install()
         options.isCancelled = { interrupt.isSet }
         // One live line makes sense for one exploration at a time only; a log

@@ -1,0 +1,268 @@
+@testable import CPNExplore
+import CPNLoad
+import Foundation
+import Testing
+
+/// The unfolded engine must be the dynamic one, faster: on every example,
+/// every seeded bug and random colored nets (guards, joins, constants,
+/// multi-token arcs, ordered places, capacities, delays, failing
+/// expressions), the reports agree in everything but the `engine` line —
+/// states and their numbering, edges, verdicts, property statuses, traces,
+/// failing bindings, place bounds — with one worker or several.
+@Suite struct EngineAgreementTests {
+    /// The report as bytes, without what varies run to run or names the engine.
+    private func report(_ net: CheckedNet, engine: ExplorationEngine, workers: Int = 1,
+                        maxStates: Int = 200_000) throws -> (data: Data, engine: String) {
+        var options = ExplorationOptions()
+        options.engine = engine
+        options.workers = workers
+        options.maxStates = maxStates
+        // Tiny thresholds so small levels go through the parallel path too.
+        options.parallelThreshold = 1
+        options.parallelRun = 5
+        var result = Explorer(net: net, options: options).run(file: "net.yaml")
+        let used = result.engine
+        result.engine = ""
+        result.elapsedMs = 0
+        result.memoryBytes = 0
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        return (try encoder.encode(result), used)
+    }
+
+    /// Compares the engines on one net; returns the unfolded engine's description.
+    @discardableResult
+    private func compare(_ net: CheckedNet, name: String, maxStates: Int = 200_000) throws -> String {
+        let dynamic = try report(net, engine: .dynamic, maxStates: maxStates)
+        let unfolded = try report(net, engine: .unfolded, maxStates: maxStates)
+        let parallel = try report(net, engine: .unfolded, workers: 2, maxStates: maxStates)
+        #expect(dynamic.engine == "dynamic")
+        #expect(unfolded.data == dynamic.data, "\(name): unfolded (\(unfolded.engine)) differs from dynamic")
+        #expect(parallel.data == dynamic.data, "\(name): unfolded on 2 workers differs from dynamic")
+        return unfolded.engine
+    }
+
+    private static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().deletingLastPathComponent()
+
+    /// Every example net and seeded bug, found from the folder like ExampleLibraryTests.
+    private static var libraryNets: [String] {
+        let examples = root.appendingPathComponent("examples")
+        let fm = FileManager.default
+        var files: [String] = []
+        for name in ((try? fm.contentsOfDirectory(atPath: examples.path)) ?? []).sorted() {
+            let dir = examples.appendingPathComponent(name)
+            if fm.fileExists(atPath: dir.appendingPathComponent("net.yaml").path) {
+                files.append(dir.appendingPathComponent("net.yaml").path)
+            }
+            let bugs = dir.appendingPathComponent("bugs")
+            for bug in ((try? fm.contentsOfDirectory(atPath: bugs.path)) ?? []).sorted() where bug.hasSuffix(".yaml") {
+                files.append(bugs.appendingPathComponent(bug).path)
+            }
+        }
+        return files
+    }
+
+    @Test func everyExampleAndSeededBug() throws {
+        let files = Self.libraryNets
+        #expect(files.count >= 28, "examples not found under \(Self.root.path)")
+        for file in files {
+            let loaded = NetLoader.load(text: try String(contentsOfFile: file, encoding: .utf8), path: file)
+            let net = try #require(loaded.checked, "\(file) does not check")
+            let engine = try compare(net, name: file)
+            // The library is small: every net of it must actually unfold.
+            #expect(engine.hasPrefix("unfolded: "), "\(file) ran on \(engine)")
+        }
+    }
+
+    @Test func randomColoredNets() throws {
+        var random = SplitMix64(seed: 20_261_201)
+        var compared = 0, failing = 0, timed = 0, ordered = 0
+        for k in 0..<300 {
+            let yaml = RandomColoredNet.make(&random, timed: k % 3 == 2)
+            let loaded = NetLoader.load(text: yaml, path: "random.yaml")
+            guard let net = loaded.checked, !loaded.hasErrors else { continue }
+            let engine = try compare(net, name: yaml, maxStates: 3_000)
+            #expect(engine.hasPrefix("unfolded: "), "\(yaml)\nran on \(engine)")
+            compared += 1
+            if engine.contains("failing") { failing += 1 }
+            if yaml.contains("@+") { timed += 1 }
+            if yaml.contains("order:") { ordered += 1 }
+        }
+        // The generator must keep producing the interesting cases, or this test says little.
+        #expect(compared >= 200, "only \(compared) random nets checked")
+        #expect(failing >= 20 && timed >= 40 && ordered >= 40, "failing \(failing), timed \(timed), ordered \(ordered)")
+    }
+
+    /// A state limit, a depth limit and a net whose colors are too large to
+    /// unfold: the engines still agree, and the report says which one ran.
+    @Test func boundsAndFallback() throws {
+        let net = try #require(checked(RandomColoredNet.philosophers(6)))
+        var options = ExplorationOptions()
+        options.maxDepth = 5
+        for engine in [ExplorationEngine.dynamic, .unfolded] {
+            options.engine = engine
+            let r = Explorer(net: net, options: options).run(file: "x.yaml")
+            #expect(r.stopReason == "depth limit 5 reached")
+        }
+        try compare(net, name: "philosophers(6), state limit 100", maxStates: 100)
+        let big = try #require(checked("""
+            cpn: 1
+            places:
+              p: { color: { int: [0, 1000000] }, initial: [0] }
+            transitions:
+              t: { in: { p: x }, guard: "x < 3", out: { p: "x + 1" } }
+            """))
+        let r = try report(big, engine: .automatic)
+        #expect(r.engine == "dynamic")
+        let small = try #require(checked(RandomColoredNet.philosophers(4)))
+        #expect(try report(small, engine: .automatic).engine == "unfolded: 12 bindings over 16 counters")
+    }
+}
+
+/// Random small colored nets in the YAML format, built to check: every
+/// variable an expression uses is bound by an earlier input pattern.
+enum RandomColoredNet {
+    private struct Place { var name: String; var color: String }
+
+    private static let colors = ["Small", "Two", "Pair"]
+
+    static func make(_ random: inout SplitMix64, timed: Bool) -> String {
+        var places: [Place] = []
+        var y = """
+            cpn: 1
+            colors:
+              Small: { int: [0, 2] }
+              Two: { enum: [a, b] }
+              Pair: "(Small, Two)"
+            places:
+
+            """
+        for i in 0..<(2 + random.below(3)) {
+            let color = colors[random.below(colors.count)]
+            places.append(Place(name: "p\(i)", color: color))
+            var line = "  p\(i): { color: \(color), capacity: \(2 + random.below(2))"
+            let tokens = (0..<random.below(3)).map { _ in constant(color, &random) }
+            if !tokens.isEmpty { line += ", initial: [\(tokens.map { "\"\($0)\"" }.joined(separator: ", "))]" }
+            if color == "Small", random.below(3) == 0 {
+                let key = random.below(6) == 0 ? "x => 4 / x" : "x => x"
+                line += ", order: { \(random.below(2) == 0 ? "highest" : "lowest"): \"\(key)\" }"
+            }
+            y += line + " }\n"
+        }
+        y += "transitions:\n"
+        for t in 0..<(2 + random.below(3)) {
+            var bound: [(name: String, color: String)] = []
+            var inputs: [String] = []
+            var used = Set<Int>()
+            for _ in 0..<(1 + random.below(2)) {
+                let p = random.below(places.count)
+                guard used.insert(p).inserted else { continue }
+                let place = places[p]
+                if random.below(5) == 0 {
+                    inputs.append("\(place.name): [\"\(pattern(place.color, &bound, &random))\", \"\(pattern(place.color, &bound, &random))\"]")
+                } else if random.below(6) == 0 {
+                    inputs.append("\(place.name): { token: \"\(pattern(place.color, &bound, &random))\", count: 2 }")
+                } else {
+                    inputs.append("\(place.name): \"\(pattern(place.color, &bound, &random))\"")
+                }
+            }
+            var outputs: [String] = []
+            var usedOut = Set<Int>()
+            for _ in 0..<random.below(3) {
+                let p = random.below(places.count)
+                guard usedOut.insert(p).inserted else { continue }
+                var term = expression(places[p].color, bound, &random)
+                if timed, random.below(2) == 0 {
+                    let smalls = bound.filter { $0.color == "Small" }
+                    term += smalls.isEmpty || random.below(3) == 0 ? " @+ \(1 + random.below(2))"
+                        : " @+ \(smalls[0].name)\(random.below(4) == 0 ? " - 1" : "")"
+                }
+                outputs.append("\(places[p].name): \"\(term)\"")
+            }
+            if outputs.isEmpty, timed { outputs.append("\(places[0].name): \"\(constant(places[0].color, &random)) @+ 1\"") }
+            y += "  t\(t):\n    in: { \(inputs.joined(separator: ", ")) }\n"
+            if !outputs.isEmpty { y += "    out: { \(outputs.joined(separator: ", ")) }\n" }
+            let smalls = bound.filter { $0.color == "Small" }
+            if let v = smalls.first, random.below(3) == 0 {
+                let guards = ["\(v.name) != 1", "\(v.name) < 2", "6 / \(v.name) > 2", "\(v.name) * 2 >= \(smalls.last!.name)"]
+                y += "    guard: \"\(guards[random.below(guards.count)])\"\n"
+            }
+        }
+        if random.below(2) == 0 {
+            y += "invariants:\n  small:\n    expr: \"size(p0) + size(p1) <= \(2 + random.below(3))\"\n"
+        }
+        return y
+    }
+
+    private static func constant(_ color: String, _ random: inout SplitMix64) -> String {
+        switch color {
+        case "Small": "\(random.below(3))"
+        case "Two": random.below(2) == 0 ? "a" : "b"
+        default: "(\(random.below(3)), \(random.below(2) == 0 ? "a" : "b"))"
+        }
+    }
+
+    /// A fresh variable, a join, a constant or an expression over bound variables.
+    private static func pattern(_ color: String, _ bound: inout [(name: String, color: String)],
+                                _ random: inout SplitMix64) -> String {
+        let same = bound.filter { $0.color == color }
+        switch random.below(6) {
+        case 0 where !same.isEmpty:
+            return same[random.below(same.count)].name
+        case 1:
+            return constant(color, &random)
+        case 2 where color == "Small" && !same.isEmpty:
+            return "(\(same[0].name) + 1) % 3"
+        case 3 where color == "Pair":
+            let x = "v\(bound.count)"
+            bound.append((x, "Small"))
+            return "(\(x), \(random.below(2) == 0 ? "_" : "a"))"
+        case 4:
+            return "_"
+        default:
+            let x = "v\(bound.count)"
+            bound.append((x, color))
+            return x
+        }
+    }
+
+    /// An output term; `x + 1` and `x - 1` may leave the color (an evaluation error).
+    private static func expression(_ color: String, _ bound: [(name: String, color: String)],
+                                   _ random: inout SplitMix64) -> String {
+        let same = bound.filter { $0.color == color }, smalls = bound.filter { $0.color == "Small" }
+        switch color {
+        case "Small" where !same.isEmpty:
+            let v = same[random.below(same.count)].name
+            return ["\(v)", "(\(v) + 1) % 3", "\(v) + 1", "2 - \(v)", "\(v) - 1"][random.below(5)]
+        case "Pair" where !smalls.isEmpty:
+            return "(\(smalls[random.below(smalls.count)].name), \(random.below(2) == 0 ? "a" : "b"))"
+        case "Two" where !same.isEmpty && random.below(2) == 0:
+            return same[0].name
+        default:
+            return constant(color, &random)
+        }
+    }
+
+    /// The colored dining philosophers of the example library, for `n`.
+    static func philosophers(_ n: Int) -> String {
+        let all = (0..<n).map(String.init).joined(separator: ", ")
+        return """
+            cpn: 1
+            constants: { N: \(n) }
+            colors:
+              Phil: { int: [0, \(n - 1)] }
+            places:
+              thinking: { color: Phil, initial: [\(all)] }
+              forks: { color: Phil, initial: [\(all)] }
+              has_first: Phil
+              eating: Phil
+            transitions:
+              take_first: { in: { thinking: p, forks: "min(p, (p + 1) % N)" }, out: { has_first: p } }
+              take_second: { in: { has_first: p, forks: "max(p, (p + 1) % N)" }, out: { eating: p } }
+              finish: { in: { eating: p }, out: { thinking: p, forks: [p, "(p + 1) % N"] } }
+            invariants:
+              forks_conserved: { expr: "size(forks) + size(has_first) + 2 * size(eating) == N" }
+            """
+    }
+}
