@@ -234,8 +234,13 @@ struct UnfoldedExpander: ParallelStateExpander {
 
     /// The parent's integers with binding `b`'s changes merged in, encoded.
     private mutating func writeSuccessor(_ b: Int, into bytes: inout [UInt8]) {
+        // Worked on as locals: appending to a stored array re-checks its
+        // uniqueness on every call.
+        var out: [UInt32] = []
+        swap(&out, &self.out)
+        defer { swap(&out, &self.out) }
         out.removeAll(keepingCapacity: true)
-        let u = unfolded
+        let u = unfolded, fields = self.fields, fieldStart = self.fieldStart, width = entryWidth
         var k = Int(u.deltaStart[b])
         let end = Int(u.deltaStart[b + 1])
         var copied = 0  // places before this one are written
@@ -249,7 +254,7 @@ struct UnfoldedExpander: ParallelStateExpander {
                 for d in k..<g { c += Int(u.deltaCount[d]) }
                 out.append(UInt32(c))
             } else {
-                merge(place: p, deltas: k..<g)
+                Self.merge(fields, from: fieldStart[p] + 1, to: fieldStart[p + 1], width: width, u, deltas: k..<g, into: &out)
             }
             copied = p + 1
             k = g
@@ -258,14 +263,14 @@ struct UnfoldedExpander: ParallelStateExpander {
         Self.pack(out, into: &bytes)
     }
 
-    /// Writes place `p`'s entries with `deltas` applied; both are sorted by (token, ready offset).
-    private mutating func merge(place p: Int, deltas: Range<Int>) {
-        let u = unfolded
-        let timed = u.timed
+    /// Writes one place's entries `fields[from ..< to]` with `deltas` applied;
+    /// both are sorted by (token, ready offset).
+    private static func merge(_ fields: [UInt32], from: Int, to eEnd: Int, width: Int, _ u: UnfoldedNet,
+                              deltas: Range<Int>, into out: inout [UInt32]) {
+        let timed = width == 3
         let countSlot = out.count
         out.append(0)
-        var e = fieldStart[p] + 1
-        let eEnd = fieldStart[p + 1]
+        var e = from
         var d = deltas.lowerBound
         var entries: UInt32 = 0
         while e < eEnd || d < deltas.upperBound {
@@ -276,8 +281,10 @@ struct UnfoldedExpander: ParallelStateExpander {
                 order = pt < dt || (pt == dt && pr < dr) ? -1 : (pt == dt && pr == dr ? 0 : 1)
             }
             if order < 0 {
-                out.append(contentsOf: fields[e..<(e + entryWidth)])
-                e += entryWidth
+                out.append(fields[e])
+                out.append(fields[e + 1])
+                if timed { out.append(fields[e + 2]) }
+                e += width
                 entries += 1
             } else if order > 0 {
                 out.append(UInt32(u.deltaToken[d]))
@@ -293,7 +300,7 @@ struct UnfoldedExpander: ParallelStateExpander {
                     if timed { out.append(fields[e + 2]) }
                     entries += 1
                 }
-                e += entryWidth
+                e += width
                 d += 1
             }
         }
