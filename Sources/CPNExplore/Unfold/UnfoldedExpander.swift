@@ -39,6 +39,23 @@ struct UnfoldedExpander: ParallelStateExpander {
     private var present: [Int32] = []
     /// The smallest positive ready offset, `UInt32.max` when no token waits.
     private var nextReady: UInt32 = .max
+    /// Where the 2-bit codes start in the state's bytes.
+    private var codeStart = 0
+    /// Per integer of `fields`: where its varint is (or would be) in the
+    /// state's tail; the last is the end of the state.
+    private var tailPos: [Int] = []
+    /// Per counter with ready tokens in a multiset place: the index in
+    /// `fields` of its ready entry (valid where `ready` is not zero).
+    private var entryAt: [Int32]
+
+    // A successor as the parent's integers with a few edits, sorted by position.
+    private var editPosition: [Int] = []
+    private var editKind: [Edit] = []
+    private var editValue: [UInt32] = []
+    private var codes: [UInt8] = []
+    private var tail: [UInt8] = []
+
+    private enum Edit: UInt8 { case replace, delete, insert }
 
     private var candidates: [Int32] = []
     private var passing: [Int32] = []
@@ -55,6 +72,7 @@ struct UnfoldedExpander: ParallelStateExpander {
         fieldStart = Array(repeating: 0, count: unfolded.placeCount + 1)
         size = Array(repeating: 0, count: unfolded.placeCount)
         ready = Array(repeating: 0, count: unfolded.cells)
+        entryAt = Array(repeating: 0, count: unfolded.cells)
         maxTokens = Array(repeating: 0, count: unfolded.placeCount)
     }
 
@@ -82,7 +100,7 @@ struct UnfoldedExpander: ParallelStateExpander {
             if selectFiring(i..<j) {
                 if !passing.isEmpty { expansion.enabled = true }
                 for b in passing {
-                    writeSuccessor(Int(b), into: &batch.bytes)
+                    writeSuccessor(Int(b), parent: state, into: &batch.bytes)
                     batch.close(transition: Int(t))
                 }
             } else {
@@ -107,14 +125,17 @@ struct UnfoldedExpander: ParallelStateExpander {
         for c in present { ready[Int(c)] = 0 }
         present.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
+        tailPos.removeAll(keepingCapacity: true)
         var cursor = 0
         let n = Int(StateCodec.readVarint(state, &cursor))
-        let codeStart = cursor
+        codeStart = cursor
         var tail = codeStart + (n + 3) / 4
         for i in 0..<n {
             let code = (state[codeStart + i >> 2] >> UInt8((i & 3) * 2)) & 3
+            tailPos.append(tail)
             fields.append(code == 3 ? UInt32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : UInt32(code))
         }
+        tailPos.append(tail)
         nextReady = .max
         var i = 0
         let timed = unfolded.timed
@@ -141,6 +162,7 @@ struct UnfoldedExpander: ParallelStateExpander {
                 total += Int(count)
                 if offset == 0 {
                     ready[cell] = Int32(truncatingIfNeeded: count)
+                    entryAt[cell] = Int32(i - entryWidth)
                     present.append(Int32(cell))
                 } else if offset < nextReady {
                     nextReady = offset
@@ -232,79 +254,137 @@ struct UnfoldedExpander: ParallelStateExpander {
 
     // MARK: Writing successors
 
-    /// The parent's integers with binding `b`'s changes merged in, encoded.
-    private mutating func writeSuccessor(_ b: Int, into bytes: inout [UInt8]) {
+    /// The successor by binding `b`: the parent's encoding with the binding's
+    /// changes edited in. Runs of unchanged integers are copied from the
+    /// parent's bytes (their 2-bit codes and tail varints), so the work is
+    /// one pass over the codes plus the few integers that change.
+    private mutating func writeSuccessor(_ b: Int, parent state: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
+        collectEdits(b)
+        var fieldCount = fields.count
+        for kind in editKind {
+            if kind == .insert { fieldCount += entryWidth } else if kind == .delete { fieldCount -= entryWidth }
+        }
         // Worked on as locals: appending to a stored array re-checks its
         // uniqueness on every call.
-        var out: [UInt32] = []
-        swap(&out, &self.out)
-        defer { swap(&out, &self.out) }
-        out.removeAll(keepingCapacity: true)
-        let u = unfolded, fields = self.fields, fieldStart = self.fieldStart, width = entryWidth
+        var codes: [UInt8] = [], tail: [UInt8] = []
+        swap(&codes, &self.codes)
+        swap(&tail, &self.tail)
+        defer {
+            swap(&codes, &self.codes)
+            swap(&tail, &self.tail)
+        }
+        codes.removeAll(keepingCapacity: true)
+        codes.append(contentsOf: repeatElement(0, count: (fieldCount + 3) / 4))
+        tail.removeAll(keepingCapacity: true)
+        let codeStart = self.codeStart, tailPos = self.tailPos, width = entryWidth
+        var i = 0, k = 0
+        /// Parent integers `i ..< j`, unchanged, at output position `k`.
+        func copy(to j: Int) {
+            guard i < j else { return }
+            for t in 0..<(j - i) {
+                let from = i + t, to = k + t
+                let code = (state[codeStart + from >> 2] >> UInt8((from & 3) * 2)) & 3
+                codes[to >> 2] |= code << UInt8((to & 3) * 2)
+            }
+            tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: state[tailPos[i]..<tailPos[j]]))
+            k += j - i
+            i = j
+        }
+        func emit(_ v: UInt32) {
+            codes[k >> 2] |= UInt8(min(v, 3)) << UInt8((k & 3) * 2)
+            if v >= 3 { StateCodec.appendVarint(UInt64(v), to: &tail) }
+            k += 1
+        }
+        var value = 0
+        for e in editKind.indices {
+            copy(to: editPosition[e])
+            switch editKind[e] {
+            case .replace:
+                emit(editValue[value])
+                value += 1
+                i += 1
+            case .delete:
+                i += width
+            case .insert:
+                for _ in 0..<width {
+                    emit(editValue[value])
+                    value += 1
+                }
+            }
+        }
+        copy(to: fields.count)
+        StateCodec.appendVarint(UInt64(fieldCount), to: &bytes)
+        bytes.append(contentsOf: codes)
+        bytes.append(contentsOf: tail)
+    }
+
+    /// Binding `b`'s changes as edits of the parent's integers, in order:
+    /// a count replaced, an entry deleted (its count reaches 0) or inserted
+    /// (a value not held, or not at that ready offset).
+    private mutating func collectEdits(_ b: Int) {
+        editPosition.removeAll(keepingCapacity: true)
+        editKind.removeAll(keepingCapacity: true)
+        editValue.removeAll(keepingCapacity: true)
+        let u = unfolded, width = entryWidth, timed = u.timed
         var k = Int(u.deltaStart[b])
         let end = Int(u.deltaStart[b + 1])
-        var copied = 0  // places before this one are written
         while k < end {
             let p = Int(u.deltaPlace[k])
             var g = k + 1
             while g < end, Int(u.deltaPlace[g]) == p { g += 1 }
-            out.append(contentsOf: fields[fieldStart[copied]..<fieldStart[p]])
+            let at = fieldStart[p]
             if u.counterLayout[p] {
-                var c = Int(fields[fieldStart[p]])
+                var c = Int(fields[at])
                 for d in k..<g { c += Int(u.deltaCount[d]) }
-                out.append(UInt32(c))
-            } else {
-                Self.merge(fields, from: fieldStart[p] + 1, to: fieldStart[p + 1], width: width, u, deltas: k..<g, into: &out)
+                editPosition.append(at)
+                editKind.append(.replace)
+                editValue.append(UInt32(c))
+                k = g
+                continue
             }
-            copied = p + 1
-            k = g
-        }
-        out.append(contentsOf: fields[fieldStart[copied]..<fieldStart[u.placeCount]])
-        Self.pack(out, into: &bytes)
-    }
-
-    /// Writes one place's entries `fields[from ..< to]` with `deltas` applied;
-    /// both are sorted by (token, ready offset).
-    private static func merge(_ fields: [UInt32], from: Int, to eEnd: Int, width: Int, _ u: UnfoldedNet,
-                              deltas: Range<Int>, into out: inout [UInt32]) {
-        let timed = width == 3
-        let countSlot = out.count
-        out.append(0)
-        var e = from
-        var d = deltas.lowerBound
-        var entries: UInt32 = 0
-        while e < eEnd || d < deltas.upperBound {
-            var order = 0  // <0: parent entry first, >0: delta first, 0: same key
-            if e >= eEnd { order = 1 } else if d >= deltas.upperBound { order = -1 } else {
-                let pt = fields[e], dt = UInt32(u.deltaToken[d])
-                let pr = timed ? fields[e + 2] : 0, dr = UInt32(u.deltaReady[d])
-                order = pt < dt || (pt == dt && pr < dr) ? -1 : (pt == dt && pr == dr ? 0 : 1)
-            }
-            if order < 0 {
-                out.append(fields[e])
-                out.append(fields[e + 1])
-                if timed { out.append(fields[e + 2]) }
-                e += width
-                entries += 1
-            } else if order > 0 {
-                out.append(UInt32(u.deltaToken[d]))
-                out.append(UInt32(u.deltaCount[d]))
-                if timed { out.append(UInt32(u.deltaReady[d])) }
-                d += 1
-                entries += 1
-            } else {
-                let c = Int(fields[e + 1]) + Int(u.deltaCount[d])
-                if c > 0 {
-                    out.append(fields[e])
-                    out.append(UInt32(c))
-                    if timed { out.append(fields[e + 2]) }
+            let countValue = editValue.count
+            editPosition.append(at)
+            editKind.append(.replace)
+            editValue.append(0)
+            var entries = Int(fields[at])
+            let first = at + 1, last = fieldStart[p + 1]
+            for d in k..<g {
+                let token = UInt32(u.deltaToken[d]), offset = UInt32(u.deltaReady[d]), change = Int(u.deltaCount[d])
+                let cell = Int(u.cellStart[p]) + Int(token)
+                var q = -1
+                if offset == 0 {
+                    if ready[cell] > 0 { q = Int(entryAt[cell]) }
+                } else {
+                    var e = first
+                    while e < last, fields[e] < token || (fields[e] == token && fields[e + 2] < offset) { e += width }
+                    if e < last, fields[e] == token, fields[e + 2] == offset { q = e }
+                }
+                if q >= 0 {
+                    let c = Int(fields[q + 1]) + change
+                    if c == 0 {
+                        editPosition.append(q)
+                        editKind.append(.delete)
+                        entries -= 1
+                    } else {
+                        editPosition.append(q + 1)
+                        editKind.append(.replace)
+                        editValue.append(UInt32(c))
+                    }
+                } else {
+                    // Not held: inserted before the first entry with a larger (token, offset).
+                    var e = first
+                    while e < last, fields[e] < token || (timed && fields[e] == token && fields[e + 2] < offset) { e += width }
+                    editPosition.append(e)
+                    editKind.append(.insert)
+                    editValue.append(token)
+                    editValue.append(UInt32(change))
+                    if timed { editValue.append(offset) }
                     entries += 1
                 }
-                e += width
-                d += 1
             }
+            editValue[countValue] = UInt32(entries)
+            k = g
         }
-        out[countSlot] = entries
     }
 
     /// The marking after the clock advances by `delta` (`Marking.advanced`).
