@@ -48,14 +48,20 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// `fields` of its ready entry (valid where `ready` is not zero).
     private var entryAt: [Int32]
 
-    // A successor as the parent's integers with a few edits, sorted by position.
-    private var editPosition: [Int] = []
-    private var editKind: [Edit] = []
-    private var editValue: [UInt32] = []
+    /// A successor as the parent's integers with a few edits, sorted by position.
+    private var edits: [Edit] = []
     private var codes: [UInt8] = []
     private var tail: [UInt8] = []
 
-    private enum Edit: UInt8 { case replace, delete, insert }
+    /// At `position` in the parent's integers: replace one by `token`
+    /// (`count`, `ready` unused), delete an entry, or insert the entry
+    /// (`token`, `count`, `ready`) before it.
+    private struct Edit {
+        enum Kind { case replace, delete, insert }
+        var position: Int
+        var kind: Kind
+        var token: UInt32, count: UInt32 = 0, ready: UInt32 = 0
+    }
 
     private var candidates: [Int32] = []
     private var passing: [Int32] = []
@@ -260,72 +266,100 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// one pass over the codes plus the few integers that change.
     private mutating func writeSuccessor(_ b: Int, parent state: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
         collectEdits(b)
-        var fieldCount = fields.count
-        for kind in editKind {
-            if kind == .insert { fieldCount += entryWidth } else if kind == .delete { fieldCount -= entryWidth }
+        let edits = self.edits
+        let width = entryWidth
+        let n = fields.count
+        var fieldCount = n
+        for e in edits {
+            if e.kind == .insert { fieldCount += width } else if e.kind == .delete { fieldCount -= width }
         }
-        // Worked on as locals: appending to a stored array re-checks its
-        // uniqueness on every call.
+        // Worked on as locals: a stored array re-checks its uniqueness on every write.
         var codes: [UInt8] = [], tail: [UInt8] = []
         swap(&codes, &self.codes)
         swap(&tail, &self.tail)
-        defer {
-            swap(&codes, &self.codes)
-            swap(&tail, &self.tail)
-        }
         codes.removeAll(keepingCapacity: true)
         codes.append(contentsOf: repeatElement(0, count: (fieldCount + 3) / 4))
         tail.removeAll(keepingCapacity: true)
-        let codeStart = self.codeStart, tailPos = self.tailPos, width = entryWidth
-        var i = 0, k = 0
-        /// Parent integers `i ..< j`, unchanged, at output position `k`.
-        func copy(to j: Int) {
-            guard i < j else { return }
-            for t in 0..<(j - i) {
-                let from = i + t, to = k + t
-                let code = (state[codeStart + from >> 2] >> UInt8((from & 3) * 2)) & 3
-                codes[to >> 2] |= code << UInt8((to & 3) * 2)
+        let codeStart = self.codeStart, tailPos = self.tailPos
+        var i = 0, k = 0  // next parent integer, next output integer
+        var e = 0
+        while true {
+            // The unchanged run up to the next edit.
+            let j = e < edits.count ? edits[e].position : n
+            if i < j {
+                Self.copyCodes(state, codeStart, from: i, count: j - i, into: &codes, at: k)
+                tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: state[tailPos[i]..<tailPos[j]]))
+                k += j - i
+                i = j
             }
-            tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: state[tailPos[i]..<tailPos[j]]))
-            k += j - i
-            i = j
-        }
-        func emit(_ v: UInt32) {
-            codes[k >> 2] |= UInt8(min(v, 3)) << UInt8((k & 3) * 2)
-            if v >= 3 { StateCodec.appendVarint(UInt64(v), to: &tail) }
-            k += 1
-        }
-        var value = 0
-        for e in editKind.indices {
-            copy(to: editPosition[e])
-            switch editKind[e] {
-            case .replace:
-                emit(editValue[value])
-                value += 1
-                i += 1
+            guard e < edits.count else { break }
+            let edit = edits[e]
+            e += 1
+            switch edit.kind {
             case .delete:
                 i += width
+                continue
+            case .replace:
+                i += 1
             case .insert:
-                for _ in 0..<width {
-                    emit(editValue[value])
-                    value += 1
-                }
+                break
+            }
+            let values = edit.kind == .replace ? 1 : width
+            for slot in 0..<values {
+                let v = slot == 0 ? edit.token : slot == 1 ? edit.count : edit.ready
+                codes[k >> 2] |= UInt8(min(v, 3)) << UInt8((k & 3) << 1)
+                if v >= 3 { StateCodec.appendVarint(UInt64(v), to: &tail) }
+                k += 1
             }
         }
-        copy(to: fields.count)
         StateCodec.appendVarint(UInt64(fieldCount), to: &bytes)
         bytes.append(contentsOf: codes)
         bytes.append(contentsOf: tail)
+        swap(&codes, &self.codes)
+        swap(&tail, &self.tail)
+    }
+
+    /// Copies `count` 2-bit codes of the parent, from integer `from`, to
+    /// integer `to` of `codes` (zero there): a byte at a time where it can.
+    private static func copyCodes(_ state: UnsafeRawBufferPointer, _ codeStart: Int, from: Int, count: Int,
+                                  into codes: inout [UInt8], at to: Int) {
+        var from = from, to = to, left = count
+        while left > 0, to & 3 != 0 {
+            codes[to >> 2] |= ((state[codeStart + from >> 2] >> UInt8((from & 3) << 1)) & 3) << UInt8((to & 3) << 1)
+            from += 1
+            to += 1
+            left -= 1
+        }
+        if left >= 4 {
+            let shift = UInt16((from & 3) << 1), last = state.count - 1
+            var source = codeStart + from >> 2, target = to >> 2
+            while left >= 4 {
+                let low = UInt16(state[source]), high = source < last ? UInt16(state[source + 1]) : 0
+                codes[target] = UInt8(truncatingIfNeeded: (low | high << 8) >> shift)
+                source += 1
+                target += 1
+                left -= 4
+            }
+            from = (source - codeStart) << 2 | (from & 3)
+            to = target << 2
+        }
+        while left > 0 {
+            codes[to >> 2] |= ((state[codeStart + from >> 2] >> UInt8((from & 3) << 1)) & 3) << UInt8((to & 3) << 1)
+            from += 1
+            to += 1
+            left -= 1
+        }
     }
 
     /// Binding `b`'s changes as edits of the parent's integers, in order:
     /// a count replaced, an entry deleted (its count reaches 0) or inserted
     /// (a value not held, or not at that ready offset).
     private mutating func collectEdits(_ b: Int) {
-        editPosition.removeAll(keepingCapacity: true)
-        editKind.removeAll(keepingCapacity: true)
-        editValue.removeAll(keepingCapacity: true)
-        let u = unfolded, width = entryWidth, timed = u.timed
+        var edits: [Edit] = []
+        swap(&edits, &self.edits)
+        defer { swap(&edits, &self.edits) }
+        edits.removeAll(keepingCapacity: true)
+        let u = unfolded, width = entryWidth, timed = u.timed, fields = self.fields
         var k = Int(u.deltaStart[b])
         let end = Int(u.deltaStart[b + 1])
         while k < end {
@@ -336,53 +370,46 @@ struct UnfoldedExpander: ParallelStateExpander {
             if u.counterLayout[p] {
                 var c = Int(fields[at])
                 for d in k..<g { c += Int(u.deltaCount[d]) }
-                editPosition.append(at)
-                editKind.append(.replace)
-                editValue.append(UInt32(c))
+                edits.append(Edit(position: at, kind: .replace, token: UInt32(c)))
                 k = g
                 continue
             }
-            let countValue = editValue.count
-            editPosition.append(at)
-            editKind.append(.replace)
-            editValue.append(0)
-            var entries = Int(fields[at])
-            let first = at + 1, last = fieldStart[p + 1]
+            let countEdit = edits.count
+            edits.append(Edit(position: at, kind: .replace, token: 0))
+            let held = Int(fields[at])
+            var entries = held
+            let first = at + 1
             for d in k..<g {
                 let token = UInt32(u.deltaToken[d]), offset = UInt32(u.deltaReady[d]), change = Int(u.deltaCount[d])
-                let cell = Int(u.cellStart[p]) + Int(token)
                 var q = -1
                 if offset == 0 {
+                    let cell = Int(u.cellStart[p]) + Int(token)
                     if ready[cell] > 0 { q = Int(entryAt[cell]) }
-                } else {
-                    var e = first
-                    while e < last, fields[e] < token || (fields[e] == token && fields[e + 2] < offset) { e += width }
-                    if e < last, fields[e] == token, fields[e + 2] == offset { q = e }
+                }
+                // Otherwise the first entry with (token, offset) or more, by binary search.
+                var lo = 0, hi = q >= 0 ? 0 : held
+                while lo < hi {
+                    let mid = (lo + hi) >> 1, e = first + mid * width
+                    if fields[e] < token || (timed && fields[e] == token && fields[e + 2] < offset) { lo = mid + 1 } else { hi = mid }
+                }
+                if q < 0, lo < held {
+                    let e = first + lo * width
+                    if fields[e] == token, timed && fields[e + 2] == offset { q = e }
                 }
                 if q >= 0 {
                     let c = Int(fields[q + 1]) + change
                     if c == 0 {
-                        editPosition.append(q)
-                        editKind.append(.delete)
+                        edits.append(Edit(position: q, kind: .delete, token: 0))
                         entries -= 1
                     } else {
-                        editPosition.append(q + 1)
-                        editKind.append(.replace)
-                        editValue.append(UInt32(c))
+                        edits.append(Edit(position: q + 1, kind: .replace, token: UInt32(c)))
                     }
                 } else {
-                    // Not held: inserted before the first entry with a larger (token, offset).
-                    var e = first
-                    while e < last, fields[e] < token || (timed && fields[e] == token && fields[e + 2] < offset) { e += width }
-                    editPosition.append(e)
-                    editKind.append(.insert)
-                    editValue.append(token)
-                    editValue.append(UInt32(change))
-                    if timed { editValue.append(offset) }
+                    edits.append(Edit(position: first + lo * width, kind: .insert, token: token, count: UInt32(change), ready: offset))
                     entries += 1
                 }
             }
-            editValue[countValue] = UInt32(entries)
+            edits[countEdit].token = UInt32(entries)
             k = g
         }
     }
