@@ -5,6 +5,11 @@
 #   2. verify: every example net;
 #   3. verify: dining philosophers N=10..16 (1-safe P/T nets), ours vs SPIN's BFS
 #      on the Promela our `export --to promela` writes (state counts must agree).
+#   4. verify: colored nets as users write them (the unfolded engine), beside SPIN
+#      on their `export --to promela` and beside our own run on their
+#      `export --to pnml` unfolding, in the same run (state counts must agree).
+#   5. verify: timed colored nets (scaled-up examples), the unfolded engine beside
+#      the dynamic one in the same run (SPIN and PNML have no time).
 # Usage: scripts/bench.sh [path/to/cpn-author] (default: release build)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -98,7 +103,80 @@ for n in $ns; do
     "$ours_rate" "$par_rate" "$spin_rate" "$bps" "$spin_bps" "$speed" "$pspeed" "$mem"
 done
 echo "  speed× = our states/s ÷ SPIN's (SPIN's BFS is one thread; target ≥ 3); mem× = SPIN bytes/state ÷ ours; ours_B target ≤ 40"
+echo
+
+# Runs SPIN's BFS on the Promela export of $1 in directory $2 (states expected: $3);
+# sets spin_states, spin_s, spin_rate, spin_bps.
+spin_run() {
+  local f=$1 d=$2 states=$3 w
+  spin_states="-"; spin_s="-"; spin_rate="-"; spin_bps="-"
+  [ $have_spin = 1 ] || return 0
+  mkdir -p "$d"
+  "$bin" export "$f" --to promela -o "$d/net.pml" || return 0
+  w=$(awk -v s="$states" 'BEGIN { w = 1; while ((2 ^ w) < s) w++; print w + 1 }')
+  (cd "$d" && spin -a net.pml >/dev/null && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -o pan pan.c 2>/dev/null && ./pan -E -w"$w" >out.txt 2>&1) || true
+  spin_states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$d/out.txt" | head -1)
+  spin_s=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$d/out.txt" | head -1)
+  local mb; mb=$(sed -n 's/^ *\([0-9.]*\)[[:space:]]*total actual memory usage.*/\1/p' "$d/out.txt" | head -1)
+  spin_rate=$(awk -v s="$spin_states" -v t="$spin_s" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
+  spin_bps=$(awk -v s="$spin_states" -v m="$mb" 'BEGIN { printf "%.1f", (s > 0 ? m * 1048576 / s : 0) }')
+}
+rate() { awk -v s="$1" -v m="$2" 'BEGIN { printf "%.0f", (m > 0 ? s / (m / 1000) : 0) }'; }
+secs() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", (b > 0 ? a / b : 0) }'; }
+engine_of() { sed -n 's/^ *"engine" : "\(.*\)",\{0,1\}$/\1/p' "$1" | head -1; }
+
+echo "4. verify: colored nets as written (unfolded engine) vs SPIN on \`export --to promela\` and vs our run on \`export --to pnml\`"
+echo "  ours: verify on the YAML, --workers 1 and $(nproc); pnml: verify on the PNML unfolding (P/T counters), --workers 1;"
+echo "  times are the exploration only (our elapsed_ms, pan's elapsed time); ours also checks the net's invariants, SPIN and PNML only deadlocks"
+printf '  %-26s %9s %8s %8s %8s %8s %10s %10s %10s %6s %6s %6s %6s %6s\n' net states ours1_s oursN_s pnml_s spin_s ours1_st/s oursN_st/s spin_st/s ours_B spin_B ×spin ×spinN ×pnml
+colored="${BENCH_COLORED:-phil:10 phil:12 phil:14 workers:12}"
+for spec in $colored; do
+  kind=${spec%%:*}; n=${spec#*:}
+  f="$work/colored-$kind$n.yaml"
+  case $kind in
+    phil) scripts/gen-colored-philosophers.sh "$n" >"$f"; name="dining-philosophers N=$n" ;;
+    workers) scripts/gen-scaled-examples.sh workers "$n" >"$f"; name="workers N=$n (3^N states)" ;;
+  esac
+  "$bin" verify "$f" --format json --workers 1 >"$work/c1.json" || true
+  "$bin" verify "$f" --format json >"$work/cN.json" || true
+  "$bin" export "$f" --to pnml -o "$work/c.pnml"
+  "$bin" verify "$work/c.pnml" --format json --workers 1 >"$work/cp.json" || true
+  states=$(json_field states "$work/c1.json"); ms=$(json_field elapsed_ms "$work/c1.json"); nms=$(json_field elapsed_ms "$work/cN.json")
+  pms=$(json_field elapsed_ms "$work/cp.json"); bps=$(json_field bytes_per_state "$work/c1.json")
+  [ "$(json_field states "$work/cp.json")" = "$states" ] || { fail=1; echo "  $name: PNML unfolding has $(json_field states "$work/cp.json") states, ours $states" >&2; }
+  spin_run "$f" "$work/cspin-$kind$n" "$states"
+  [ "$spin_states" = "-" ] || [ "$spin_states" = "$states" ] || { fail=1; spin_states="$spin_states!"; }
+  printf '  %-26s %9s %8s %8s %8s %8s %10s %10s %10s %6.1f %6s %6s %6s %6s\n' "$name" "$states" "$(secs "$ms")" "$(secs "$nms")" "$(secs "$pms")" "$spin_s" \
+    "$(rate "$states" "$ms")" "$(rate "$states" "$nms")" "$spin_rate" "$bps" "$spin_bps" \
+    "$(ratio "$(rate "$states" "$ms")" "$spin_rate")" "$(ratio "$(rate "$states" "$nms")" "$spin_rate")" "$(ratio "$(rate "$states" "$ms")" "$(rate "$states" "$pms")")"
+  echo "  $(printf '%-26s' '') engine: $(engine_of "$work/c1.json")"
+done
+echo "  ×spin = ours1 states/s ÷ SPIN's (target ≥ 3); ×spinN with --workers $(nproc); ×pnml = ours1 ÷ our own PNML unfolding's (target ≥ 0.67, within 1.5×)"
+echo
+
+echo "5. verify: timed colored nets, unfolded engine vs the dynamic engine (verify --engine dynamic), same run"
+echo "  (timed nets cannot be exported to Promela or PNML: the dynamic engine is the reference; both --workers 1)"
+printf '  %-30s %9s %8s %8s %8s %10s %10s %8s\n' net states unf_s unfN_s dyn_s unf_st/s dyn_st/s speed×
+timed="${BENCH_TIMED:-scraper:4:2:2 scraper:5:3:2 pipeline:4:2 pipeline:5:3}"
+for spec in $timed; do
+  IFS=: read -r kind a b c <<<"$spec"
+  f="$work/timed-$kind-$a-$b-${c:-0}.yaml"
+  case $kind in
+    scraper) scripts/gen-scaled-examples.sh scraper "$a" "$b" "$c" >"$f"; name="polite-scraper $a targets, $b proxies, $c domains" ;;
+    pipeline) scripts/gen-scaled-examples.sh pipeline "$a" "$b" >"$f"; name="job-pipeline $a jobs, $b workers" ;;
+  esac
+  "$bin" verify "$f" --format json --workers 1 >"$work/t1.json" || true
+  "$bin" verify "$f" --format json >"$work/tN.json" || true
+  "$bin" verify "$f" --format json --workers 1 --engine dynamic >"$work/td.json" || true
+  states=$(json_field states "$work/t1.json"); ms=$(json_field elapsed_ms "$work/t1.json"); nms=$(json_field elapsed_ms "$work/tN.json")
+  dms=$(json_field elapsed_ms "$work/td.json")
+  [ "$(json_field states "$work/td.json")" = "$states" ] || { fail=1; echo "  $name: the engines disagree on states" >&2; }
+  printf '  %-30s %9s %8s %8s %8s %10s %10s %8s\n' "$name" "$states" "$(secs "$ms")" "$(secs "$nms")" "$(secs "$dms")" \
+    "$(rate "$states" "$ms")" "$(rate "$states" "$dms")" "$(ratio "$dms" "$ms")"
+done
+echo "  speed× = dynamic time ÷ unfolded time (one thread each)"
 if [ $fail = 1 ]; then
-  echo "bench: state counts differ between cpn-author and SPIN (marked !)" >&2
+  echo "bench: state counts differ between cpn-author, SPIN and the PNML unfolding (marked !)" >&2
   exit 1
 fi

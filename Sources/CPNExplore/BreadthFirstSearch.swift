@@ -74,6 +74,9 @@ struct BreadthFirstSearch<E: StateExpander> {
 
     var store = StateStore()
     var findings: SearchFindings
+    /// Invariants and `final` compiled to counters: evaluated on a new state's
+    /// encoding, the rest on its decoded marking.
+    var counterProperties: CounterProperties? = nil
 
     private let hasFinal: Bool
     private let recordsEdges: Bool
@@ -255,10 +258,29 @@ struct BreadthFirstSearch<E: StateExpander> {
         }
     }
 
-    /// Checks a newly found state's invariants (and `final`), once.
-    private mutating func visit(_ m: Marking, index: Int) {
+    /// Checks a newly stored state: the compiled properties on its encoding,
+    /// the others on its decoded marking (decoded only when some need it).
+    private mutating func visitStored(_ index: Int) {
+        guard counterProperties != nil else {
+            visit(store.withState(index) { codec.decode($0) }, index: index)
+            return
+        }
+        var known: (invariants: [Bool?], final: Bool?) = ([], nil)
+        store.withState(index) { known = counterProperties!.evaluate($0) }
+        let decode = net.invariants.indices.contains { known.invariants[$0] == nil && findings.invariantViolations[$0] == nil }
+            || (hasFinal && known.final == nil) || !net.leadsTo.isEmpty
+        visit(decode ? store.withState(index) { codec.decode($0) } : Marking(placeCount: 0), index: index, known: known)
+    }
+
+    /// Checks a newly found state's invariants (and `final`), once; `known`
+    /// holds the values already computed on counters.
+    private mutating func visit(_ m: Marking, index: Int, known: (invariants: [Bool?], final: Bool?)? = nil) {
         let view = MarkingView(marking: m, interners: generator.interners)
         for (k, inv) in net.invariants.enumerated() where findings.invariantViolations[k] == nil {
+            if let holds = known?.invariants[k] {
+                if !holds { findings.invariantViolations[k] = index }
+                continue
+            }
             var ctx = EvalContext(slotCount: inv.slotCount, marking: view, budget: budget)
             do {
                 if try inv.expr.evaluate(&ctx) != .bool(true) { findings.invariantViolations[k] = index }
@@ -269,7 +291,9 @@ struct BreadthFirstSearch<E: StateExpander> {
                 recordFailure(ExpressionFailure(state: index, failure: nil, error: error, property: inv.name))
             }
         }
-        if let f = net.final {
+        if let isFinal = known?.final {
+            findings.isFinal.append(isFinal)
+        } else if let f = net.final {
             var ctx = EvalContext(slotCount: f.slotCount, marking: view, budget: budget)
             do {
                 findings.isFinal.append(try f.expr.evaluate(&ctx) == .bool(true))
@@ -314,7 +338,7 @@ struct BreadthFirstSearch<E: StateExpander> {
             let (i, inserted) = store.insert(b, hash: hash, parent: UInt32(cursor))
             index = i
             if inserted {
-                if needsMarking { visit(store.withState(index) { codec.decode($0) }, index: index) }
+                if needsMarking { visitStored(index) }
                 if store.count >= options.maxStates || store.isNearCapacity { full = true }
             }
         }

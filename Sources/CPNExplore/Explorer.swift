@@ -57,6 +57,9 @@ public final class Explorer {
                                                         start: UInt64) -> BreadthFirstSearch<E> {
         var search = BreadthFirstSearch(net: net, options: options, generator: generator, expander: expander,
                                         budget: budget, start: start)
+        if UnfoldedNet.numbersTokensByColor(net) {
+            search.counterProperties = CounterProperties(net: net, codec: codec, timed: generator.timed)
+        }
         let workers = options.workers
         if workers > 1 {
             search.run { states, store, expander in

@@ -33,8 +33,11 @@ enum CheckedArithmetic {
         return result
     }
 
-    private static func check(_ r: (partialValue: Int, overflow: Bool), _ what: String, _ span: SourceSpan) throws(EvaluationError) -> Int {
-        if r.overflow { throw EvaluationError("integer overflow in \(what)", at: span) }
+    /// `what` is built only on overflow: formatting both operands on every
+    /// operation was most of the cost of evaluating an invariant.
+    private static func check(_ r: (partialValue: Int, overflow: Bool), _ what: @autoclosure () -> String,
+                              _ span: SourceSpan) throws(EvaluationError) -> Int {
+        if r.overflow { throw EvaluationError("integer overflow in \(what())", at: span) }
         return r.partialValue
     }
 }

@@ -75,6 +75,21 @@ import Testing
         }
     }
 
+    /// The comparison above means something for properties only if they
+    /// really run on counters: every invariant and `final` of the library compiles.
+    @Test func everyLibraryPropertyCompilesToCounters() throws {
+        for file in Self.libraryNets {
+            let loaded = NetLoader.load(text: try String(contentsOfFile: file, encoding: .utf8), path: file)
+            let net = try #require(loaded.checked)
+            let generator = SuccessorGenerator(net: net, numberTokensByColor: true)
+            let compiled = try #require(CounterProperties(net: net, codec: generator.codec, timed: generator.timed), "\(file)")
+            for (k, formula) in compiled.invariants.enumerated() {
+                #expect(formula != nil, "\(file): invariant `\(net.invariants[k].name)` evaluated on decoded markings")
+            }
+            #expect((compiled.final != nil) == (net.final != nil), "\(file): `final` evaluated on decoded markings")
+        }
+    }
+
     @Test func randomColoredNets() throws {
         var random = SplitMix64(seed: 20_261_201)
         var compared = 0, failing = 0, timed = 0, ordered = 0
@@ -92,6 +107,42 @@ import Testing
         // The generator must keep producing the interesting cases, or this test says little.
         #expect(compared >= 200, "only \(compared) random nets checked")
         #expect(failing >= 20 && timed >= 40 && ordered >= 40, "failing \(failing), timed \(timed), ordered \(ordered)")
+    }
+
+    /// The properties the trust work added (leads-to with no invariant beside
+    /// it, so nothing else decodes the marking; `expect: dead`; an unbounded
+    /// place found by its witness) agree too.
+    @Test func leadsToExpectDeadAndBoundedness() throws {
+        let nets = [
+            """
+            cpn: 1
+            colors:
+              S: { enum: [idle, waiting, served, lost] }
+            places:
+              s: { color: S, initial: [idle] }
+              z: { color: Unit }
+            transitions:
+              ask:   { in: { s: idle }, out: { s: waiting } }
+              drop:  { in: { s: waiting }, out: { s: lost } }
+              retry: { in: { s: lost }, out: { s: waiting } }
+              serve: { in: { s: waiting }, out: { s: served } }
+              never: { in: { z: 1 }, out: { s: idle }, expect: dead }
+            leads_to:
+              answered: { from: "count(s, x => x == waiting) == 1", to: "count(s, x => x == served) == 1" }
+            """,
+            """
+            cpn: 1
+            places:
+              a: { color: Unit, initial: 1 }
+              b: { color: Unit }
+            transitions:
+              leak: { in: { a: 1 }, out: { a: 1, b: 1 } }
+            """,
+        ]
+        for yaml in nets {
+            let net = try #require(checked(yaml))
+            try compare(net, name: yaml, maxStates: 10_000)
+        }
     }
 
     /// A state limit, a depth limit and a net whose colors are too large to
@@ -189,10 +240,40 @@ enum RandomColoredNet {
                 y += "    guard: \"\(guards[random.below(guards.count)])\"\n"
             }
         }
-        if random.below(2) == 0 {
-            y += "invariants:\n  small:\n    expr: \"size(p0) + size(p1) <= \(2 + random.below(3))\"\n"
+        let candidates = invariants(places)
+        if random.below(5) > 0 {
+            y += "invariants:\n"
+            for k in 0..<(1 + random.below(3)) {
+                y += "  inv\(k): { expr: \"\(candidates[random.below(candidates.count)])\" }\n"
+            }
+        }
+        if random.below(3) == 0 {
+            y += "final: \"\(["size(p0) == 0", "size(p1) > 0 || count(p0) >= 2", "forall s in Small: sum(p0, _x => 1) <= 5"][random.below(3)])\"\n"
         }
         return y
+    }
+
+    /// Properties of every shape counters compile (and some they do not:
+    /// a division by a token value, a product of two reads), for these places.
+    private static func invariants(_ places: [Place]) -> [String] {
+        var out = ["size(p0) + size(p1) <= 3", "size(p0) * 2 - size(p1) <= 4", "if size(p0) > 1 then size(p1) == 0 else true",
+                   "(size(p0) > 0) == (size(p1) > 0)", "!(size(p0) == 3) && size(p1) != 4", "size(p0) * size(p1) <= 2"]
+        for p in places {
+            let n = p.name
+            switch p.color {
+            case "Small":
+                out += ["sum(\(n)) <= 3", "count(\(n), 1) + count(\(n), x => x == 2) < 3", "forall v in Small: count(\(n), v) <= 1",
+                        "exists x in \(n): x == 0", "forall x in \(n): count(\(n), (x + 1) % 3) == 0 || x == 2",
+                        "count(\(n), x => 6 / x > 1) >= 1", "sum(\(n), x => 2 * x - 3) <= 1", "-count(\(n), 0) > -2"]
+            case "Two":
+                out += ["count(\(n), a) - count(\(n), b) != 1", "forall d in Two: count(\(n), d) < 2",
+                        "exists d in Two: count(\(n), d) == 0"]
+            default:
+                out += ["count(\(n), (v, _w) => v == 1) <= 1", "forall (v, _w) in \(n): v != 2 || size(\(n)) <= 1",
+                        "forall v in Small: count(\(n), (v, a)) + count(\(n), (v, b)) <= 1"]
+            }
+        }
+        return out
     }
 
     private static func constant(_ color: String, _ random: inout SplitMix64) -> String {

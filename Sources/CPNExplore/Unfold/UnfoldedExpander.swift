@@ -39,6 +39,29 @@ struct UnfoldedExpander: ParallelStateExpander {
     private var present: [Int32] = []
     /// The smallest positive ready offset, `UInt32.max` when no token waits.
     private var nextReady: UInt32 = .max
+    /// Where the 2-bit codes start in the state's bytes.
+    private var codeStart = 0
+    /// Per integer of `fields`: where its varint is (or would be) in the
+    /// state's tail; the last is the end of the state.
+    private var tailPos: [Int] = []
+    /// Per counter with ready tokens in a multiset place: the index in
+    /// `fields` of its ready entry (valid where `ready` is not zero).
+    private var entryAt: [Int32]
+
+    /// A successor as the parent's integers with a few edits, sorted by position.
+    private var edits: [Edit] = []
+    private var codes: [UInt8] = []
+    private var tail: [UInt8] = []
+
+    /// At `position` in the parent's integers: replace one by `token`
+    /// (`count`, `ready` unused), delete an entry, or insert the entry
+    /// (`token`, `count`, `ready`) before it.
+    private struct Edit {
+        enum Kind { case replace, delete, insert }
+        var position: Int
+        var kind: Kind
+        var token: UInt32, count: UInt32 = 0, ready: UInt32 = 0
+    }
 
     private var candidates: [Int32] = []
     private var passing: [Int32] = []
@@ -55,6 +78,7 @@ struct UnfoldedExpander: ParallelStateExpander {
         fieldStart = Array(repeating: 0, count: unfolded.placeCount + 1)
         size = Array(repeating: 0, count: unfolded.placeCount)
         ready = Array(repeating: 0, count: unfolded.cells)
+        entryAt = Array(repeating: 0, count: unfolded.cells)
         maxTokens = Array(repeating: 0, count: unfolded.placeCount)
     }
 
@@ -82,7 +106,7 @@ struct UnfoldedExpander: ParallelStateExpander {
             if selectFiring(i..<j) {
                 if !passing.isEmpty { expansion.enabled = true }
                 for b in passing {
-                    writeSuccessor(Int(b), into: &batch.bytes)
+                    writeSuccessor(Int(b), parent: state, into: &batch.bytes)
                     batch.close(transition: Int(t))
                 }
             } else {
@@ -107,14 +131,17 @@ struct UnfoldedExpander: ParallelStateExpander {
         for c in present { ready[Int(c)] = 0 }
         present.removeAll(keepingCapacity: true)
         fields.removeAll(keepingCapacity: true)
+        tailPos.removeAll(keepingCapacity: true)
         var cursor = 0
         let n = Int(StateCodec.readVarint(state, &cursor))
-        let codeStart = cursor
+        codeStart = cursor
         var tail = codeStart + (n + 3) / 4
         for i in 0..<n {
             let code = (state[codeStart + i >> 2] >> UInt8((i & 3) * 2)) & 3
+            tailPos.append(tail)
             fields.append(code == 3 ? UInt32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : UInt32(code))
         }
+        tailPos.append(tail)
         nextReady = .max
         var i = 0
         let timed = unfolded.timed
@@ -141,6 +168,7 @@ struct UnfoldedExpander: ParallelStateExpander {
                 total += Int(count)
                 if offset == 0 {
                     ready[cell] = Int32(truncatingIfNeeded: count)
+                    entryAt[cell] = Int32(i - entryWidth)
                     present.append(Int32(cell))
                 } else if offset < nextReady {
                     nextReady = offset
@@ -232,72 +260,158 @@ struct UnfoldedExpander: ParallelStateExpander {
 
     // MARK: Writing successors
 
-    /// The parent's integers with binding `b`'s changes merged in, encoded.
-    private mutating func writeSuccessor(_ b: Int, into bytes: inout [UInt8]) {
-        out.removeAll(keepingCapacity: true)
-        let u = unfolded
+    /// The successor by binding `b`: the parent's encoding with the binding's
+    /// changes edited in. Runs of unchanged integers are copied from the
+    /// parent's bytes (their 2-bit codes and tail varints), so the work is
+    /// one pass over the codes plus the few integers that change.
+    private mutating func writeSuccessor(_ b: Int, parent state: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
+        collectEdits(b)
+        let edits = self.edits
+        let width = entryWidth
+        let n = fields.count
+        var fieldCount = n
+        for e in edits {
+            if e.kind == .insert { fieldCount += width } else if e.kind == .delete { fieldCount -= width }
+        }
+        // Worked on as locals: a stored array re-checks its uniqueness on every write.
+        var codes: [UInt8] = [], tail: [UInt8] = []
+        swap(&codes, &self.codes)
+        swap(&tail, &self.tail)
+        codes.removeAll(keepingCapacity: true)
+        codes.append(contentsOf: repeatElement(0, count: (fieldCount + 3) / 4))
+        tail.removeAll(keepingCapacity: true)
+        let codeStart = self.codeStart, tailPos = self.tailPos
+        var i = 0, k = 0  // next parent integer, next output integer
+        var e = 0
+        while true {
+            // The unchanged run up to the next edit.
+            let j = e < edits.count ? edits[e].position : n
+            if i < j {
+                Self.copyCodes(state, codeStart, from: i, count: j - i, into: &codes, at: k)
+                tail.append(contentsOf: UnsafeRawBufferPointer(rebasing: state[tailPos[i]..<tailPos[j]]))
+                k += j - i
+                i = j
+            }
+            guard e < edits.count else { break }
+            let edit = edits[e]
+            e += 1
+            switch edit.kind {
+            case .delete:
+                i += width
+                continue
+            case .replace:
+                i += 1
+            case .insert:
+                break
+            }
+            let values = edit.kind == .replace ? 1 : width
+            for slot in 0..<values {
+                let v = slot == 0 ? edit.token : slot == 1 ? edit.count : edit.ready
+                codes[k >> 2] |= UInt8(min(v, 3)) << UInt8((k & 3) << 1)
+                if v >= 3 { StateCodec.appendVarint(UInt64(v), to: &tail) }
+                k += 1
+            }
+        }
+        StateCodec.appendVarint(UInt64(fieldCount), to: &bytes)
+        bytes.append(contentsOf: codes)
+        bytes.append(contentsOf: tail)
+        swap(&codes, &self.codes)
+        swap(&tail, &self.tail)
+    }
+
+    /// Copies `count` 2-bit codes of the parent, from integer `from`, to
+    /// integer `to` of `codes` (zero there): a byte at a time where it can.
+    private static func copyCodes(_ state: UnsafeRawBufferPointer, _ codeStart: Int, from: Int, count: Int,
+                                  into codes: inout [UInt8], at to: Int) {
+        var from = from, to = to, left = count
+        while left > 0, to & 3 != 0 {
+            codes[to >> 2] |= ((state[codeStart + from >> 2] >> UInt8((from & 3) << 1)) & 3) << UInt8((to & 3) << 1)
+            from += 1
+            to += 1
+            left -= 1
+        }
+        if left >= 4 {
+            let shift = UInt16((from & 3) << 1), last = state.count - 1
+            var source = codeStart + from >> 2, target = to >> 2
+            while left >= 4 {
+                let low = UInt16(state[source]), high = source < last ? UInt16(state[source + 1]) : 0
+                codes[target] = UInt8(truncatingIfNeeded: (low | high << 8) >> shift)
+                source += 1
+                target += 1
+                left -= 4
+            }
+            from = (source - codeStart) << 2 | (from & 3)
+            to = target << 2
+        }
+        while left > 0 {
+            codes[to >> 2] |= ((state[codeStart + from >> 2] >> UInt8((from & 3) << 1)) & 3) << UInt8((to & 3) << 1)
+            from += 1
+            to += 1
+            left -= 1
+        }
+    }
+
+    /// Binding `b`'s changes as edits of the parent's integers, in order:
+    /// a count replaced, an entry deleted (its count reaches 0) or inserted
+    /// (a value not held, or not at that ready offset).
+    private mutating func collectEdits(_ b: Int) {
+        var edits: [Edit] = []
+        swap(&edits, &self.edits)
+        defer { swap(&edits, &self.edits) }
+        edits.removeAll(keepingCapacity: true)
+        let u = unfolded, width = entryWidth, timed = u.timed, fields = self.fields
         var k = Int(u.deltaStart[b])
         let end = Int(u.deltaStart[b + 1])
-        var copied = 0  // places before this one are written
         while k < end {
             let p = Int(u.deltaPlace[k])
             var g = k + 1
             while g < end, Int(u.deltaPlace[g]) == p { g += 1 }
-            out.append(contentsOf: fields[fieldStart[copied]..<fieldStart[p]])
+            let at = fieldStart[p]
             if u.counterLayout[p] {
-                var c = Int(fields[fieldStart[p]])
+                var c = Int(fields[at])
                 for d in k..<g { c += Int(u.deltaCount[d]) }
-                out.append(UInt32(c))
-            } else {
-                merge(place: p, deltas: k..<g)
+                edits.append(Edit(position: at, kind: .replace, token: UInt32(c)))
+                k = g
+                continue
             }
-            copied = p + 1
-            k = g
-        }
-        out.append(contentsOf: fields[fieldStart[copied]..<fieldStart[u.placeCount]])
-        Self.pack(out, into: &bytes)
-    }
-
-    /// Writes place `p`'s entries with `deltas` applied; both are sorted by (token, ready offset).
-    private mutating func merge(place p: Int, deltas: Range<Int>) {
-        let u = unfolded
-        let timed = u.timed
-        let countSlot = out.count
-        out.append(0)
-        var e = fieldStart[p] + 1
-        let eEnd = fieldStart[p + 1]
-        var d = deltas.lowerBound
-        var entries: UInt32 = 0
-        while e < eEnd || d < deltas.upperBound {
-            var order = 0  // <0: parent entry first, >0: delta first, 0: same key
-            if e >= eEnd { order = 1 } else if d >= deltas.upperBound { order = -1 } else {
-                let pt = fields[e], dt = UInt32(u.deltaToken[d])
-                let pr = timed ? fields[e + 2] : 0, dr = UInt32(u.deltaReady[d])
-                order = pt < dt || (pt == dt && pr < dr) ? -1 : (pt == dt && pr == dr ? 0 : 1)
-            }
-            if order < 0 {
-                out.append(contentsOf: fields[e..<(e + entryWidth)])
-                e += entryWidth
-                entries += 1
-            } else if order > 0 {
-                out.append(UInt32(u.deltaToken[d]))
-                out.append(UInt32(u.deltaCount[d]))
-                if timed { out.append(UInt32(u.deltaReady[d])) }
-                d += 1
-                entries += 1
-            } else {
-                let c = Int(fields[e + 1]) + Int(u.deltaCount[d])
-                if c > 0 {
-                    out.append(fields[e])
-                    out.append(UInt32(c))
-                    if timed { out.append(fields[e + 2]) }
+            let countEdit = edits.count
+            edits.append(Edit(position: at, kind: .replace, token: 0))
+            let held = Int(fields[at])
+            var entries = held
+            let first = at + 1
+            for d in k..<g {
+                let token = UInt32(u.deltaToken[d]), offset = UInt32(u.deltaReady[d]), change = Int(u.deltaCount[d])
+                var q = -1
+                if offset == 0 {
+                    let cell = Int(u.cellStart[p]) + Int(token)
+                    if ready[cell] > 0 { q = Int(entryAt[cell]) }
+                }
+                // Otherwise the first entry with (token, offset) or more, by binary search.
+                var lo = 0, hi = q >= 0 ? 0 : held
+                while lo < hi {
+                    let mid = (lo + hi) >> 1, e = first + mid * width
+                    if fields[e] < token || (timed && fields[e] == token && fields[e + 2] < offset) { lo = mid + 1 } else { hi = mid }
+                }
+                if q < 0, lo < held {
+                    let e = first + lo * width
+                    if fields[e] == token, timed && fields[e + 2] == offset { q = e }
+                }
+                if q >= 0 {
+                    let c = Int(fields[q + 1]) + change
+                    if c == 0 {
+                        edits.append(Edit(position: q, kind: .delete, token: 0))
+                        entries -= 1
+                    } else {
+                        edits.append(Edit(position: q + 1, kind: .replace, token: UInt32(c)))
+                    }
+                } else {
+                    edits.append(Edit(position: first + lo * width, kind: .insert, token: token, count: UInt32(change), ready: offset))
                     entries += 1
                 }
-                e += entryWidth
-                d += 1
             }
+            edits[countEdit].token = UInt32(entries)
+            k = g
         }
-        out[countSlot] = entries
     }
 
     /// The marking after the clock advances by `delta` (`Marking.advanced`).

@@ -24,7 +24,7 @@ import CPNModel
 /// dynamic engine for that marking, which reports the failure exactly as it
 /// always does (the same binding, message and variables) and finds the other
 /// bindings of the transition.
-struct UnfoldedNet {
+final class UnfoldedNet: Sendable {
     /// When to unfold (`specs/semantics.md` §8). Measured on the 2-core bench
     /// machine (release build): compiling costs about 1 µs per binding and
     /// the tables about 100 bytes per binding, so 250,000 bindings unfold in
