@@ -2,7 +2,7 @@
 import PackageDescription
 
 // Layers flow left to right; each target depends only on the ones before it:
-// diagnostics → model → expressions → load/check → (explore → report → llm → runtime) → CLI.
+// diagnostics → model → expressions → load/check → (explore → report → llm → runtime) → workflow → CLI.
 let package = Package(
     name: "cpn-author",
     platforms: [.macOS(.v13)],
@@ -20,6 +20,7 @@ let package = Package(
         .library(name: "CPNRuntime", targets: ["CPNRuntime"]),
         .library(name: "CPNRuntimeSQLite", targets: ["CPNRuntimeSQLite"]),
         .library(name: "CPNRuntimePostgres", targets: ["CPNRuntimePostgres"]),
+        .library(name: "CPNWorkflow", targets: ["CPNWorkflow"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -51,16 +52,20 @@ let package = Package(
         .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics"]),
         // The runtime: runs a checked net for real, one atomic firing per store transaction.
         // Each store is its own target, so an embedding app links only the database it uses.
-        .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics", .product(name: "Yams", package: "Yams")]),
+        .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .target(name: "CPNRuntimeSQLite", dependencies: ["CPNRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CPNRuntimePostgres", dependencies: ["CPNRuntime", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
         .target(name: "CPNFakeLLM"),
+        // What every front end does with nets, without a terminal: read sources (files,
+        // directories, globs, bytes; YAML or PNML), verify them, render report sets,
+        // build the pull-request review. The CLI (and the MCP server) parse, call, print.
+        .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics"]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
-                "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
-                "CPNInterop", "CPNStructure", "CPNLLM", "CPNDraft",
+                "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
+                "CPNInterop", "CPNLLM", "CPNDraft", "CPNWorkflow",
                 "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -68,14 +73,15 @@ let package = Package(
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
-        .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft", "CPNLoad"]),
-        .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad", "CPNStructure"]),
-        .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore"]),
+        .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft"]),
+        .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad", "CPNModel"]),
+        .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore", "CPNDiagnostics"]),
+        .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics"]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
-        .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport"]),
+        .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport", "CPNWorkflow"]),
         // GRDB: the damaged-store tests and the store fuzzer edit SQLite files by hand.
-        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNLoad", "cpn-author",
+        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNExpressions", "CPNModel", "cpn-author",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -41,9 +41,9 @@ public enum Verdict: String, Sendable, Codable {
 
     public var exitCode: Int32 {
         switch self {
-        case .pass: 0
-        case .violated: 1
-        case .bounded: 3
+        case .pass: ExitStatus.success
+        case .violated: ExitStatus.violated
+        case .bounded: ExitStatus.bounded
         }
     }
 }

@@ -76,10 +76,10 @@ public struct NetReport: Sendable {
     /// (0 when bounded passes are accepted), 0 otherwise.
     public func exitCode(acceptBounded: Bool) -> Int32 {
         switch outcome {
-        case .invalid: 2
-        case .violated: 1
-        case .bounded: acceptBounded ? 0 : 3
-        case .passed, .checked: 0
+        case .invalid: ExitStatus.invalidInput
+        case .violated: ExitStatus.violated
+        case .bounded: acceptBounded ? ExitStatus.success : ExitStatus.bounded
+        case .passed, .checked: ExitStatus.success
         }
     }
 
@@ -94,8 +94,8 @@ extension [NetReport] {
     /// (specs/semantics.md §8).
     public func worstExitCode(acceptBounded: Bool) -> Int32 {
         let codes = map { $0.exitCode(acceptBounded: acceptBounded) }
-        for code: Int32 in [2, 1, 3] where codes.contains(code) { return code }
-        return 0
+        for code in [ExitStatus.invalidInput, ExitStatus.violated, ExitStatus.bounded] where codes.contains(code) { return code }
+        return ExitStatus.success
     }
 
     /// "7 nets: 6 passed, 1 violated" (outcomes that occur, in a fixed order).

@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import CPNExplore
 
 /// The outcome of `cpn-author review`: the base revision and one `NetReview` per
@@ -27,7 +28,8 @@ public struct ReviewReport: Sendable {
     /// 1 when a change introduces a failure (with --strict: when any new version
     /// fails anything), 0 otherwise.
     public var exitCode: Int32 {
-        reviews.contains(where: \.hasNewFailure) || (strict && reviews.contains(where: \.hasFailure)) ? 1 : 0
+        reviews.contains(where: \.hasNewFailure) || (strict && reviews.contains(where: \.hasFailure))
+            ? ExitStatus.violated : ExitStatus.success
     }
 
     /// "2 nets changed: 1 new failure, 1 fixed" (counts that are not zero).

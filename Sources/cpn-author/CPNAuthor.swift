@@ -1,5 +1,7 @@
 import ArgumentParser
 import Foundation
+import CPNDiagnostics
+import CPNWorkflow
 
 /// The `cpn-author` command: colored Petri nets as a safety gate for
 /// LLM-written coordination logic.
@@ -42,30 +44,18 @@ struct CPNAuthor: ParsableCommand {
               cpn-author explain E0302
             """,
         version: CPNAuthorVersion.string,
-        // One line per command, grouped by job, so each group can grow on its own.
-        subcommands: [
-            // Drafting with a model.
-            DraftCommand.self,
-            ReviseCommand.self,
-            // Checking and exploring.
-            CheckCommand.self,
-            VerifyCommand.self,
-            SimulateCommand.self,
-            ReplayCommand.self,
-            // Reviewing and pictures.
-            ReviewCommand.self,
-            GraphCommand.self,
-            // Running a net for real.
-            RunCommand.self,
-            TokensCommand.self,
-            StatusCommand.self,
-            LogCommand.self,
-            // Other formats.
-            ExportCommand.self,
-            ConvertCommand.self,
-            // Reference.
-            ExplainCommand.self,
-            SchemaCommand.self,
+        // Grouped by job in `--help`, so each group can grow on its own.
+        groupedSubcommands: [
+            CommandGroup(name: "Drafting with a model", subcommands: [DraftCommand.self, ReviseCommand.self]),
+            CommandGroup(name: "Checking and exploring", subcommands: [
+                CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self,
+            ]),
+            CommandGroup(name: "Reviewing and pictures", subcommands: [ReviewCommand.self, GraphCommand.self]),
+            CommandGroup(name: "Running a net for real", subcommands: [
+                RunCommand.self, TokensCommand.self, StatusCommand.self, LogCommand.self,
+            ]),
+            CommandGroup(name: "Other formats", subcommands: [ExportCommand.self, ConvertCommand.self]),
+            CommandGroup(name: "Reference", subcommands: [ExplainCommand.self, SchemaCommand.self]),
         ]
     )
 

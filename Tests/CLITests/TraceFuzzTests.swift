@@ -1,4 +1,5 @@
 @testable import cpn_author
+import CPNWorkflow
 import CPNExplore
 import CPNLoad
 import CPNReport

@@ -3,6 +3,7 @@ import CPNDiagnostics
 import CPNInterop
 import CPNLoad
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author convert`: read a PNML P/T net and write it in the YAML format.
 struct ConvertCommand: ParsableCommand {
@@ -33,16 +34,16 @@ struct ConvertCommand: ParsableCommand {
     func run() throws {
         let source: SourceFile
         switch SourceReader.read(path: file) {
-        case .failure(let d): try CheckCommand.reportInvalid(.failure(path: file, source: nil, diagnostics: [d]))
+        case .failure(let d): try InvalidNet.exit(.failure(path: file, source: nil, diagnostics: [d]))
         case .success(let s): source = s
         }
         switch PNMLImport.convert(data: Data(source.text.utf8), path: file) {
         case .failure(let d):
-            try CheckCommand.reportInvalid(.failure(path: file, source: source, diagnostics: [d]))
+            try InvalidNet.exit(.failure(path: file, source: source, diagnostics: [d]))
         case .success(let converted):
             // Checked with every position in the PNML file, not in the YAML being written.
             let loaded = converted.load(original: source)
-            if loaded.hasErrors { try CheckCommand.reportInvalid(loaded) }
+            if loaded.hasErrors { try InvalidNet.exit(loaded) }
             if let output {
                 try AtomicFile.write(converted.yaml, to: output)
                 var err = StandardError()

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPNDiagnostics
 import CPNLLM
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author draft`: requirements in plain language → a verified net, with the
 /// verifier in the loop.

@@ -1,6 +1,8 @@
 import ArgumentParser
 import CPNInterop
 import Foundation
+import CPNDiagnostics
+import CPNWorkflow
 
 /// `cpn-author export`: write a net as Promela (for SPIN) or PNML.
 struct ExportCommand: ParsableCommand {
@@ -33,7 +35,7 @@ struct ExportCommand: ParsableCommand {
 
     func run() throws {
         let loaded = NetInput.load(path: file)
-        guard let net = loaded.checked else { try CheckCommand.reportInvalid(loaded) }
+        guard let net = loaded.checked else { try InvalidNet.exit(loaded) }
         let text: String
         do {
             switch to {

@@ -3,6 +3,7 @@ import CPNExplore
 import CPNLoad
 import CPNReport
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author graph`: the net as a picture, Graphviz DOT or Mermaid.
 ///
@@ -50,7 +51,7 @@ struct GraphCommand: ParsableCommand {
 
     func run() throws {
         let loaded = NetInput.load(path: file)
-        guard loaded.checked != nil, let net = loaded.net else { try CheckCommand.reportInvalid(loaded) }
+        guard loaded.checked != nil, let net = loaded.net else { try InvalidNet.exit(loaded) }
         var steps: Trace?
         if let trace {
             let t = try TraceFile.load(trace)

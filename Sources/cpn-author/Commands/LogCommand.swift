@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPNRuntime
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author log export`: the event log of a run, as JSON lines or as a
 /// trace that `cpn-author replay` steps through.

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPNExplore
 import CPNReport
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author replay`: time travel through a saved trace.
 ///

@@ -3,6 +3,7 @@ import CPNDiagnostics
 import CPNLoad
 import CPNModel
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author revise`: a verified net plus a change request → a revised net that
 /// passes the same gate, and a structural diff of what the model changed.

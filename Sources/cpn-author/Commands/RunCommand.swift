@@ -4,6 +4,7 @@ import CPNExplore
 import CPNLoad
 import CPNRuntime
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author run`: execute a verified net for real against a store.
 ///
@@ -76,7 +77,7 @@ struct RunCommand: ParsableCommand {
     var acceptBounded = false
 
     @Option(help: "Report format: text or json.")
-    var format: VerifyCommand.ReportFormat = .text
+    var format: TextOrJSON = .text
 
     /// One hour: `Int64.max` µs is about 2.56e9 hours, above the largest delay (`Int32.max` units).
     static let maximumTickMicros = StoreRowCheck.maximumTickMicros

@@ -4,6 +4,7 @@ import CPNLoad
 import CPNReport
 import CPNDiagnostics
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author simulate`: seeded random runs with statistics.
 ///
@@ -38,7 +39,7 @@ struct SimulateCommand: ParsableCommand {
     var steps: Int = 1000
 
     @Option(help: "Report format: text or json.")
-    var format: VerifyCommand.ReportFormat = .text
+    var format: TextOrJSON = .text
 
     @Option(help: "Write the first run's trace (or the first violating run's) as JSON, for `cpn-author replay`.")
     var traceOut: String?
@@ -50,7 +51,7 @@ struct SimulateCommand: ParsableCommand {
 
     func run() throws {
         let loaded = NetInput.load(path: file)
-        guard let net = loaded.checked else { try CheckCommand.reportInvalid(loaded) }
+        guard let net = loaded.checked else { try InvalidNet.exit(loaded) }
         var result = Simulator(net: net).run(file: file, seed: seed, runs: runs, steps: steps)
         if let traceOut, let trace = result.trace {
             try AtomicFile.write(JSONReport.encode(trace) + "\n", to: traceOut)

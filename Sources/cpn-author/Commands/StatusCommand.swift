@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPNRuntime
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author status`: what a running net is doing.
 ///
@@ -28,7 +29,7 @@ struct StatusCommand: ParsableCommand {
     var window: String = "60s"
 
     @Option(help: "Output format: text or json.")
-    var format: VerifyCommand.ReportFormat = .text
+    var format: TextOrJSON = .text
 
     func validate() throws {
         guard let w = RuntimeDuration.parse(window), w > 0 else { throw ValidationError("--window must be a duration such as 60s") }

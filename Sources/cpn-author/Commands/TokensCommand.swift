@@ -1,6 +1,7 @@
 import ArgumentParser
 import CPNRuntime
 import Foundation
+import CPNWorkflow
 
 /// `cpn-author tokens`: put tokens into a running net, look at them, take them out.
 ///
@@ -63,7 +64,7 @@ struct TokensCommand: ParsableCommand {
         var places: [String] = []
 
         @Option(help: "Output format: text or json.")
-        var format: VerifyCommand.ReportFormat = .text
+        var format: TextOrJSON = .text
 
         @OptionGroup var store: RuntimeStoreOptions
 

@@ -8,8 +8,8 @@ import Foundation
 /// ```swift
 /// let reports = OrderedParallelMap.run(paths, work: verify) { index, report in print(render(report)) }
 /// ```
-enum OrderedParallelMap {
-    static func run<Input: Sendable, Output: Sendable>(
+public enum OrderedParallelMap {
+    public static func run<Input: Sendable, Output: Sendable>(
         _ inputs: [Input], work: @escaping @Sendable (Input) -> Output,
         deliver: (Int, Output) -> Void
     ) -> [Output] {

@@ -4,6 +4,8 @@ import CPNExplore
 import CPNLLM
 import CPNReport
 import Foundation
+import CPNDiagnostics
+import CPNWorkflow
 
 /// Runs one drafting session for `draft` or `revise`: picks the model (live from the
 /// user's settings, or a transcript with `--replay`), records the session in a JSONL

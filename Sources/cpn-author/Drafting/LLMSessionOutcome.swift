@@ -3,6 +3,7 @@ import CPNExplore
 import CPNLLM
 import CPNReport
 import Foundation
+import CPNDiagnostics
 
 /// What a drafting session came to, and the summary `draft` and `revise` print.
 ///

@@ -4,6 +4,7 @@ import CPNRuntime
 import CPNRuntimePostgres
 import CPNRuntimeSQLite
 import Foundation
+import CPNWorkflow
 
 /// `--store`, shared by `run`, `tokens`, `status` and `log`: where a net's
 /// tokens and event log live.

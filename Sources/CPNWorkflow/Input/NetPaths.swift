@@ -18,12 +18,12 @@ import Darwin
 ///
 /// Results are in argument order, each directory's and pattern's files sorted, and
 /// a file named twice is read once.
-enum NetPaths {
-    struct NoMatch: Error, CustomStringConvertible {
-        let description: String
+public enum NetPaths {
+    public struct NoMatch: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    static func expand(_ arguments: [String]) throws -> [String] {
+    public static func expand(_ arguments: [String]) throws -> [String] {
         var out: [String] = []
         var seen: Set<String> = []
         func add(_ path: String) {
@@ -48,21 +48,21 @@ enum NetPaths {
     }
 
     /// `./a/b.yaml` and `a/b.yaml` are the same file.
-    static func normalized(_ path: String) -> String {
+    public static func normalized(_ path: String) -> String {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
         return p
     }
 
-    static func isPattern(_ s: String) -> Bool { s.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
+    public static func isPattern(_ s: String) -> Bool { s.contains { $0 == "*" || $0 == "?" || $0 == "[" } }
 
-    static func isDirectory(_ path: String) -> Bool {
+    public static func isDirectory(_ path: String) -> Bool {
         var isDir: ObjCBool = false
         return FileManager.default.fileExists(atPath: path, isDirectory: &isDir) && isDir.boolValue
     }
 
     /// Net files below `directory`, sorted, as `directory/relative/path`.
-    static func netFiles(under directory: String) -> [String] {
+    public static func netFiles(under directory: String) -> [String] {
         var out: [String] = []
         walk(directory) { path in if isNetFile(path) { out.append(path) } }
         return out.sorted()
@@ -88,7 +88,7 @@ enum NetPaths {
 
     /// Only regular files are looked into: a named pipe or a device found by a
     /// directory walk or a pattern is not a net file (reading it could block).
-    static func isNetFile(_ path: String) -> Bool {
+    public static func isNetFile(_ path: String) -> Bool {
         let lower = path.lowercased()
         guard isRegularFile(path) else { return false }
         if lower.hasSuffix(".pnml") { return true }
@@ -99,7 +99,7 @@ enum NetPaths {
     }
 
     /// A regular file, or a link to one.
-    static func isRegularFile(_ path: String) -> Bool {
+    public static func isRegularFile(_ path: String) -> Bool {
         var info = stat()
         return stat(path, &info) == 0 && info.st_mode & S_IFMT == S_IFREG
     }
@@ -107,7 +107,7 @@ enum NetPaths {
     /// Whether a YAML text has `cpn:` as a key of its top-level mapping: a line
     /// that starts, at column 1, with `cpn:` (or the key quoted). Other YAML files
     /// (workflows, configuration) do not have it.
-    static func hasTopLevelCPNKey(_ text: String) -> Bool {
+    public static func hasTopLevelCPNKey(_ text: String) -> Bool {
         for var line in text.split(omittingEmptySubsequences: true, whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" }) {
             if line.hasPrefix("\u{FEFF}") { line = line.dropFirst() }
             for key in ["cpn", "\"cpn\"", "'cpn'"] where line.hasPrefix(key) {
@@ -123,7 +123,7 @@ enum NetPaths {
     /// The files matching a pattern, sorted. `**` as a whole component matches
     /// zero or more directories; other components match with fnmatch(3), so `*`
     /// and `?` do not match `/` or a leading dot.
-    static func glob(_ pattern: String) -> [String] {
+    public static func glob(_ pattern: String) -> [String] {
         let absolute = pattern.hasPrefix("/")
         let components = pattern.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
         var results: Set<String> = []

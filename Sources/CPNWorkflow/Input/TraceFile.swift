@@ -5,12 +5,12 @@ import Foundation
 
 /// Reads a trace file (`verify --trace-out`, `simulate --trace-out`) and checks
 /// that it belongs to a given net, with messages that say which step does not fit.
-enum TraceFile {
+public enum TraceFile {
     /// Traces are JSON with one marking per step: a long production run's log
     /// exported as a trace is large, but not this large.
-    static let maximumBytes = 256 << 20
+    public static let maximumBytes = 256 << 20
 
-    static func load(_ path: String) throws -> Trace {
+    public static func load(_ path: String) throws -> Trace {
         let data: Data
         switch InputFile.read(path, limit: maximumBytes) {
         case .success(let contents): data = contents.data
@@ -43,10 +43,10 @@ enum TraceFile {
     }
 
     /// The fields of a trace that hold whole numbers.
-    static let integerFields: Set<String> = ["count", "ready", "index", "clock", "delay", "line", "column"]
+    public static let integerFields: Set<String> = ["count", "ready", "index", "clock", "delay", "line", "column"]
 
     /// The first whole-number field of a parsed trace that holds another number, and where.
-    static func firstNonInteger(in value: Any, at field: String = "") -> (field: String, value: String)? {
+    public static func firstNonInteger(in value: Any, at field: String = "") -> (field: String, value: String)? {
         if let object = value as? [String: Any] {
             for key in object.keys.sorted() {
                 let here = field.isEmpty ? key : field + "." + key
@@ -64,7 +64,7 @@ enum TraceFile {
     }
 
     /// `steps[3].consumed[0].count`: where in the file a decoding error is.
-    static func field(_ codingPath: [any CodingKey]) -> String {
+    public static func field(_ codingPath: [any CodingKey]) -> String {
         var out = ""
         for key in codingPath {
             if let i = key.intValue { out += "[\(i)]" } else { out += (out.isEmpty ? "" : ".") + key.stringValue }
@@ -73,7 +73,7 @@ enum TraceFile {
     }
 
     /// Foundation's "Parsed JSON number <1.5> does not fit in Int." as a rule.
-    static func wrongValue(_ description: String) -> String {
+    public static func wrongValue(_ description: String) -> String {
         if let open = description.firstIndex(of: "<"), let close = description.firstIndex(of: ">"), open < close,
            description.contains("does not fit") {
             let found = description[description.index(after: open)..<close]
@@ -82,7 +82,7 @@ enum TraceFile {
         return "has a value of the wrong kind (\(VisibleText.escaped(description)))"
     }
 
-    static func typeName(_ type: Any.Type) -> String {
+    public static func typeName(_ type: Any.Type) -> String {
         switch type {
         case is Int.Type: "a whole number"
         case is String.Type: "a string"
@@ -94,7 +94,7 @@ enum TraceFile {
 
     /// Names and tokens of a trace are printed by `replay` and drawn by `graph`:
     /// one with a control or bidi character (an ANSI escape, U+202E) is refused.
-    static func checkText(_ trace: Trace, path: String) throws {
+    public static func checkText(_ trace: Trace, path: String) throws {
         func check(_ text: String?, _ at: @autoclosure () -> String) throws {
             guard let text, let bad = text.unicodeScalars.first(where: VisibleText.isUnsafe) else { return }
             throw ValidationFailure("\(path): `\(at())` holds the control character U+\(String(format: "%04X", bad.value)) "
@@ -139,7 +139,7 @@ enum TraceFile {
 
     /// Token counts in a trace are positive; ready offsets are not negative.
     /// A file edited by hand (or by another tool) is refused with the step that is wrong.
-    static func checkCounts(_ trace: Trace, path: String) throws {
+    public static func checkCounts(_ trace: Trace, path: String) throws {
         func check(_ marking: [PlaceMarking], _ at: String) throws {
             for place in marking {
                 for t in place.tokens where t.count < 1 || (t.ready ?? 0) < 0 {
@@ -159,12 +159,12 @@ enum TraceFile {
 
     /// Steps of a runtime log that come from outside the net (`tokens add`/`take`):
     /// they fire no transition of the net.
-    static func isExternal(_ step: TraceStep) -> Bool {
+    public static func isExternal(_ step: TraceStep) -> Bool {
         step.transition == "(tokens add)" || step.transition == "(tokens take)"
     }
 
     /// Every fired transition and every place of the trace must exist in the net.
-    static func check(_ trace: Trace, fits net: Net, tracePath: String, netPath: String) throws {
+    public static func check(_ trace: Trace, fits net: Net, tracePath: String, netPath: String) throws {
         let transitions = Set(net.transitions.map(\.name))
         let places = Set(net.places.map(\.name))
         for step in trace.steps {

@@ -2,6 +2,7 @@ import CPNDraft
 import CPNLLM
 import CPNReport
 import Foundation
+import CPNWorkflow
 
 /// What a drafting session says on stderr while it runs: one line per event (asking,
 /// reply received, retry, verdict) and, on a terminal, a live line while a streamed

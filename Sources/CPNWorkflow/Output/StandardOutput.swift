@@ -19,13 +19,13 @@ import Foundation
 /// $ echo $?
 /// 2
 /// ```
-enum StandardOutput {
+public enum StandardOutput {
     /// Set once a failure was reported: the command has failed, and the bytes
     /// still buffered are not reported a second time at exit.
     nonisolated(unsafe) private static var failureReported = false
 
     /// Writes out what `print` buffered; throws if that, or any write before it, failed.
-    static func flush() throws {
+    public static func flush() throws {
         if fflush(stdout) != 0 {
             let reason = String(cString: strerror(errno))
             clearerr(stdout)
@@ -44,7 +44,7 @@ enum StandardOutput {
     /// `flush()`, then, for a file, closes the descriptor, which reports what
     /// some file systems can tell only at close (NFS, quotas). Called once, as
     /// the process ends.
-    static func finish() throws {
+    public static func finish() throws {
         if failureReported { return }
         try flush()
         var info = stat()
@@ -55,7 +55,7 @@ enum StandardOutput {
     }
 
     /// Bytes for standard output (`-o -`), through the same buffer as `print`.
-    static func write(_ data: Data) throws {
+    public static func write(_ data: Data) throws {
         guard !data.isEmpty else { return }
         let written = data.withUnsafeBytes { fwrite($0.baseAddress, 1, data.count, stdout) }
         guard written == data.count else {
@@ -67,7 +67,7 @@ enum StandardOutput {
 }
 
 /// Output that could not be written: the command fails (exit 2) with this message.
-struct WriteFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
+public struct WriteFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
 }

@@ -24,12 +24,12 @@ import Foundation
 ///   output path cannot redirect the write; name the target itself.
 /// - a directory, a block device, a socket: refused.
 /// - `-`: standard output.
-enum AtomicFile {
-    static func write(_ text: String, to path: String) throws {
+public enum AtomicFile {
+    public static func write(_ text: String, to path: String) throws {
         try write(Data(text.utf8), to: path)
     }
 
-    static func write(_ data: Data, to path: String) throws {
+    public static func write(_ data: Data, to path: String) throws {
         if path == "-" {
             try StandardOutput.write(data)
             return
@@ -162,7 +162,7 @@ enum AtomicFile {
     /// A path as messages show it: one line, controls escaped.
     private static func shown(_ path: String) -> String { VisibleText.escaped(path) }
 
-    static func kindName(_ mode: mode_t) -> String {
+    public static func kindName(_ mode: mode_t) -> String {
         switch mode & S_IFMT {
         case S_IFBLK: "a block device"
         case S_IFSOCK: "a socket"
@@ -181,7 +181,7 @@ private func posixWrite(_ fd: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -
 }
 
 /// An error whose message is the whole story (printed as `Error: message`).
-struct ValidationFailure: Error, CustomStringConvertible {
-    let description: String
-    init(_ message: String) { description = message }
+public struct ValidationFailure: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ message: String) { description = message }
 }

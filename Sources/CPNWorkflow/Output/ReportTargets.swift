@@ -1,12 +1,11 @@
-import ArgumentParser
 import Foundation
 
 /// The formats a report can be written in.
-enum OutputFormat: String, CaseIterable, Sendable {
+public enum OutputFormat: String, CaseIterable, Sendable {
     case text, json, sarif, junit, markdown, github
 
     /// The format a file name suggests, for an `--output FILE` that follows no `--format`.
-    static func guessed(from path: String) -> OutputFormat? {
+    public static func guessed(from path: String) -> OutputFormat? {
         switch (path as NSString).pathExtension.lowercased() {
         case "txt", "text", "log": .text
         case "json": .json
@@ -34,28 +33,28 @@ enum OutputFormat: String, CaseIterable, Sendable {
 /// --format text --format sarif --output cpn.sarif --format markdown --output comment.md
 ///   → text on stdout, SARIF to cpn.sarif, Markdown to comment.md
 /// ```
-struct ReportTargets {
-    struct Target: Equatable {
-        var format: OutputFormat
+public struct ReportTargets {
+    public struct Target: Equatable {
+        public var format: OutputFormat
         /// Nil: standard output.
-        var path: String?
+        public var path: String?
     }
 
     /// One `--format` or `--output` value, in command-line order.
-    enum Item: Equatable {
+    public enum Item: Equatable {
         case format(String)
         case output(String)
     }
 
-    var targets: [Target]
+    public var targets: [Target]
 
-    var stdoutFormat: OutputFormat? { targets.first { $0.path == nil }?.format }
-    var formats: [OutputFormat] { targets.map(\.format) }
+    public var stdoutFormat: OutputFormat? { targets.first { $0.path == nil }?.format }
+    public var formats: [OutputFormat] { targets.map(\.format) }
 
     /// `formats` and `outputs` are the parsed option values; the order in which
     /// they were interleaved comes from the raw command line (argument-parser keeps
     /// each option's values but not how the two options alternate).
-    init(formats: [String], outputs: [String], allowed: [OutputFormat], defaultFormat: OutputFormat = .text,
+    public init(formats: [String], outputs: [String], allowed: [OutputFormat], defaultFormat: OutputFormat = .text,
          commandLine: [String] = CommandLine.arguments) throws {
         let scanned = Self.items(in: commandLine)
         let scannedFormats = scanned.compactMap { if case .format(let f) = $0 { f } else { nil } }
@@ -66,11 +65,11 @@ struct ReportTargets {
         try self.init(items: items, allowed: allowed, defaultFormat: defaultFormat)
     }
 
-    init(items: [Item], allowed: [OutputFormat], defaultFormat: OutputFormat = .text) throws {
+    public init(items: [Item], allowed: [OutputFormat], defaultFormat: OutputFormat = .text) throws {
         func parse(_ name: String) throws -> OutputFormat {
             let trimmed = name.trimmingCharacters(in: .whitespaces).lowercased()
             guard let f = OutputFormat(rawValue: trimmed), allowed.contains(f) else {
-                throw ValidationError("unknown format `\(name)`; choose from \(allowed.map(\.rawValue).joined(separator: ", "))")
+                throw ValidationFailure("unknown format `\(name)`; choose from \(allowed.map(\.rawValue).joined(separator: ", "))")
             }
             return f
         }
@@ -85,19 +84,19 @@ struct ReportTargets {
             case .format(let argument):
                 pending = []
                 for name in argument.split(separator: ",", omittingEmptySubsequences: false) {
-                    guard !name.isEmpty else { throw ValidationError("empty format name in `--format \(argument)`") }
+                    guard !name.isEmpty else { throw ValidationFailure("empty format name in `--format \(argument)`") }
                     let f = try parse(String(name))
-                    if result.contains(where: { $0.format == f }) { throw ValidationError("format `\(f.rawValue)` is requested twice") }
+                    if result.contains(where: { $0.format == f }) { throw ValidationFailure("format `\(f.rawValue)` is requested twice") }
                     result.append(Target(format: f, path: nil))
                     pending.append(f)
                 }
             case .output(let output):
-                guard !output.isEmpty else { throw ValidationError("--output needs a file name") }
+                guard !output.isEmpty else { throw ValidationFailure("--output needs a file name") }
                 if let eq = output.firstIndex(of: "="), let f = try? parse(String(output[..<eq])) {
                     let path = String(output[output.index(after: eq)...])
-                    guard !path.isEmpty else { throw ValidationError("--output \(output) needs a file name after `=`") }
+                    guard !path.isEmpty else { throw ValidationFailure("--output \(output) needs a file name after `=`") }
                     if let i = result.firstIndex(where: { $0.format == f }), result[i].path != nil {
-                        throw ValidationError("two --output files for format `\(f.rawValue)`")
+                        throw ValidationFailure("two --output files for format `\(f.rawValue)`")
                     }
                     pending.removeAll { $0 == f }
                     send(f, to: path == "-" ? nil : path)
@@ -105,10 +104,10 @@ struct ReportTargets {
                     send(pending.removeFirst(), to: output == "-" ? nil : output)
                 } else {
                     guard let f = OutputFormat.guessed(from: output), allowed.contains(f) else {
-                        throw ValidationError("`--output \(output)` follows no --format and its extension names none; write --output FORMAT=\(output)")
+                        throw ValidationFailure("`--output \(output)` follows no --format and its extension names none; write --output FORMAT=\(output)")
                     }
                     if let i = result.firstIndex(where: { $0.format == f }), result[i].path != nil {
-                        throw ValidationError("two --output files for format `\(f.rawValue)`")
+                        throw ValidationFailure("two --output files for format `\(f.rawValue)`")
                     }
                     send(f, to: output == "-" ? nil : output)
                 }
@@ -117,16 +116,16 @@ struct ReportTargets {
         if result.isEmpty { result = [Target(format: defaultFormat, path: nil)] }
         let onStdout = result.filter { $0.path == nil }
         if onStdout.count > 1 {
-            throw ValidationError("formats \(onStdout.map(\.format.rawValue).joined(separator: " and ")) would share standard output; give all but one an --output FILE")
+            throw ValidationFailure("formats \(onStdout.map(\.format.rawValue).joined(separator: " and ")) would share standard output; give all but one an --output FILE")
         }
         let paths = result.compactMap(\.path)
-        if Set(paths).count != paths.count { throw ValidationError("two formats are written to the same file") }
+        if Set(paths).count != paths.count { throw ValidationFailure("two formats are written to the same file") }
         targets = result
     }
 
     /// The `--format` and `--output` values of a command line, in order, in every
     /// spelling argument-parser accepts (`--format x`, `--format=x`, `-o x`, `-ox`).
-    static func items(in arguments: [String]) -> [Item] {
+    public static func items(in arguments: [String]) -> [Item] {
         var out: [Item] = []
         var i = 0
         while i < arguments.count {
@@ -150,18 +149,20 @@ struct ReportTargets {
     /// terminals and CI logs: control and bidi characters that came from a net
     /// (its name, its path) are made inert there (`TerminalText`); the other
     /// formats escape them their own way.
-    func writeFiles(_ render: (OutputFormat) -> String) throws -> String? {
+    /// `render` gets each format with its destination (nil: standard output).
+    public func writeFiles(_ render: (OutputFormat, _ path: String?) -> String) throws -> String? {
         var stdout: String?
         var files: [(String, String)] = []
         for t in targets {
-            let text = t.format == .text || t.format == .github ? TerminalText.inert(render(t.format)) : render(t.format)
+            let rendered = render(t.format, t.path)
+            let text = t.format == .text || t.format == .github ? TerminalText.inert(rendered) : rendered
             if let path = t.path { files.append((path, text)) } else { stdout = text }
         }
         for (path, text) in files { try AtomicFile.write(text, to: path) }
         return stdout
     }
 
-    static let help = """
+    public static let help = """
         Formats: text, json, sarif (SARIF 2.1.0, for GitHub code scanning), junit (JUnit XML), \
         markdown (a pull-request comment), github (workflow annotations). Repeat --format, or give \
         a comma list, to write several in one run. Each --output FILE belongs to the --format just \

@@ -3,56 +3,58 @@ import Foundation
 /// The few git operations `review` needs, run through the `git` executable: the
 /// repository root, revisions, the files changed since a base, and a file's text
 /// at a revision. Paths in and out are relative to the repository root.
-struct GitRepository {
-    let root: String
+public struct GitRepository: Sendable {
+    public let root: String
+    /// Where git runs and pathspecs are relative to (nil: the current directory).
+    public let directory: String?
 
-    struct Failure: Error, CustomStringConvertible {
-        let description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    /// The repository containing the current directory.
-    static func current() throws -> GitRepository {
-        let result = try run(["rev-parse", "--show-toplevel"], in: nil)
+    /// The repository containing `directory` (default: the current directory).
+    public static func current(in directory: String? = nil) throws -> GitRepository {
+        let result = try run(["rev-parse", "--show-toplevel"], in: directory)
         guard result.status == 0, let root = result.text.split(separator: "\n").first.map(String.init) else {
             throw Failure(description: "not a git repository (or git is not installed): `review` compares revisions; run it inside a clone")
         }
-        return GitRepository(root: root)
+        return GitRepository(root: root, directory: directory)
     }
 
     /// The full hash of a commit, or nil when `ref` names none.
-    func commit(_ ref: String) throws -> String? {
+    public func commit(_ ref: String) throws -> String? {
         let r = try git(["rev-parse", "--verify", "--quiet", "--end-of-options", ref + "^{commit}"])
         return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
-    func abbreviated(_ commit: String) throws -> String {
+    public func abbreviated(_ commit: String) throws -> String {
         let r = try git(["rev-parse", "--short", commit])
         return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : String(commit.prefix(7))
     }
 
-    func mergeBase(_ a: String, _ b: String) throws -> String? {
+    public func mergeBase(_ a: String, _ b: String) throws -> String? {
         let r = try git(["merge-base", a, b])
         return r.status == 0 ? r.text.trimmingCharacters(in: .whitespacesAndNewlines) : nil
     }
 
     /// The files in the given paths where the working tree differs from HEAD
     /// (changed, deleted or new and not ignored), relative to the repository root.
-    func locallyChangedFiles(_ pathspecs: [String]) throws -> [String] {
+    public func locallyChangedFiles(_ pathspecs: [String]) throws -> [String] {
         let r = try git(["-c", "core.quotepath=off", "diff", "--name-only", "-z", "--no-ext-diff", "HEAD", "--"] + pathspecs)
         let changed = r.text.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
         return changed + (try untracked(pathspecs))
     }
 
-    struct Change {
-        enum Status { case added, deleted, modified, renamed }
-        var status: Status
-        var path: String
-        var oldPath: String?
+    public struct Change {
+        public enum Status { case added, deleted, modified, renamed }
+        public var status: Status
+        public var path: String
+        public var oldPath: String?
     }
 
     /// Files that differ between `base` and the working tree, renames detected,
     /// plus untracked files (not ignored): what a reviewer of the working tree sees.
-    func changes(since base: String, pathspecs: [String]) throws -> [Change] {
+    public func changes(since base: String, pathspecs: [String]) throws -> [Change] {
         let r = try git(["-c", "core.quotepath=off", "diff", "--name-status", "-z", "--find-renames", "--no-ext-diff", base, "--"] + pathspecs)
         guard r.status == 0 else { throw Failure(description: "git diff failed: \(r.error.trimmingCharacters(in: .whitespacesAndNewlines))") }
         var fields = r.text.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)[...]
@@ -78,13 +80,13 @@ struct GitRepository {
         return out.sorted { $0.path < $1.path }
     }
 
-    func untracked(_ pathspecs: [String]) throws -> [String] {
+    public func untracked(_ pathspecs: [String]) throws -> [String] {
         let r = try git(["ls-files", "-z", "--others", "--exclude-standard", "--full-name", "--"] + pathspecs)
         return r.text.split(separator: "\0", omittingEmptySubsequences: true).map(String.init)
     }
 
     /// The bytes of `path` at `commit`, or nil when it does not exist there.
-    func contents(of path: String, at commit: String) throws -> Data? {
+    public func contents(of path: String, at commit: String) throws -> Data? {
         let r = try Self.runData(["-C", root, "show", "\(commit):\(path)"], in: nil)
         return r.status == 0 ? r.data : nil
     }
@@ -92,10 +94,10 @@ struct GitRepository {
     // MARK: - Running git
 
     private func git(_ arguments: [String]) throws -> (status: Int32, text: String, error: String) {
-        try Self.run(arguments, in: nil)
+        try Self.run(arguments, in: directory)
     }
 
-    /// Pathspecs are relative to the current directory, which is why git runs
+    /// Pathspecs are relative to the working directory, which is why git runs
     /// there; `--full-name` and `diff` report paths relative to the root anyway.
     private static func run(_ arguments: [String], in directory: String?) throws -> (status: Int32, text: String, error: String) {
         let r = try runData(arguments, in: directory)

@@ -1,0 +1,5 @@
+import ArgumentParser
+
+/// `--format text|json`, for the commands whose reports have no other formats
+/// (`simulate`, `run`, `status`, `tokens`).
+enum TextOrJSON: String, ExpressibleByArgument, CaseIterable { case text, json }
