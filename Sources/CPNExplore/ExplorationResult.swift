@@ -208,8 +208,7 @@ public struct Trace: Sendable, Codable {
 
 public struct TraceStep: Sendable, Codable {
     public var index: Int
-    /// `fire` or `tick`.
-    public var kind: String
+    public var kind: Kind
     public var transition: String?
     public var binding: [Binding]
     /// The clock after this step (0 throughout an untimed net).
@@ -217,6 +216,12 @@ public struct TraceStep: Sendable, Codable {
     public var consumed: [TokenMove]
     public var produced: [TokenMove]
     public var marking: [PlaceMarking]
+
+    /// A transition fired, or time advanced to the next ready token (timed nets).
+    /// Written as `"fire"` / `"tick"` in JSON.
+    public enum Kind: String, Sendable, Codable {
+        case fire, tick
+    }
 }
 
 public struct Binding: Sendable, Codable, Hashable {

@@ -34,10 +34,10 @@ struct TraceBuilder {
     func describe(_ step: Step, index: Int, clock: Int, after: Marking) -> TraceStep {
         switch step.kind {
         case .tick:
-            return TraceStep(index: index, kind: "tick", transition: nil, binding: [], clock: clock, consumed: [], produced: [],
+            return TraceStep(index: index, kind: .tick, transition: nil, binding: [], clock: clock, consumed: [], produced: [],
                              marking: snapshot(after))
         case .fire(let ti):
-            return TraceStep(index: index, kind: "fire", transition: net.transitions[ti].name,
+            return TraceStep(index: index, kind: .fire, transition: net.transitions[ti].name,
                              binding: binding(ti, step.slots), clock: clock,
                              consumed: step.consumed.map { TokenMove(place: net.places[$0.place].name, token: token($0.place, $0.token), count: $0.count, delay: nil) },
                              produced: step.produced.map { TokenMove(place: net.places[$0.place].name, token: token($0.place, $0.token), count: $0.count, delay: $0.delay > 0 ? $0.delay : nil) },

@@ -99,7 +99,7 @@ struct UnboundednessWitness {
         let trace = traces.trace(path: Array(segment), store: store, property: nil)
         guard trace.steps.count == segment.count - 1 else { return false }
         for step in trace.steps {
-            guard step.kind == "fire", let name = step.transition, let t = net.transitionIndex(named: name) else { return false }
+            guard step.kind == .fire, let name = step.transition, let t = net.transitionIndex(named: name) else { return false }
             let transition = net.transitions[t]
             if transition.inputs.contains(where: { net.places[$0.place].order != nil }) { return false }
             if transition.outputs.contains(where: { net.places[$0.place].capacity != nil }) { return false }

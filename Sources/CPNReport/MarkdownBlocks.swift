@@ -91,7 +91,7 @@ enum MarkdownBlocks {
         out += "| step | transition | binding | takes | gives |" + (timed ? " clock |" : "") + "\n"
         out += "|---:|---|---|---|---|" + (timed ? "---:|" : "") + "\n"
         for step in trace.steps {
-            if step.kind == "tick" {
+            if step.kind == .tick {
                 let ready = TraceNarration.becameReady(at: step, in: trace).map { code("\($0.place): \($0.token)") }
                 out += "| \(step.index) | *clock tick* | | | " + (ready.isEmpty ? "" : ready.joined(separator: " · ") + " ready")
                     + " |" + (timed ? " \(step.clock) |" : "") + "\n"

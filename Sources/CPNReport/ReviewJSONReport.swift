@@ -92,7 +92,7 @@ public struct ReviewJSONReport: Sendable {
             ("property", t.property.map(OrderedJSON.string)),
             ("initial", marking(t.initial)),
             ("steps", .array(t.steps.map { s in
-                object(("index", .int(s.index)), ("kind", .string(s.kind)), ("transition", s.transition.map(OrderedJSON.string)),
+                object(("index", .int(s.index)), ("kind", .string(s.kind.rawValue)), ("transition", s.transition.map(OrderedJSON.string)),
                        ("binding", binding(s.binding)), ("clock", .int(s.clock)), ("consumed", moves(s.consumed)),
                        ("produced", moves(s.produced)), ("marking", marking(s.marking)))
             })),

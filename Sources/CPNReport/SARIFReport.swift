@@ -89,7 +89,7 @@ public struct SARIFReport: Sendable {
         }
         // Every transition the counterexample fires, once each, in the order they first fire.
         var seen = Set<String>()
-        for step in f.property?.trace?.steps ?? [] where step.kind == "fire" {
+        for step in f.property?.trace?.steps ?? [] where step.kind == .fire {
             guard let name = step.transition, seen.insert(name).inserted, let r = locations.transition(name) else { continue }
             related.append(location(r, message: "`\(name)` fires in the counterexample (step \(step.index))",
                                     artifactIndex: artifactIndex, id: related.count + 1))

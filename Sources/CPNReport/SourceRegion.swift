@@ -94,13 +94,13 @@ public struct NetLocations: Sendable {
     public func culprit(of property: PropertyResult) -> TraceStep? {
         guard let trace = property.trace else { return nil }
         let end = trace.loop?.kind == .cycle ? trace.loop!.start : trace.steps.count
-        return trace.steps.prefix(end).last { $0.kind == "fire" }
+        return trace.steps.prefix(end).last { $0.kind == .fire }
     }
 
     /// Where a trace step happens: the fired transition, or for a tick the first
     /// place holding a token that the tick makes ready.
     public func region(of step: TraceStep, in trace: Trace) -> SourceRegion? {
-        if step.kind == "fire" { return step.transition.flatMap(transition) }
+        if step.kind == .fire { return step.transition.flatMap(transition) }
         return TraceNarration.becameReady(at: step, in: trace).first.flatMap { place($0.place) }
     }
 }

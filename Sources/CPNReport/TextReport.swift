@@ -88,7 +88,7 @@ public struct TextReport {
     }
 
     public func describe(_ step: TraceStep, indent: String) -> String {
-        if step.kind == "tick" {
+        if step.kind == .tick {
             return "\(indent)\(step.index). clock advances to \(step.clock) (nothing could fire before)\n"
         }
         var out = "\(indent)\(step.index). \(step.transition ?? "?")"

@@ -43,7 +43,7 @@ public enum TraceNarration {
     /// so these are the tokens whose offset was exactly the tick's length.
     public static func becameReady(at step: TraceStep, in trace: Trace) -> [(place: String, token: String)] {
         let delta = step.clock - clock(before: step.index, in: trace)
-        guard step.kind == "tick", delta > 0 else { return [] }
+        guard step.kind == .tick, delta > 0 else { return [] }
         return marking(before: step.index, in: trace).flatMap { place in
             place.tokens.filter { $0.ready == delta }.map { (place.place, $0.token) }
         }
@@ -52,7 +52,7 @@ public enum TraceNarration {
     /// `acquire (w = a): takes free: (); waiting: a, gives working: a (ready in 3)`
     /// or `clock advances to 2: lease: a becomes ready`.
     public static func summary(of step: TraceStep, in trace: Trace) -> String {
-        if step.kind == "tick" {
+        if step.kind == .tick {
             let ready = becameReady(at: step, in: trace).map { "\($0.place): \($0.token)" }
             return "clock advances to \(step.clock)"
                 + (ready.isEmpty ? "" : ": " + ready.joined(separator: "; ") + (ready.count == 1 ? " becomes" : " become") + " ready")
@@ -96,7 +96,7 @@ public enum TraceNarration {
     /// what `graph --trace` and the Markdown diagram highlight.
     public static func firedSteps(_ trace: Trace) -> [String: [Int]] {
         var out: [String: [Int]] = [:]
-        for step in trace.steps where step.kind == "fire" {
+        for step in trace.steps where step.kind == .fire {
             if let t = step.transition { out[t, default: []].append(step.index) }
         }
         if let f = trace.failure, !f.transition.hasPrefix("(") {

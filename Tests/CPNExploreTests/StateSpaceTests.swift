@@ -96,7 +96,7 @@ import Testing
               never_c: "size(c) == 0"
             """))
         let steps = try #require(r.property("never_c")?.trace?.steps)
-        #expect(steps.map(\.kind) == ["fire", "tick", "fire"])
+        #expect(steps.map(\.kind) == [.fire, .tick, .fire])
         #expect(steps.map(\.clock) == [0, 3, 3])
         #expect(steps[0].produced.first?.delay == 3)
     }

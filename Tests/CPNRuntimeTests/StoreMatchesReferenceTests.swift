@@ -38,7 +38,7 @@ import Testing
             try expectSame(engine, trace.initial, "\(file) seed \(seed), initial marking")
             var clock = 0
             for step in trace.steps {
-                if step.kind == "tick" {
+                if step.kind == .tick {
                     // Nothing is enabled: a worker's step finds the net idle and starts its clock.
                     guard case .waiting = try engine.step() else { Issue.record("\(file) seed \(seed): the runtime fired where the model ticks"); return }
                     RuntimeClock.sleep(micros: Int64(step.clock - clock) * tick + 3_000)

@@ -35,7 +35,7 @@ public enum TraceExport {
             if now > clock {
                 clock = now
                 steps.append(.object([
-                    ("index", .int(steps.count + 1)), ("kind", .string("tick")), ("binding", .array([])), ("clock", .int(clock)),
+                    ("index", .int(steps.count + 1)), ("kind", .string(TraceStep.Kind.tick.rawValue)), ("binding", .array([])), ("clock", .int(clock)),
                     ("consumed", .array([])), ("produced", .array([])),
                     ("marking", marking(tokens, order: &order, at: e.netAt, net: net, tick: tick)),
                 ]))
@@ -49,7 +49,7 @@ public enum TraceExport {
             }
             steps.append(.object([
                 ("index", .int(steps.count + 1)),
-                ("kind", .string("fire")),
+                ("kind", .string(TraceStep.Kind.fire.rawValue)),
                 ("transition", .string(name)),
                 ("binding", .array(e.binding.map { .object([("variable", .string($0.name)), ("value", .string($0.value))]) })),
                 ("clock", .int(clock)),

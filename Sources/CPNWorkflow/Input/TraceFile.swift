@@ -122,7 +122,6 @@ public enum TraceFile {
         try check(trace.property, "property")
         try check(trace.initial, "initial")
         for (k, step) in trace.steps.enumerated() {
-            try check(step.kind, "steps[\(k)].kind")
             try check(step.transition, "steps[\(k)].transition")
             try check(step.binding, "steps[\(k)].binding")
             try check(step.consumed, "steps[\(k)].consumed")
@@ -168,7 +167,7 @@ public enum TraceFile {
         let transitions = Set(net.transitions.map(\.name))
         let places = Set(net.places.map(\.name))
         for step in trace.steps {
-            if step.kind == "fire", let t = step.transition, !transitions.contains(t), !isExternal(step) {
+            if step.kind == .fire, let t = step.transition, !transitions.contains(t), !isExternal(step) {
                 throw ValidationFailure("\(tracePath): step \(step.index) fires `\(t)`, which \(netPath) does not have; is the trace from another net (`\(trace.net)`)?")
             }
             for place in (step.consumed + step.produced).map(\.place) where !places.contains(place) {

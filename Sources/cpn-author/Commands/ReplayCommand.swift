@@ -81,7 +81,7 @@ struct ReplayCommand: ParsableCommand {
         var out = "step \(k) of \(last)\(of): " + (s.transition ?? "clock advances to \(s.clock)")
         if !s.binding.isEmpty { out += "  " + s.binding.map { "\($0.variable) = \($0.value)" }.joined(separator: ", ") }
         out += "\n"
-        if s.kind == "fire" { out += text.describe(s, indent: "").split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") }
+        if s.kind == .fire { out += text.describe(s, indent: "").split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") }
         out += "marking after step \(k)\(s.clock > 0 ? " (clock \(s.clock))" : ""):\n" + text.marking(s.marking, indent: "   ")
         if k == last, let f = trace.failure {
             out += "then \(f.transition) fails: \(f.message) (\(f.location.file):\(f.location.line):\(f.location.column))\n"
