@@ -9,6 +9,7 @@ let package = Package(
     products: [
         .executable(name: "cpn-author", targets: ["cpn-author"]),
         .library(name: "CPNDiagnostics", targets: ["CPNDiagnostics"]),
+        .library(name: "CPNJSON", targets: ["CPNJSON"]),
         .library(name: "CPNModel", targets: ["CPNModel"]),
         .library(name: "CPNExpressions", targets: ["CPNExpressions"]),
         .library(name: "CPNLoad", targets: ["CPNLoad"]),
@@ -30,6 +31,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CPNDiagnostics"),
+        // The one JSON value: ordered objects, a deterministic escaping printer, a strict parser.
+        .target(name: "CPNJSON", dependencies: ["CPNDiagnostics"]),
         .target(name: "CPNModel", dependencies: ["CPNDiagnostics"]),
         .target(name: "CPNExpressions", dependencies: ["CPNModel", "CPNDiagnostics"]),
         .target(
@@ -39,7 +42,7 @@ let package = Package(
         // One C intrinsic Swift lacks: cache prefetch for the explorer's hash table.
         .target(name: "CPNPrefetch"),
         .target(name: "CPNExplore", dependencies: ["CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNPrefetch"]),
-        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNStructure"]),
+        .target(name: "CPNReport", dependencies: ["CPNExplore", "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNStructure", "CPNJSON"]),
         // PNML import/export and Promela export (cross-checking state counts with SPIN).
         .target(name: "CPNInterop", dependencies: ["CPNLoad", "CPNModel", "CPNExpressions", "CPNDiagnostics"]),
         // Structural analysis on the unfolding: P-/T-invariants (Farkas), declared invariants proved by them.
@@ -47,12 +50,12 @@ let package = Package(
         // libcurl, through pkg-config, for the LLM client.
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
-        .target(name: "CPNLLM", dependencies: ["CCurl", "CPNDiagnostics"]),
+        .target(name: "CPNLLM", dependencies: ["CCurl", "CPNDiagnostics", "CPNJSON"]),
         // The drafting loop: prompts, YAML extraction, the check/verify gate, repair rounds.
         .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics"]),
         // The runtime: runs a checked net for real, one atomic firing per store transaction.
         // Each store is its own target, so an embedding app links only the database it uses.
-        .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics"]),
+        .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNJSON"]),
         .target(name: "CPNRuntimeSQLite", dependencies: ["CPNRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CPNRuntimePostgres", dependencies: ["CPNRuntime", .product(name: "PostgresNIO", package: "postgres-nio")]),
         // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
@@ -65,11 +68,12 @@ let package = Package(
             name: "cpn-author",
             dependencies: [
                 "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
-                "CPNInterop", "CPNLLM", "CPNDraft", "CPNWorkflow",
+                "CPNInterop", "CPNLLM", "CPNDraft", "CPNWorkflow", "CPNJSON",
                 "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        .testTarget(name: "CPNJSONTests", dependencies: ["CPNJSON"]),
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
@@ -78,10 +82,10 @@ let package = Package(
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore", "CPNDiagnostics"]),
         .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics"]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
-        .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM"]),
+        .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM", "CPNJSON"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport", "CPNWorkflow"]),
         // GRDB: the damaged-store tests and the store fuzzer edit SQLite files by hand.
-        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNExpressions", "CPNModel", "cpn-author",
+        .testTarget(name: "CPNRuntimeTests", dependencies: ["CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNExplore", "CPNExpressions", "CPNModel", "CPNJSON", "cpn-author",
                                                             .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import CPNJSON
 
 /// The Anthropic messages API.
 ///
@@ -52,7 +53,7 @@ public struct AnthropicMessagesProvider: LLMProvider {
 
     /// The JSON body for `request`.
     public func body(for request: ChatRequest) -> JSONValue {
-        var body: [String: JSONValue] = [
+        var body: JSONValue = [
             "model": .string(model),
             "max_tokens": .int(request.maxTokens ?? Self.defaultMaxTokens),
             "messages": .array(request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }),
@@ -60,7 +61,7 @@ public struct AnthropicMessagesProvider: LLMProvider {
         ]
         if let system = request.system, !system.isEmpty { body["system"] = .string(system) }
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
-        return .object(body)
+        return body
     }
 
     public func complete(_ request: ChatRequest, cancellation: CancellationFlag?,
@@ -81,15 +82,15 @@ struct AnthropicWireFormat: WireFormat {
     var providerName: String
 
     func parseReply(_ json: JSONValue) throws -> ParsedReply {
-        guard let blocks = json["content"].array else {
-            throw LLMError(.invalidResponse, "the \(providerName) reply has no content (\(json.encodedText.prefix(120)))",
+        guard let blocks = json["content"]?.array else {
+            throw LLMError(.invalidResponse, "the \(providerName) reply has no content (\(json.rendered.prefix(120)))",
                            hint: "check that the base URL points at the Anthropic messages API")
         }
         var reply = ParsedReply()
-        reply.text = blocks.filter { $0["type"].string == "text" }.compactMap { $0["text"].string }.joined()
-        reply.stopReason = json["stop_reason"].string
-        reply.model = json["model"].string
-        reply.usage = TokenUsage(input: json["usage"]["input_tokens"].int, output: json["usage"]["output_tokens"].int)
+        reply.text = blocks.filter { $0["type"]?.string == "text" }.compactMap { $0["text"]?.string }.joined()
+        reply.stopReason = json["stop_reason"]?.string
+        reply.model = json["model"]?.string
+        reply.usage = TokenUsage(input: json["usage"]?["input_tokens"]?.int, output: json["usage"]?["output_tokens"]?.int)
         return reply
     }
 
@@ -105,32 +106,32 @@ struct AnthropicWireFormat: WireFormat {
         var isComplete: Bool { stopped || reply.stopReason != nil }
 
         mutating func consume(_ event: ServerSentEvent) throws {
-            guard let json = try? JSONValue(parsing: Data(event.data.utf8)) else {
+            guard let json = JSONValue.parse(Data(event.data.utf8)) else {
                 throw LLMError(.invalidResponse, "an event in the \(providerName) stream is not JSON: \(ErrorBody.snippet(Data(event.data.utf8)))",
                                hint: "the server does not speak the Anthropic streaming format; try without streaming or check the base URL")
             }
-            switch json["type"].string ?? event.event {
+            switch json["type"]?.string ?? event.event {
             case "message_start":
-                let message = json["message"]
-                if let model = message["model"].string { reply.model = model }
-                reply.usage.input = message["usage"]["input_tokens"].int ?? reply.usage.input
-                reply.usage.output = message["usage"]["output_tokens"].int ?? reply.usage.output
+                let message = json["message"] ?? .null
+                if let model = message["model"]?.string { reply.model = model }
+                reply.usage.input = message["usage"]?["input_tokens"]?.int ?? reply.usage.input
+                reply.usage.output = message["usage"]?["output_tokens"]?.int ?? reply.usage.output
             case "content_block_delta":
-                if json["delta"]["type"].string == "text_delta", let piece = json["delta"]["text"].string, !piece.isEmpty {
+                if json["delta"]?["type"]?.string == "text_delta", let piece = json["delta"]?["text"]?.string, !piece.isEmpty {
                     reply.text += piece
                     characters += piece.count
                     deltas += 1
                 }
             case "message_delta":
-                if let reason = json["delta"]["stop_reason"].string { reply.stopReason = reason }
-                reply.usage.output = json["usage"]["output_tokens"].int ?? reply.usage.output
-                reply.usage.input = json["usage"]["input_tokens"].int ?? reply.usage.input
+                if let reason = json["delta"]?["stop_reason"]?.string { reply.stopReason = reason }
+                reply.usage.output = json["usage"]?["output_tokens"]?.int ?? reply.usage.output
+                reply.usage.input = json["usage"]?["input_tokens"]?.int ?? reply.usage.input
             case "message_stop":
                 stopped = true
             case "error":
                 let type = ErrorBody.type(in: json)
                 throw LLMError(.providerError, "\(providerName) reported an error in the middle of the reply stream",
-                               providerMessage: ErrorBody.message(in: json) ?? json.encodedText,
+                               providerMessage: ErrorBody.message(in: json) ?? json.rendered,
                                hint: ErrorBody.isTransient(type: type) ? "the provider is failing or overloaded; try again later"
                                    : "the provider's message says what went wrong",
                                retryable: ErrorBody.isTransient(type: type))

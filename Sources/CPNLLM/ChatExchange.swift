@@ -1,4 +1,5 @@
 import Foundation
+import CPNJSON
 
 /// One request/response exchange with a provider, shared by both wire formats: sends
 /// the body with retries, follows the event stream or reads the whole reply, and turns
@@ -22,7 +23,7 @@ struct ChatExchange<Format: WireFormat> {
     var secrets: [String] { [apiKey].compactMap { $0 } + Redactor.secrets(in: endpoint) }
 
     func run(cancellation: CancellationFlag?, observe: (CompletionEvent) -> Void) throws -> Completion {
-        let requestBody = body.encoded()
+        let requestBody = Data(body.rendered.utf8)
         let shownHeaders = headers.map {
             Redactor.isCredentialHeader($0.name) ? HTTPHeader($0.name, Redactor.placeholder) : $0
         }
@@ -92,13 +93,13 @@ struct ChatExchange<Format: WireFormat> {
             throw LLMError(.invalidResponse, "\(providerName) answered HTTP \(response.status) with an empty body to POST \(shownEndpoint)",
                            hint: "check the base URL: it should point at the API (for OpenAI-compatible servers it usually ends in /v1)")
         }
-        guard let json = try? JSONValue(parsing: response.body) else {
+        guard let json = JSONValue.parse(response.body) else {
             throw LLMError(.invalidResponse,
                            "\(providerName) answered HTTP \(response.status) to POST \(shownEndpoint) with a body that is not JSON "
                                + "(\(response.mediaType ?? "no content type"): \(ErrorBody.snippet(response.body)))",
                            hint: "check the base URL (--base-url or CPN_AUTHOR_BASE_URL): it should be the API, not a web page; a proxy may be answering instead")
         }
-        if !json["error"].isNull || json["type"].string == "error" {
+        if !(json["error"]?.isNull ?? true) || json["type"]?.string == "error" {
             let message = ErrorBody.message(in: json) ?? ErrorBody.snippet(response.body)
             let type = ErrorBody.type(in: json)
             throw LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(shownEndpoint)",
@@ -110,7 +111,7 @@ struct ChatExchange<Format: WireFormat> {
 
     private func httpError(_ response: HTTPResponse) -> LLMError {
         let status = response.status
-        let json = try? JSONValue(parsing: response.body)
+        let json = JSONValue.parse(response.body)
         let reason = Self.reason(status)
         var message = "\(providerName) answered HTTP \(status)\(reason.isEmpty ? "" : " " + reason) to POST \(shownEndpoint)"
         let providerMessage = json.flatMap(ErrorBody.message(in:))

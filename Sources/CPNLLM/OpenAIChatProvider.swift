@@ -1,4 +1,5 @@
 import Foundation
+import CPNJSON
 
 /// The OpenAI chat-completions API and the servers that copy it: OpenAI, Azure-style
 /// gateways, OpenRouter, Ollama, vLLM, the llama.cpp server.
@@ -54,11 +55,11 @@ public struct OpenAIChatProvider: LLMProvider {
             messages.append(["role": "system", "content": .string(system)])
         }
         messages += request.messages.map { ["role": .string($0.role.rawValue), "content": .string($0.content)] }
-        var body: [String: JSONValue] = ["model": .string(model), "messages": .array(messages), "stream": .bool(request.stream)]
+        var body: JSONValue = ["model": .string(model), "messages": .array(messages), "stream": .bool(request.stream)]
         if request.stream && includeUsageInStream { body["stream_options"] = ["include_usage": true] }
         if let maxTokens = request.maxTokens { body["max_tokens"] = .int(maxTokens) }
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
-        return .object(body)
+        return body
     }
 
     public func complete(_ request: ChatRequest, cancellation: CancellationFlag?,
@@ -78,15 +79,15 @@ struct OpenAIWireFormat: WireFormat {
     var providerName: String
 
     func parseReply(_ json: JSONValue) throws -> ParsedReply {
-        guard let choice = json["choices"].array?.first else {
-            throw LLMError(.invalidResponse, "the \(providerName) reply has no choices (\(json.encodedText.prefix(120)))",
+        guard let choice = json["choices"]?.array?.first else {
+            throw LLMError(.invalidResponse, "the \(providerName) reply has no choices (\(json.rendered.prefix(120)))",
                            hint: "check that the base URL points at an OpenAI-compatible chat-completions API")
         }
         var reply = ParsedReply()
-        reply.text = Self.text(of: choice["message"]["content"])
-        reply.stopReason = choice["finish_reason"].string
-        reply.model = json["model"].string
-        reply.usage = Self.usage(json["usage"])
+        reply.text = Self.text(of: choice["message"]?["content"] ?? .null)
+        reply.stopReason = choice["finish_reason"]?.string
+        reply.model = json["model"]?.string
+        reply.usage = Self.usage(json["usage"] ?? .null)
         return reply
     }
 
@@ -96,11 +97,11 @@ struct OpenAIWireFormat: WireFormat {
     /// array of `{type: "text", text}` parts.
     static func text(of content: JSONValue) -> String {
         if let text = content.string { return text }
-        return content.array?.compactMap { $0["text"].string }.joined() ?? ""
+        return content.array?.compactMap { $0["text"]?.string }.joined() ?? ""
     }
 
     static func usage(_ usage: JSONValue) -> TokenUsage {
-        TokenUsage(input: usage["prompt_tokens"].int, output: usage["completion_tokens"].int)
+        TokenUsage(input: usage["prompt_tokens"]?.int, output: usage["completion_tokens"]?.int)
     }
 
     struct Stream: StreamAccumulator {
@@ -118,32 +119,32 @@ struct OpenAIWireFormat: WireFormat {
                 done = true
                 return
             }
-            guard let json = try? JSONValue(parsing: Data(data.utf8)) else {
+            guard let json = JSONValue.parse(Data(data.utf8)) else {
                 throw LLMError(.invalidResponse, "an event in the \(providerName) stream is not JSON: \(ErrorBody.snippet(Data(data.utf8)))",
                                hint: "the server does not speak the OpenAI streaming format; try without streaming or check the base URL")
             }
-            if !json["error"].isNull {
+            if !(json["error"]?.isNull ?? true) {
                 let type = ErrorBody.type(in: json)
                 throw LLMError(.providerError, "\(providerName) reported an error in the middle of the reply stream",
-                               providerMessage: ErrorBody.message(in: json) ?? json["error"].encodedText,
+                               providerMessage: ErrorBody.message(in: json) ?? json["error"]?.rendered,
                                hint: ErrorBody.isTransient(type: type) ? "the provider is failing or overloaded; try again later"
                                    : "the provider's message says what went wrong",
                                retryable: ErrorBody.isTransient(type: type))
             }
-            if let model = json["model"].string, !model.isEmpty { reply.model = model }
-            if json["usage"].object != nil {
-                let usage = OpenAIWireFormat.usage(json["usage"])
+            if let model = json["model"]?.string, !model.isEmpty { reply.model = model }
+            if json["usage"]?.object != nil {
+                let usage = OpenAIWireFormat.usage(json["usage"] ?? .null)
                 reply.usage.input = usage.input ?? reply.usage.input
                 reply.usage.output = usage.output ?? reply.usage.output
             }
-            let choice = json["choices"][0]
-            let piece = OpenAIWireFormat.text(of: choice["delta"]["content"])
+            let choice = json["choices"]?[0] ?? .null
+            let piece = OpenAIWireFormat.text(of: choice["delta"]?["content"] ?? .null)
             if !piece.isEmpty {
                 reply.text += piece
                 characters += piece.count
                 deltas += 1
             }
-            if let finish = choice["finish_reason"].string { reply.stopReason = finish }
+            if let finish = choice["finish_reason"]?.string { reply.stopReason = finish }
         }
     }
 }

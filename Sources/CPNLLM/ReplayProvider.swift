@@ -1,5 +1,6 @@
 import CPNDiagnostics
 import Foundation
+import CPNJSON
 
 /// Serves the responses recorded in a transcript, in order: an offline re-run of a
 /// session, for demos without network and for auditing what the model said.
@@ -48,19 +49,19 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
         var pendingNotes: [String] = []
         for (index, line) in transcript.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
-            guard let record = try? JSONValue(parsing: Data(line.utf8)), record.object != nil else {
+            guard let record = JSONValue.parse(Data(line.utf8)), record.object != nil else {
                 throw LLMError(.replay, "\(path):\(index + 1): the line is not a JSON object",
                                hint: "a transcript is written by cpn-author, one JSON object per line")
             }
-            switch record["type"].string {
+            switch record["type"]?.string {
             case "note":
                 // Writers put notes before the session line they introduce.
-                if let text = record["text"].string { pendingNotes.append(text) }
+                if let text = record["text"]?.string { pendingNotes.append(text) }
             case "session":
                 sessions.append((record, pendingNotes, [], []))
                 pendingNotes = []
             case "request" where !sessions.isEmpty:
-                sessions[sessions.count - 1].requests.append(record["body"].isNull ? Data() : record["body"].encoded())
+                sessions[sessions.count - 1].requests.append((record["body"] ?? .null).isNull ? Data() : Data((record["body"] ?? .null).rendered.utf8))
             case "response" where !sessions.isEmpty:
                 let requests = sessions[sessions.count - 1].requests
                 sessions[sessions.count - 1].responses.append(Self.completion(from: record, requestBody: requests.last ?? Data()))
@@ -83,7 +84,7 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
         sessionNumber = index + 1
         sessionCount = sessions.count
         notes = chosen.notes
-        model = chosen.header["model"].string ?? "unknown"
+        model = chosen.header["model"]?.string ?? "unknown"
         responses = chosen.responses
     }
 
@@ -120,11 +121,11 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     }
 
     private static func completion(from record: JSONValue, requestBody: Data) -> Completion {
-        Completion(text: record["text"].string ?? "", model: record["model"].string,
-                   stopReason: record["stop_reason"].string,
-                   usage: TokenUsage(input: record["usage"]["input"].int, output: record["usage"]["output"].int),
-                   status: record["status"].int ?? 200, seconds: record["seconds"].double ?? 0,
-                   attempts: record["attempts"].int ?? 1, streamed: record["streamed"].bool ?? false,
-                   requestBody: requestBody, responseBody: Data((record["body"].string ?? "").utf8))
+        Completion(text: record["text"]?.string ?? "", model: record["model"]?.string,
+                   stopReason: record["stop_reason"]?.string,
+                   usage: TokenUsage(input: record["usage"]?["input"]?.int, output: record["usage"]?["output"]?.int),
+                   status: record["status"]?.int ?? 200, seconds: record["seconds"]?.double ?? 0,
+                   attempts: record["attempts"]?.int ?? 1, streamed: record["streamed"]?.bool ?? false,
+                   requestBody: requestBody, responseBody: Data((record["body"]?.string ?? "").utf8))
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import CPNJSON
 
 /// Writes a session's transcript: JSON Lines, one object per line, appended and
 /// written through to the file as each line is complete, so a crash loses nothing.
@@ -81,12 +82,12 @@ public final class TranscriptWriter: @unchecked Sendable {
     /// A request about to be sent; starts a new round unless `round` is given.
     public func request(url: String, headers: [HTTPHeader], body: Data, round: Int? = nil) throws {
         let number = nextRound(round)
-        var headerFields: [String: JSONValue] = [:]
+        var headerFields: JSONValue = [:]
         for header in headers {
             headerFields[header.name] = .string(Redactor.isCredentialHeader(header.name) ? Redactor.placeholder : header.value)
         }
-        let parsedBody = (try? JSONValue(parsing: body)) ?? .string(String(decoding: body, as: UTF8.self))
-        try write(type: "request", ["round": .int(number), "url": .string(url), "headers": .object(headerFields),
+        let parsedBody = JSONValue.parse(body) ?? .string(String(decoding: body, as: UTF8.self))
+        try write(type: "request", ["round": .int(number), "url": .string(url), "headers": headerFields,
                                     "body": parsedBody])
     }
 
@@ -99,8 +100,8 @@ public final class TranscriptWriter: @unchecked Sendable {
             "seconds": .double((completion.seconds * 1000).rounded() / 1000),
             "attempts": .int(completion.attempts),
             "streamed": .bool(completion.streamed),
-            "usage": .object(["input": completion.usage.input.map(JSONValue.int) ?? .null,
-                              "output": completion.usage.output.map(JSONValue.int) ?? .null]),
+            "usage": ["input": completion.usage.input.map(JSONValue.int) ?? .null,
+                      "output": completion.usage.output.map(JSONValue.int) ?? .null],
             "body": .string(String(decoding: completion.responseBody, as: UTF8.self)),
         ]
         fields["model"] = completion.model.map(JSONValue.string)
@@ -147,9 +148,10 @@ public final class TranscriptWriter: @unchecked Sendable {
         var record = fields
         record["type"] = .string(type)
         record["time"] = .string(Date().formatted(.iso8601))
-        let redacted = JSONValue.object(record).mapStrings { Redactor.redact($0, secrets: secrets) }
+        // Keys sorted at every depth: one stable line per record, as transcripts have always been written.
+        let redacted = JSONValue.object(record.map { ($0.key, $0.value) }).sortingKeys().mapStrings { Redactor.redact($0, secrets: secrets) }
         // The encoded line is checked again, in case escaping made a secret appear whole.
-        let line = Redactor.redact(redacted.encodedText, secrets: secrets) + "\n"
+        let line = Redactor.redact(redacted.rendered, secrets: secrets) + "\n"
         lock.lock()
         defer { lock.unlock() }
         do {

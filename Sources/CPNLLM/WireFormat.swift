@@ -1,4 +1,5 @@
 import Foundation
+import CPNJSON
 
 /// What a provider's wire format contributes to `ChatExchange`: how to read a whole
 /// JSON reply and how to follow a streamed one. Internal: each provider has one.
@@ -35,13 +36,13 @@ enum ErrorBody {
     /// The provider's message in a JSON error body: `error.message` (OpenAI, Anthropic),
     /// `error` as a string (Ollama), `message` or `detail` (other gateways).
     static func message(in json: JSONValue) -> String? {
-        json["error"]["message"].string ?? json["error"].string ?? json["message"].string
-            ?? json["detail"].string ?? json["detail"][0]["msg"].string
+        json["error"]?["message"]?.string ?? json["error"]?.string ?? json["message"]?.string
+            ?? json["detail"]?.string ?? json["detail"]?[0]?["msg"]?.string
     }
 
     /// The error `type` (`overloaded_error`, `server_error`…), when given.
     static func type(in json: JSONValue) -> String? {
-        json["error"]["type"].string ?? json["error"]["code"].string
+        json["error"]?["type"]?.string ?? json["error"]?["code"]?.string
     }
 
     /// Whether an error reported inside a 2xx reply or stream is worth another attempt.

@@ -1,5 +1,6 @@
 import CPNExplore
 import CPNModel
+import CPNJSON
 
 /// `cpn-author review --format json`: the review for scripts.
 ///
@@ -21,48 +22,48 @@ public struct ReviewJSONReport: Sendable {
     public init() {}
 
     public func render(_ review: ReviewReport) -> String {
-        object(
+        JSONValue.members(
             ("version", 1),
-            ("base", object(("ref", .string(review.baseRef)), ("commit", .string(review.baseCommit)))),
+            ("base", JSONValue.members(("ref", .string(review.baseRef)), ("commit", .string(review.baseCommit)))),
             ("strict", .bool(review.strict)),
             ("exit_code", .int(Int(review.exitCode))),
             ("new_failures", .int(review.newFailures)),
             ("fixed", .int(review.fixed)),
             ("still_failing", .int(review.stillFailing)),
             ("nets", .array(review.reviews.map(net)))
-        ).printed()
+        ).pretty + "\n"
     }
 
-    private func net(_ r: NetReview) -> OrderedJSON {
-        object(
+    private func net(_ r: NetReview) -> JSONValue {
+        JSONValue.members(
             ("path", .string(r.path)),
-            ("base_path", r.basePath.map(OrderedJSON.string)),
+            ("base_path", r.basePath.map(JSONValue.string)),
             ("change", .string(r.fileChange.rawValue)),
             ("net", .string(r.displayName)),
             ("base_outcome", r.base.map { .string($0.outcome.rawValue) }),
             ("head_outcome", r.head.map { .string($0.outcome.rawValue) }),
             ("structure", r.diff.map { diff in .array(diff.changes.map(change)) }),
             ("properties", .array(r.properties.map(property))),
-            ("newly_dead_transitions", .array(r.newlyDeadTransitions.map(OrderedJSON.string))),
+            ("newly_dead_transitions", .array(r.newlyDeadTransitions.map(JSONValue.string))),
             ("diagnostics", r.head.map { head in .array(head.diagnostics.map { d in
-                object(("severity", .string(d.severity.rawValue)), ("code", .string(d.code.rawValue)),
+                JSONValue.members(("severity", .string(d.severity.rawValue)), ("code", .string(d.code.rawValue)),
                        ("message", .string(d.message)), ("line", d.span.map { .int($0.start.line) }),
-                       ("column", d.span.map { .int($0.start.column) }), ("help", d.help.map(OrderedJSON.string)))
+                       ("column", d.span.map { .int($0.start.column) }), ("help", d.help.map(JSONValue.string)))
             }) })
         )
     }
 
-    private func change(_ c: NetDiff.Change) -> OrderedJSON {
-        object(
+    private func change(_ c: NetDiff.Change) -> JSONValue {
+        JSONValue.members(
             ("kind", .string(c.kind.rawValue)),
             ("element", .string(c.element.rawValue)),
             ("name", .string(c.name)),
-            ("details", .array(c.details.map(OrderedJSON.string))),
+            ("details", .array(c.details.map(JSONValue.string))),
             ("line", (c.newSpan ?? c.oldSpan).map { .int($0.start.line) }))
     }
 
-    private func property(_ p: PropertyChange) -> OrderedJSON {
-        object(
+    private func property(_ p: PropertyChange) -> JSONValue {
+        JSONValue.members(
             ("name", .string(p.name)),
             ("kind", .string(p.kind)),
             ("base", p.base.map { .string($0.rawValue) }),
@@ -72,33 +73,33 @@ public struct ReviewJSONReport: Sendable {
     }
 
     /// A trace in the shape of report.schema.json's `$defs/trace`.
-    static func trace(_ t: Trace) -> OrderedJSON {
-        func marking(_ places: [PlaceMarking]) -> OrderedJSON {
+    static func trace(_ t: Trace) -> JSONValue {
+        func marking(_ places: [PlaceMarking]) -> JSONValue {
             .array(places.map { p in
-                object(("place", .string(p.place)), ("tokens", .array(p.tokens.map { t in
-                    object(("token", .string(t.token)), ("count", .int(t.count)), ("ready", t.ready.map(OrderedJSON.int)))
+                JSONValue.members(("place", .string(p.place)), ("tokens", .array(p.tokens.map { t in
+                    JSONValue.members(("token", .string(t.token)), ("count", .int(t.count)), ("ready", t.ready.map(JSONValue.int)))
                 })))
             })
         }
-        func binding(_ b: [Binding]) -> OrderedJSON {
-            .array(b.map { object(("variable", .string($0.variable)), ("value", .string($0.value))) })
+        func binding(_ b: [Binding]) -> JSONValue {
+            .array(b.map { JSONValue.members(("variable", .string($0.variable)), ("value", .string($0.value))) })
         }
-        func moves(_ m: [TokenMove]) -> OrderedJSON {
-            .array(m.map { object(("place", .string($0.place)), ("token", .string($0.token)), ("count", .int($0.count)),
-                                  ("delay", $0.delay.map(OrderedJSON.int))) })
+        func moves(_ m: [TokenMove]) -> JSONValue {
+            .array(m.map { JSONValue.members(("place", .string($0.place)), ("token", .string($0.token)), ("count", .int($0.count)),
+                                  ("delay", $0.delay.map(JSONValue.int))) })
         }
-        return object(
+        return JSONValue.members(
             ("net", .string(t.net)),
-            ("property", t.property.map(OrderedJSON.string)),
+            ("property", t.property.map(JSONValue.string)),
             ("initial", marking(t.initial)),
             ("steps", .array(t.steps.map { s in
-                object(("index", .int(s.index)), ("kind", .string(s.kind.rawValue)), ("transition", s.transition.map(OrderedJSON.string)),
+                JSONValue.members(("index", .int(s.index)), ("kind", .string(s.kind.rawValue)), ("transition", s.transition.map(JSONValue.string)),
                        ("binding", binding(s.binding)), ("clock", .int(s.clock)), ("consumed", moves(s.consumed)),
                        ("produced", moves(s.produced)), ("marking", marking(s.marking)))
             })),
             ("failure", t.failure.map { f in
-                object(("transition", .string(f.transition)), ("binding", binding(f.binding)), ("message", .string(f.message)),
-                       ("location", object(("file", .string(f.location.file)), ("line", .int(f.location.line)),
+                JSONValue.members(("transition", .string(f.transition)), ("binding", binding(f.binding)), ("message", .string(f.message)),
+                       ("location", JSONValue.members(("file", .string(f.location.file)), ("line", .int(f.location.line)),
                                            ("column", .int(f.location.column)))))
             }))
     }

@@ -1,5 +1,6 @@
 import CPNDiagnostics
 import CPNExplore
+import CPNJSON
 
 /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers.
 ///
@@ -41,7 +42,7 @@ public struct SARIFReport: Sendable {
         var artifactPaths = Array(repeating: "", count: artifactIndex.count)
         for (path, i) in artifactIndex { artifactPaths[i] = path }
 
-        var results: [OrderedJSON] = []
+        var results: [JSONValue] = []
         for (report, found) in zip(reports, findings) {
             let locations = NetLocations(report.net)
             for f in found {
@@ -50,36 +51,36 @@ public struct SARIFReport: Sendable {
             }
         }
         let exit = options.exitCode ?? reports.worstExitCode(acceptBounded: options.acceptBounded)
-        let run = object(
-            ("tool", object(("driver", object(
+        let run = JSONValue.members(
+            ("tool", JSONValue.members(("driver", JSONValue.members(
                 ("name", "cpn-author"),
                 ("semanticVersion", .string(options.toolVersion)),
-                ("shortDescription", object(("text", "Colored Petri net checker: schema and type checks, exhaustive state-space exploration, shortest counterexamples."))),
+                ("shortDescription", JSONValue.members(("text", "Colored Petri net checker: schema and type checks, exhaustive state-space exploration, shortest counterexamples."))),
                 ("rules", .array(rules.map(\.json))))))),
-            ("invocations", [object(
+            ("invocations", [JSONValue.members(
                 // The tool ran to the end; invalid nets and violations are results, not tool failures.
                 ("executionSuccessful", true),
                 ("exitCode", .int(Int(exit))))]),
             ("columnKind", "unicodeCodePoints"),
             ("artifacts", .array(artifactPaths.map { path in
-                object(("location", Self.artifactLocation(path, index: nil)),
+                JSONValue.members(("location", Self.artifactLocation(path, index: nil)),
                        ("roles", ["analysisTarget"]),
                        ("sourceLanguage", "yaml"))
             })),
             ("results", .array(results)),
-            ("properties", object(("nets", .array(reports.map(summary)))))
+            ("properties", JSONValue.members(("nets", .array(reports.map(summary)))))
         )
-        return object(("$schema", .string(Self.schemaURI)), ("version", "2.1.0"), ("runs", [run])).printed()
+        return JSONValue.members(("$schema", .string(Self.schemaURI)), ("version", "2.1.0"), ("runs", [run])).pretty + "\n"
     }
 
     // MARK: - Results
 
     private func result(_ f: Finding, report: NetReport, locations: NetLocations, ruleIndex: Int,
-                        artifactIndex: [String: Int]) -> OrderedJSON {
+                        artifactIndex: [String: Int]) -> JSONValue {
         let text = ([f.message] + f.details + (f.property?.trace.map(TraceNarration.lines) ?? [])).joined(separator: "\n")
         let primary = f.region.map { location($0, message: nil, artifactIndex: artifactIndex) }
-            ?? object(("physicalLocation", object(("artifactLocation", Self.artifactLocation(report.path, index: artifactIndex[report.path])))))
-        var related: [OrderedJSON] = []
+            ?? JSONValue.members(("physicalLocation", JSONValue.members(("artifactLocation", Self.artifactLocation(report.path, index: artifactIndex[report.path])))))
+        var related: [JSONValue] = []
         if f.rule == .deadlock, let final = locations.final {
             related.append(location(SourceRegion(final), message: "`final` does not hold in the dead marking", artifactIndex: artifactIndex, id: 1))
         }
@@ -94,23 +95,23 @@ public struct SARIFReport: Sendable {
             related.append(location(r, message: "`\(name)` fires in the counterexample (step \(step.index))",
                                     artifactIndex: artifactIndex, id: related.count + 1))
         }
-        return object(
+        return JSONValue.members(
             ("ruleId", .string(f.ruleID)),
             ("ruleIndex", .int(ruleIndex)),
             ("level", .string(f.level.rawValue)),
-            ("message", object(("text", .string(text)))),
+            ("message", JSONValue.members(("text", .string(text)))),
             ("locations", [primary]),
-            ("partialFingerprints", object(("cpnFinding/v1", .string(f.fingerprint)))),
+            ("partialFingerprints", JSONValue.members(("cpnFinding/v1", .string(f.fingerprint)))),
             ("codeFlows", f.property?.trace.map { [codeFlow($0, property: f.property!, finding: f, locations: locations, artifactIndex: artifactIndex)] }),
             ("relatedLocations", related.isEmpty ? nil : .array(related)),
-            ("baselineState", baselineState(report, f).map(OrderedJSON.string)),
-            ("properties", object(("net", .string(report.displayName)), ("property", f.property.map { .string($0.name) })))
+            ("baselineState", baselineState(report, f).map(JSONValue.string)),
+            ("properties", JSONValue.members(("net", .string(report.displayName)), ("property", f.property.map { .string($0.name) })))
         )
     }
 
     private func codeFlow(_ trace: Trace, property: PropertyResult, finding: Finding, locations: NetLocations,
-                          artifactIndex: [String: Int]) -> OrderedJSON {
-        var steps: [OrderedJSON] = []
+                          artifactIndex: [String: Int]) -> JSONValue {
+        var steps: [JSONValue] = []
         let file = finding.region?.file ?? property.location?.file ?? ""
         let start = locations.placeOrder.first.flatMap(locations.place) ?? .start(of: file)
         steps.append(threadFlowLocation(start, message: "initial marking: " + TraceNarration.marking(trace.initial),
@@ -140,37 +141,37 @@ public struct SARIFReport: Sendable {
         steps.append(threadFlowLocation(end, message: verdict, marking: last, order: trace.steps.count + 1,
                                         artifactIndex: artifactIndex, essential: true))
         let n = trace.steps.count
-        return object(
-            ("message", object(("text", .string("Shortest counterexample: \(n) step\(n == 1 ? "" : "s") from the initial marking")))),
-            ("threadFlows", [object(("locations", .array(steps)))]))
+        return JSONValue.members(
+            ("message", JSONValue.members(("text", .string("Shortest counterexample: \(n) step\(n == 1 ? "" : "s") from the initial marking")))),
+            ("threadFlows", [JSONValue.members(("locations", .array(steps)))]))
     }
 
     private func threadFlowLocation(_ region: SourceRegion, message: String, marking: [PlaceMarking], order: Int,
-                                    artifactIndex: [String: Int], essential: Bool = false) -> OrderedJSON {
-        let state: [(String, OrderedJSON)] = marking.filter { !$0.tokens.isEmpty }.map {
-            ($0.place, object(("text", .string(TraceNarration.tokens($0)))))
+                                    artifactIndex: [String: Int], essential: Bool = false) -> JSONValue {
+        let state: [(String, JSONValue)] = marking.filter { !$0.tokens.isEmpty }.map {
+            ($0.place, JSONValue.members(("text", .string(TraceNarration.tokens($0)))))
         }
-        return object(
+        return JSONValue.members(
             ("location", location(region, message: message, artifactIndex: artifactIndex)),
             ("state", .object(state)),
             ("executionOrder", .int(order)),
             ("importance", essential ? "essential" : nil))
     }
 
-    private func location(_ region: SourceRegion, message: String?, artifactIndex: [String: Int], id: Int? = nil) -> OrderedJSON {
-        object(
-            ("id", id.map(OrderedJSON.int)),
-            ("physicalLocation", object(
+    private func location(_ region: SourceRegion, message: String?, artifactIndex: [String: Int], id: Int? = nil) -> JSONValue {
+        JSONValue.members(
+            ("id", id.map(JSONValue.int)),
+            ("physicalLocation", JSONValue.members(
                 ("artifactLocation", Self.artifactLocation(region.file, index: artifactIndex[region.file])),
-                ("region", object(
+                ("region", JSONValue.members(
                     ("startLine", .int(region.line)),
                     ("startColumn", .int(region.column)),
                     ("endColumn", region.length.map { .int(region.column + $0) }))))),
-            ("message", message.map { object(("text", .string($0))) }))
+            ("message", message.map { JSONValue.members(("text", .string($0))) }))
     }
 
-    private func summary(_ r: NetReport) -> OrderedJSON {
-        var members: [(String, OrderedJSON?)] = [
+    private func summary(_ r: NetReport) -> JSONValue {
+        var members: [(String, JSONValue?)] = [
             ("file", .string(r.path)), ("net", .string(r.displayName)), ("outcome", .string(r.outcome.rawValue)),
         ]
         if let res = r.result {
@@ -185,13 +186,13 @@ public struct SARIFReport: Sendable {
 
     /// A file path as a SARIF artifact location: relative paths become relative
     /// URIs against `%SRCROOT%`, absolute ones `file://` URIs.
-    static func artifactLocation(_ path: String, index: Int?) -> OrderedJSON {
+    static func artifactLocation(_ path: String, index: Int?) -> JSONValue {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
         if p.hasPrefix("/") {
-            return object(("uri", .string("file://" + percentEncoded(p))), ("index", index.map(OrderedJSON.int)))
+            return JSONValue.members(("uri", .string("file://" + percentEncoded(p))), ("index", index.map(JSONValue.int)))
         }
-        return object(("uri", .string(percentEncoded(p))), ("uriBaseId", .string(sourceRoot)), ("index", index.map(OrderedJSON.int)))
+        return JSONValue.members(("uri", .string(percentEncoded(p))), ("uriBaseId", .string(sourceRoot)), ("index", index.map(JSONValue.int)))
     }
 
     /// RFC 3986 percent-encoding of a path: unreserved characters and `/` stay.

@@ -1,4 +1,5 @@
 import CPNDiagnostics
+import CPNJSON
 
 /// The SARIF rule descriptors: one per kind of property or finding, always
 /// present, then one per diagnostic code that occurs in the run, by code.
@@ -11,15 +12,15 @@ struct SARIFRule {
     var level: Finding.Level
     var tags: [String]
 
-    var json: OrderedJSON {
-        object(
+    var json: JSONValue {
+        JSONValue.members(
             ("id", .string(id)),
             ("name", .string(name)),
-            ("shortDescription", object(("text", .string(short)))),
-            ("fullDescription", object(("text", .string(full)))),
-            ("help", object(("text", .string(help)))),
-            ("defaultConfiguration", object(("level", .string(level.rawValue)))),
-            ("properties", object(("tags", .array(tags.map(OrderedJSON.string))))))
+            ("shortDescription", JSONValue.members(("text", .string(short)))),
+            ("fullDescription", JSONValue.members(("text", .string(full)))),
+            ("help", JSONValue.members(("text", .string(help)))),
+            ("defaultConfiguration", JSONValue.members(("level", .string(level.rawValue)))),
+            ("properties", JSONValue.members(("tags", .array(tags.map(JSONValue.string))))))
     }
 }
 

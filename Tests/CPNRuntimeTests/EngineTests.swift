@@ -2,6 +2,7 @@ import CPNRuntime
 import CPNRuntimeSQLite
 import Foundation
 import Testing
+import CPNJSON
 
 /// The engine's promises on one store: atomic firings, refusals that change
 /// nothing, external tokens, claims for handlers, timed tokens on the wall clock.

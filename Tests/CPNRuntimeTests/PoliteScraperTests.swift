@@ -3,6 +3,7 @@ import CPNRuntimePostgres
 import CPNRuntimeSQLite
 import Foundation
 import Testing
+import CPNJSON
 
 /// The polite scraper (examples/polite-scraper) run for real: its fetch step
 /// is curl against a local HTTP server (Tests/Fixtures/runtime/polite-scraper),

@@ -1,6 +1,7 @@
 import CPNRuntime
 import Foundation
 import Testing
+import CPNJSON
 
 /// The runtime's commands as a user meets them: refusals with their exit
 /// codes and messages, tokens in and out, status and the log as JSON.

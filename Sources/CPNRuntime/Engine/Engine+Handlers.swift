@@ -1,5 +1,6 @@
 import CPNExplore
 import CPNModel
+import CPNJSON
 
 /// Work bound to transitions, in three transactions around the work itself:
 ///

@@ -1,4 +1,5 @@
 import CPNModel
+import CPNJSON
 
 /// Work bound to transitions: when a binding of one of `transitions` is
 /// enabled, a worker holds its input tokens, runs the work, and fires the

@@ -1,4 +1,5 @@
 import Foundation
+import CPNJSON
 
 /// What a handler command prints on stdout to choose its outcome:
 ///

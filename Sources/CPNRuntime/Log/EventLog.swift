@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CPNJSON
 
 /// Reading the event log out of a store: all of it (in pages, so a long log
 /// does not need one huge query), or as JSON lines.

@@ -1,3 +1,4 @@
+import CPNJSON
 extension RunReport {
     /// The report `cpn-author run` prints when it stops.
     ///

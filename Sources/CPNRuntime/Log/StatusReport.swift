@@ -1,3 +1,4 @@
+import CPNJSON
 /// What `cpn-author status` shows: the marking (ready, waiting, held), what
 /// is enabled, the work in progress, and how fast transitions fire.
 public struct StatusReport: Sendable {

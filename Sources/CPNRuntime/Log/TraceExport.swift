@@ -1,3 +1,5 @@
+import CPNExplore
+import CPNJSON
 /// The event log as a trace in the verifier's format (`specs/report.schema.json`,
 /// `$defs/trace`), so `cpn-author replay` steps through a production run as
 /// through a counterexample: the initial marking, then one step per event

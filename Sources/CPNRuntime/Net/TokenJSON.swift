@@ -1,4 +1,5 @@
 import CPNModel
+import CPNJSON
 
 /// Token values as JSON, for handlers written in any language: an enum case
 /// is its name, a record an object with its fields in declared order, a tuple

@@ -1,3 +1,4 @@
+import CPNJSON
 /// The JSON texts the event table keeps in its `binding`, `consumed` and
 /// `produced` columns, shared by every store so the log reads the same
 /// from SQLite and PostgreSQL.

@@ -83,10 +83,10 @@ struct DraftCommand: ParsableCommand {
                 throw ValidationFailure("give the requirements file (or - to read them from standard input)")
             }
             let recorded = try ReplayProvider(transcriptPath: replay, session: session.replaySession).session
-            guard let text = recorded["requirements"].string else {
+            guard let text = recorded["requirements"]?.string else {
                 throw ValidationFailure("\(replay) does not record the requirements; give the requirements file")
             }
-            return (text, recorded["requirements_path"].string ?? "requirements")
+            return (text, recorded["requirements_path"]?.string ?? "requirements")
         }
         let data: Data?
         if requirements == "-" {

@@ -2,6 +2,7 @@ import ArgumentParser
 import CPNRuntime
 import Foundation
 import CPNWorkflow
+import CPNJSON
 
 /// `cpn-author tokens`: put tokens into a running net, look at them, take them out.
 ///

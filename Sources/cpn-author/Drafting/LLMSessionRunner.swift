@@ -6,6 +6,7 @@ import CPNReport
 import Foundation
 import CPNDiagnostics
 import CPNWorkflow
+import CPNJSON
 
 /// Runs one drafting session for `draft` or `revise`: picks the model (live from the
 /// user's settings, or a transcript with `--replay`), records the session in a JSONL
@@ -38,7 +39,7 @@ struct LLMSessionRunner {
         var settings: [String: JSONValue] = extra
         settings["command"] = .string(kind.rawValue)
         settings["cpn_author_version"] = .string(CPNAuthorVersion.string)
-        settings["prompt_versions"] = .object(Dictionary(uniqueKeysWithValues: PromptLibrary.names.map { ($0, JSONValue.string(prompts.version(of: $0))) }))
+        settings["prompt_versions"] = .object(PromptLibrary.names.map { ($0, JSONValue.string(prompts.version(of: $0))) })
         settings["max_rounds"] = .int(options.maxRounds)
         settings["stream"] = .bool(!options.noStream)
         settings["output"] = .string(outputPath)
@@ -49,9 +50,9 @@ struct LLMSessionRunner {
             let replay = try ReplayProvider(transcriptPath: replayPath, session: options.replaySession)
             provider = replay
             outcome.replay = replay
-            providerName = replay.session["provider"].string ?? "unknown"
+            providerName = replay.session["provider"]?.string ?? "unknown"
             model = replay.model
-            baseURL = replay.session["base_url"].string ?? "unknown"
+            baseURL = replay.session["base_url"]?.string ?? "unknown"
             settings["replay_of"] = .string(replayPath)
         } else {
             let configuration = try LLMConfiguration.resolve(flags: options.settings,
@@ -145,7 +146,7 @@ struct LLMSessionRunner {
 
     private func announce(_ outcome: LLMSessionOutcome, progress: LLMProgress, providerName: String, model: String, baseURL: String) {
         if let replay = outcome.replay {
-            let recorded = replay.session["time"].string.map { " on \($0)" } ?? ""
+            let recorded = replay.session["time"]?.string.map { " on \($0)" } ?? ""
             progress.say("\(kind.rawValue): replaying session \(replay.sessionNumber) of \(replay.sessionCount) from \(replay.path): "
                 + "\(replay.recordedCount) recorded repl\(replay.recordedCount == 1 ? "y" : "ies") of \(providerName) \(model) at \(baseURL)\(recorded)")
             for note in replay.notes { progress.say("note (from the transcript): \(note)") }

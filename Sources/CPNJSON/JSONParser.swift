@@ -1,134 +1,6 @@
-import CPNDiagnostics
 import Foundation
 
-/// A JSON document with object keys kept in the order they were given, so
-/// what the runtime writes (handler requests, event logs) reads in the net's
-/// own order and is byte-for-byte the same on every run.
-public indirect enum JSONValue: Hashable, Sendable {
-    case null
-    case bool(Bool)
-    case int(Int)
-    case double(Double)
-    case string(String)
-    case array([JSONValue])
-    case object([(String, JSONValue)])
-
-    public static func == (a: JSONValue, b: JSONValue) -> Bool {
-        switch (a, b) {
-        case (.null, .null): return true
-        case let (.bool(x), .bool(y)): return x == y
-        case let (.int(x), .int(y)): return x == y
-        case let (.double(x), .double(y)): return x == y
-        case let (.string(x), .string(y)): return x == y
-        case let (.array(x), .array(y)): return x == y
-        case let (.object(x), .object(y)): return x.count == y.count && zip(x, y).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: return false
-        }
-    }
-
-    public func hash(into h: inout Hasher) { h.combine(rendered) }
-
-    /// The member named `key` of an object.
-    public subscript(key: String) -> JSONValue? {
-        if case .object(let members) = self { return members.first { $0.0 == key }?.1 }
-        return nil
-    }
-
-    public var string: String? { if case .string(let s) = self { s } else { nil } }
-    public var int: Int? {
-        switch self {
-        case .int(let i): return i
-        case .double(let d) where d == d.rounded() && abs(d) < 9e15: return Int(d)
-        default: return nil
-        }
-    }
-    public var array: [JSONValue]? { if case .array(let a) = self { a } else { nil } }
-
-    /// Compact JSON on one line.
-    public var rendered: String {
-        var out = ""
-        write(to: &out)
-        return out
-    }
-
-    /// Indented JSON, two spaces a level, for files people open.
-    public var pretty: String {
-        var out = ""
-        writePretty(to: &out, indent: "")
-        return out
-    }
-
-    private func writePretty(to out: inout String, indent: String) {
-        let inner = indent + "  "
-        switch self {
-        case .array(let items) where !items.isEmpty:
-            out += "[\n"
-            for (i, item) in items.enumerated() {
-                out += inner
-                item.writePretty(to: &out, indent: inner)
-                out += i + 1 < items.count ? ",\n" : "\n"
-            }
-            out += indent + "]"
-        case .object(let members) where !members.isEmpty:
-            out += "{\n"
-            for (i, (key, value)) in members.enumerated() {
-                out += inner
-                JSONValue.quote(key, into: &out)
-                out += ": "
-                value.writePretty(to: &out, indent: inner)
-                out += i + 1 < members.count ? ",\n" : "\n"
-            }
-            out += indent + "}"
-        default:
-            write(to: &out)
-        }
-    }
-
-    private func write(to out: inout String) {
-        switch self {
-        case .null: out += "null"
-        case .bool(let b): out += b ? "true" : "false"
-        case .int(let i): out += String(i)
-        case .double(let d): out += d.isFinite ? String(d) : "null"
-        case .string(let s): JSONValue.quote(s, into: &out)
-        case .array(let items):
-            out += "["
-            for (i, item) in items.enumerated() {
-                if i > 0 { out += "," }
-                item.write(to: &out)
-            }
-            out += "]"
-        case .object(let members):
-            out += "{"
-            for (i, (key, value)) in members.enumerated() {
-                if i > 0 { out += "," }
-                JSONValue.quote(key, into: &out)
-                out += ":"
-                value.write(to: &out)
-            }
-            out += "}"
-        }
-    }
-
-    private static func quote(_ s: String, into out: inout String) {
-        out += "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            // Controls as JSON requires; DEL, C1 and bidi/format characters too (all in the
-            // BMP), so a log line cannot reorder or rewrite the terminal it is shown on.
-            case _ where scalar.value < 0x20 || VisibleText.isUnsafe(scalar):
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
-            default: out.unicodeScalars.append(scalar)
-            }
-        }
-        out += "\""
-    }
-
+extension JSONValue {
     /// Parses JSON text; nil when it is not one JSON document. Object keys keep their order.
     public static func parse(_ text: String) -> JSONValue? {
         var parser = JSONParser(Array(text.utf8))
@@ -136,10 +8,18 @@ public indirect enum JSONValue: Hashable, Sendable {
         parser.skipSpace()
         return parser.atEnd ? value : nil
     }
+
+    /// Parses UTF-8 JSON bytes (a reply body, a log line); nil when they are not one JSON document.
+    public static func parse(_ data: Data) -> JSONValue? {
+        var parser = JSONParser(Array(data))
+        guard let value = parser.value(depth: 0) else { return nil }
+        parser.skipSpace()
+        return parser.atEnd ? value : nil
+    }
 }
 
 /// A small strict JSON parser (RFC 8259), nesting capped so hostile input
-/// cannot exhaust the stack.
+/// cannot exhaust the stack. Integers that fit 64 bits stay integers.
 private struct JSONParser {
     let bytes: [UInt8]
     var i = 0
@@ -244,8 +124,16 @@ private struct JSONParser {
                     guard i + 4 <= bytes.count, let hex = String(bytes: bytes[i..<i + 4], encoding: .utf8),
                           let code = UInt32(hex, radix: 16) else { return nil }
                     i += 4
-                    // Surrogate pairs are rare in what handlers print; a lone one becomes U+FFFD.
-                    let scalar = Unicode.Scalar(code) ?? "\u{FFFD}"
+                    var value = code
+                    // A high surrogate followed by an escaped low one is one character
+                    // (emoji in a model's reply); a lone surrogate becomes U+FFFD.
+                    if (0xD800...0xDBFF).contains(code), i + 6 <= bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u"),
+                       let lowHex = String(bytes: bytes[i + 2..<i + 6], encoding: .utf8), let low = UInt32(lowHex, radix: 16),
+                       (0xDC00...0xDFFF).contains(low) {
+                        value = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
+                        i += 6
+                    }
+                    let scalar = Unicode.Scalar(value) ?? "\u{FFFD}"
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default: return nil
                 }
