@@ -281,9 +281,8 @@ struct BreadthFirstSearch<E: StateExpander> {
                 if !holds { findings.invariantViolations[k] = index }
                 continue
             }
-            var ctx = EvalContext(slotCount: inv.slotCount, marking: view, budget: budget)
             do {
-                if try inv.expr.evaluate(&ctx) != .bool(true) { findings.invariantViolations[k] = index }
+                if try !inv.holds(on: view, budget: budget) { findings.invariantViolations[k] = index }
             } catch where error.isInterruption {
                 findings.stopReason = error.message
             } catch {
@@ -294,9 +293,8 @@ struct BreadthFirstSearch<E: StateExpander> {
         if let isFinal = known?.final {
             findings.isFinal.append(isFinal)
         } else if let f = net.final {
-            var ctx = EvalContext(slotCount: f.slotCount, marking: view, budget: budget)
             do {
-                findings.isFinal.append(try f.expr.evaluate(&ctx) == .bool(true))
+                findings.isFinal.append(try f.holds(on: view, budget: budget))
             } catch {
                 findings.isFinal.append(false)
                 if error.isInterruption { findings.stopReason = error.message } else {
@@ -317,9 +315,8 @@ struct BreadthFirstSearch<E: StateExpander> {
     /// One side of a leads-to property in a marking; false (and the property
     /// undecided) when it fails to evaluate.
     private mutating func condition(_ c: CheckedProperty, _ view: MarkingView, leadsTo k: Int, state: Int) -> Bool {
-        var ctx = EvalContext(slotCount: c.slotCount, marking: view, budget: budget)
         do {
-            return try c.expr.evaluate(&ctx) == .bool(true)
+            return try c.holds(on: view, budget: budget)
         } catch where error.isInterruption {
             findings.stopReason = error.message
         } catch {

@@ -26,17 +26,13 @@ struct Marking: Hashable {
         return n
     }
 
-    /// Most tokens one place may hold: counts are stored as `Int32`. The checker
-    /// refuses larger initial markings and arc counts; firing refuses to go past it.
-    static let maximumTokensPerPlace = Int(Int32.max)
-
-    /// The error for a firing that would put more than `maximumTokensPerPlace` tokens in a place.
+    /// The error for a firing that would put more than `NetLimits.maximumTokensPerPlace` tokens in a place.
     static func tooManyTokens(in place: String, at span: SourceSpan) -> EvaluationError {
-        EvaluationError("place `\(place)` would hold more than \(maximumTokensPerPlace) tokens, the most a place can count",
+        EvaluationError("place `\(place)` would hold more than \(NetLimits.maximumTokensPerPlace) tokens, the most a place can count",
                         at: span)
     }
 
-    /// Adds tokens; the caller keeps the place's size within `maximumTokensPerPlace`
+    /// Adds tokens; the caller keeps the place's size within `NetLimits.maximumTokensPerPlace`
     /// (so no entry count can overflow).
     mutating func add(_ token: Int32, ready: Int32, count: Int32, to place: Int) {
         var entries = places[place]

@@ -94,9 +94,8 @@ public struct Simulator {
                 let view = MarkingView(marking: m, interners: generator.interners)
                 for p in m.places.indices { maxTokens[p] = max(maxTokens[p], m.size(of: p)) }
                 for inv in net.invariants {
-                    var ctx = EvalContext(slotCount: inv.slotCount, marking: view, budget: budget)
                     do {
-                        if try inv.expr.evaluate(&ctx) != .bool(true) {
+                        if try !inv.holds(on: view, budget: budget) {
                             record(inv.name, step: step, "invariant `\(inv.name)` does not hold")
                         }
                     } catch where error.isInterruption {
@@ -126,9 +125,8 @@ public struct Simulator {
                 if options.isEmpty {
                     var final = false
                     if let f = net.final {
-                        var ctx = EvalContext(slotCount: f.slotCount, marking: MarkingView(marking: m, interners: generator.interners),
-                                              budget: budget)
-                        do { final = try f.expr.evaluate(&ctx) == .bool(true) } catch {
+                        let view = MarkingView(marking: m, interners: generator.interners)
+                        do { final = try f.holds(on: view, budget: budget) } catch {
                             record("expression-errors", step: step, "final: \(error.message)")
                         }
                     }

@@ -184,10 +184,10 @@ final class SuccessorGenerator {
             if let d = o.delay {
                 delay = try d.evaluate(&ctx).asInt ?? 0
                 guard delay >= 0 else { throw EvaluationError("a delay cannot be negative, found \(delay)", at: d.span) }
-                guard delay <= Int(Int32.max) else { throw EvaluationError("delay \(delay) is too large", at: d.span) }
+                guard delay <= NetLimits.maximumDelay else { throw EvaluationError("delay \(delay) is too large", at: d.span) }
             }
             let token = Int32(interners[o.place].id(of: value))
-            guard o.count <= Marking.maximumTokensPerPlace - next.size(of: o.place) else {
+            guard o.count <= NetLimits.maximumTokensPerPlace - next.size(of: o.place) else {
                 throw Marking.tooManyTokens(in: net.places[o.place].name, at: o.span)
             }
             next.add(token, ready: Int32(delay), count: Int32(o.count), to: o.place)

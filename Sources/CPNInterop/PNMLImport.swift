@@ -1,4 +1,5 @@
 import CPNDiagnostics
+import CPNExpressions
 import CPNLoad
 import Foundation
 #if canImport(FoundationXML)
@@ -448,10 +449,10 @@ func xmlErrorText(_ code: Int) -> String {
     }
 }
 
+/// A PNML id usable as a name as it is: the expression language's identifier
+/// rule (keywords excluded), and not one of the built-in color names.
 func isIdentifier(_ s: String) -> Bool {
-    guard let first = s.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
-    let reserved: Set<String> = ["true", "false", "if", "then", "else", "with", "forall", "exists", "in", "Unit", "Bool", "Int"]
-    return !reserved.contains(s) && s.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    isValidIdentifier(s) && !["Unit", "Bool", "Int"].contains(s)
 }
 
 func makeIdentifier(_ s: String, prefix: String) -> String {

@@ -89,3 +89,16 @@ public struct CheckedLeadsTo: Sendable {
     public let description: String?
     public let span: SourceSpan
 }
+
+extension CheckedProperty {
+    /// Whether the property holds on `marking`: the one evaluation of an
+    /// invariant, `final` or a leads-to side, shared by the explorer, the
+    /// simulator and the runtime. Only the value `true` holds. An evaluation that
+    /// fails throws: an interruption from `budget` (time limit, Ctrl-C) stops the
+    /// caller; any other failure is an expression error there, never a violation
+    /// (specs/semantics.md §7).
+    public func holds(on marking: any MarkingReader, budget: WorkBudget? = nil) throws(EvaluationError) -> Bool {
+        var context = EvalContext(slotCount: slotCount, marking: marking, budget: budget)
+        return try expr.evaluate(&context) == .bool(true)
+    }
+}

@@ -17,8 +17,6 @@ struct NetChecker {
     /// (and so do hashing, formatting and enumerating values later): a chain
     /// of 1,000 colors, each a tuple of the next, overflowed the stack.
     static let maximumColorDepth = 64
-    /// Token counts are stored as `Int32` by the explorer and the runtime.
-    static let maximumTokensPerPlace = Int(Int32.max)
     /// Whether decoding the file already found errors: then parts of the net
     /// are missing, and warnings about its structure (a place nothing fills,
     /// a place nothing reads) would be about the holes, not the net.
@@ -245,8 +243,8 @@ struct NetChecker {
                                         help: "on a Unit place a number is how many `()` tokens it starts with: 0 or more")
                         continue
                     }
-                    guard n <= Self.maximumTokensPerPlace else {
-                        diagnostics.add(.badInteger, "a place can start with at most \(Self.maximumTokensPerPlace) tokens, found \(n)",
+                    guard n <= NetLimits.maximumTokensPerPlace else {
+                        diagnostics.add(.badInteger, "a place can start with at most \(NetLimits.maximumTokensPerPlace) tokens, found \(n)",
                                         at: i.span, help: "token counts are 32-bit: model large quantities with an Int token instead")
                         continue
                     }
@@ -261,8 +259,8 @@ struct NetChecker {
                         diagnostics.add(.constantEvaluation, "a delay cannot be negative, found \(t)", at: d.span)
                         continue
                     }
-                    guard t <= Int(Int32.max) else {
-                        diagnostics.add(.constantEvaluation, "a delay must be at most \(Int32.max), found \(t)", at: d.span,
+                    guard t <= NetLimits.maximumDelay else {
+                        diagnostics.add(.constantEvaluation, "a delay must be at most \(NetLimits.maximumDelay), found \(t)", at: d.span,
                                         help: "ready times are 32-bit offsets from the clock; use a coarser time unit")
                         continue
                     }
@@ -272,8 +270,8 @@ struct NetChecker {
             }
             var startTotal = 0, startOverflow = false
             for t in initial { (startTotal, startOverflow) = startTotal.addingReportingOverflow(t.count); if startOverflow { break } }
-            if startOverflow || startTotal > Self.maximumTokensPerPlace {
-                diagnostics.add(.badInteger, "place `\(p.name)` starts with more than \(Self.maximumTokensPerPlace) tokens",
+            if startOverflow || startTotal > NetLimits.maximumTokensPerPlace {
+                diagnostics.add(.badInteger, "place `\(p.name)` starts with more than \(NetLimits.maximumTokensPerPlace) tokens",
                                 at: p.span, help: "token counts are 32-bit: model large quantities with an Int token instead")
             }
             if let capacity = p.capacity {

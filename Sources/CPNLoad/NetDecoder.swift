@@ -359,9 +359,9 @@ struct NetDecoder {
                                     help: "`count` is how many copies of the token there are; remove the token to have none")
                     return nil
                 }
-                guard n <= Int(Int32.max) else {
-                    diagnostics.add(.badInteger, "`count` must be at most \(Int32.max), found \(n)", at: c.span,
-                                    help: "a place holds at most \(Int32.max) tokens")
+                guard n <= NetLimits.maximumTokensPerPlace else {
+                    diagnostics.add(.badInteger, "`count` must be at most \(NetLimits.maximumTokensPerPlace), found \(n)", at: c.span,
+                                    help: "a place holds at most \(NetLimits.maximumTokensPerPlace) tokens")
                     return nil
                 }
                 count = n

@@ -13,7 +13,7 @@ import CPNModel
 /// places by the best key vector among a transition's enabled bindings, a tick
 /// by the smallest waiting offset only when nothing is enabled or failing. A
 /// transition with an enabled error binding, or a binding that would push a
-/// place past `Marking.maximumTokensPerPlace`, is expanded in that marking by
+/// place past `NetLimits.maximumTokensPerPlace`, is expanded in that marking by
 /// the dynamic engine, which reports the failure as it always does.
 ///
 /// Copies share only immutable tables (and a generator whose token numbers
@@ -226,7 +226,7 @@ struct UnfoldedExpander: ParallelStateExpander {
             for c in Int(unfolded.checkStart[b])..<Int(unfolded.checkStart[b + 1]) {
                 let p = Int(unfolded.checkPlace[c])
                 let after = size[p] + unfolded.checkNet[c]
-                if after > Marking.maximumTokensPerPlace { return false }
+                if after > NetLimits.maximumTokensPerPlace { return false }
                 if after > unfolded.capacity[p] { fits = false }
             }
             if fits {

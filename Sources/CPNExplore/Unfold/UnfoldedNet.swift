@@ -18,7 +18,7 @@ import CPNModel
 /// gives the dynamic engine's successor order.
 ///
 /// A binding whose evaluation fails (a pattern, order key, guard, output or
-/// delay; or more than `Marking.maximumTokensPerPlace` tokens produced into a
+/// delay; or more than `NetLimits.maximumTokensPerPlace` tokens produced into a
 /// place) is kept as an *error binding* over the inputs bound when it failed.
 /// When one is enabled, `UnfoldedExpander` hands its transition to the
 /// dynamic engine for that marking, which reports the failure exactly as it
@@ -338,7 +338,7 @@ final class UnfoldedNet: Sendable {
                     var delay = 0
                     if let d = o.delay {
                         delay = try d.evaluate(&ctx).asInt ?? 0
-                        guard delay >= 0, delay <= Int(Int32.max) else { throw EvaluationError("delay", at: d.span) }
+                        guard delay >= 0, delay <= NetLimits.maximumDelay else { throw EvaluationError("delay", at: d.span) }
                     }
                     guard let index = net.places[o.place].color.index(of: value) else {
                         // Outputs are range-checked when compiled, so this
@@ -350,7 +350,7 @@ final class UnfoldedNet: Sendable {
                     perPlace[o.place] = total
                     // More than a place can count whatever it held: the
                     // dynamic engine reports it when the binding is enabled.
-                    guard total <= Marking.maximumTokensPerPlace else { throw EvaluationError("overflow", at: o.span) }
+                    guard total <= NetLimits.maximumTokensPerPlace else { throw EvaluationError("overflow", at: o.span) }
                     produced.append((o.place, index, o.count, delay))
                 }
             } catch where error.isInterruption {
@@ -369,7 +369,7 @@ final class UnfoldedNet: Sendable {
                             _ found: inout [Complete]) {
             var need: [Int32: Int] = [:]
             for c in partial.consumed { need[c.cell, default: 0] += c.count }
-            guard need.values.allSatisfy({ $0 <= Marking.maximumTokensPerPlace }) else { return }
+            guard need.values.allSatisfy({ $0 <= NetLimits.maximumTokensPerPlace }) else { return }
             let pre = need.keys.sorted().map { (cell: $0, count: Int32(need[$0]!)) }
             found.append(Complete(pre: pre, keys: partial.keys, error: error, produced: produced, consumed: partial.consumed))
         }

@@ -259,9 +259,8 @@ public final class Engine {
     func brokenInvariants(_ marking: RuntimeMarking) -> [(name: String, error: String?)] {
         var broken: [(String, String?)] = []
         for inv in net.checked.invariants {
-            var ctx = EvalContext(slotCount: inv.slotCount, marking: RuntimeMarkingReader(values: marking.values))
             do {
-                if try inv.expr.evaluate(&ctx) != .bool(true) { broken.append((inv.name, nil)) }
+                if try !inv.holds(on: RuntimeMarkingReader(values: marking.values)) { broken.append((inv.name, nil)) }
             } catch {
                 broken.append((inv.name, error.message))
             }
@@ -272,8 +271,7 @@ public final class Engine {
     /// Whether `final` holds; nil when the net has none. A `final` that fails to evaluate is false.
     func isFinal(_ marking: RuntimeMarking) -> Bool? {
         guard let f = net.checked.final else { return nil }
-        var ctx = EvalContext(slotCount: f.slotCount, marking: RuntimeMarkingReader(values: marking.values))
-        return (try? f.expr.evaluate(&ctx)) == .bool(true)
+        return (try? f.holds(on: RuntimeMarkingReader(values: marking.values))) ?? false
     }
 
     func facts(_ marking: RuntimeMarking, now: Int64, real: Int64, contended: Bool) -> MarkingFacts {
