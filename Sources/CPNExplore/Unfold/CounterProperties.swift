@@ -116,7 +116,22 @@ struct CounterFormula {
         case not, equal, select
     }
 
-    enum Comparison { case equal, notEqual, less, lessEqual, greater, greaterEqual }
+    enum Comparison {
+        case equal, notEqual, less, lessEqual, greater, greaterEqual
+
+        /// `v ⋈ 0`: a linear atom is kept as `Σ c·x + k ⋈ 0`.
+        @inline(__always)
+        func holds(_ v: Int) -> Bool {
+            switch self {
+            case .equal: v == 0
+            case .notEqual: v != 0
+            case .less: v < 0
+            case .lessEqual: v <= 0
+            case .greater: v > 0
+            case .greaterEqual: v >= 0
+            }
+        }
+    }
 
     let ops: [Op]
     let atomStart: [Int32]
@@ -137,16 +152,7 @@ struct CounterFormula {
                 for k in Int(atomStart[Int(a)])..<Int(atomStart[Int(a) + 1]) {
                     v += atomCoefficient[k] * held[Int(atomCell[k])]
                 }
-                let r: Bool
-                switch atomComparison[Int(a)] {
-                case .equal: r = v == 0
-                case .notEqual: r = v != 0
-                case .less: r = v < 0
-                case .lessEqual: r = v <= 0
-                case .greater: r = v > 0
-                case .greaterEqual: r = v >= 0
-                }
-                stack.append(r)
+                stack.append(atomComparison[Int(a)].holds(v))
             case .constant(let b):
                 stack.append(b)
             case .and(let n):
@@ -517,17 +523,7 @@ private struct CounterFormulaBuilder {
             case .constant(let b): ops.append(.constant(b))
             case .atom(let l, let comparison):
                 if l.coefficients.isEmpty {
-                    let v = l.constant
-                    let r: Bool
-                    switch comparison {
-                    case .equal: r = v == 0
-                    case .notEqual: r = v != 0
-                    case .less: r = v < 0
-                    case .lessEqual: r = v <= 0
-                    case .greater: r = v > 0
-                    case .greaterEqual: r = v >= 0
-                    }
-                    ops.append(.constant(r))
+                    ops.append(.constant(comparison.holds(l.constant)))
                     return
                 }
                 for c in l.coefficients.keys.sorted() {
