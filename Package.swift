@@ -62,8 +62,9 @@ let package = Package(
         .target(name: "CPNFakeLLM"),
         // What every front end does with nets, without a terminal: read sources (files,
         // directories, globs, bytes; YAML or PNML), verify them, render report sets,
-        // build the pull-request review. The CLI (and the MCP server) parse, call, print.
-        .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics"]),
+        // build the pull-request review, run a drafting session. The CLI (and the MCP server) parse, call, print.
+        .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics",
+                                                    "CPNDraft", "CPNLLM", "CPNJSON"]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [

@@ -68,9 +68,9 @@ struct DraftCommand: ParsableCommand {
     @OptionGroup var session: LLMSessionOptions
 
     func run() throws {
-        let runner = LLMSessionRunner(kind: .draft, options: session, outputPath: output)
+        let runner = DraftSessionRunner(kind: .draft, options: session.sessionSettings, toolVersion: CPNAuthorVersion.string, outputPath: output)
         let (text, path) = try readRequirements()
-        let outcome = try runner.run(extra: ["requirements_path": .string(path), "requirements": .string(text)]) { session, model in
+        let outcome = try runner.run(extra: ["requirements_path": .string(path), "requirements": .string(text)], observer: { LLMProgress(modelName: $0, replaying: $1) }) { session, model in
             try session.draft(requirements: text, path: path, model: &model)
         }
         try runner.finish(outcome, input: path)

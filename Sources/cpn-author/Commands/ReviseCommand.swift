@@ -63,8 +63,8 @@ struct ReviseCommand: ParsableCommand {
         let source = loaded.source?.text ?? ""
         let request = try readChange()
         let outputPath = output ?? net
-        let runner = LLMSessionRunner(kind: .revise, options: session, outputPath: outputPath)
-        let outcome = try runner.run(extra: ["net_path": .string(net), "net": .string(source), "change": .string(request)]) { session, model in
+        let runner = DraftSessionRunner(kind: .revise, options: session.sessionSettings, toolVersion: CPNAuthorVersion.string, outputPath: outputPath)
+        let outcome = try runner.run(extra: ["net_path": .string(net), "net": .string(source), "change": .string(request)], observer: { LLMProgress(modelName: $0, replaying: $1) }) { session, model in
             try session.revise(net: source, change: request, model: &model)
         }
         try runner.finish(outcome, input: "\(net) + change request") { revised in

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CPNLLM
+import CPNWorkflow
 import Foundation
 
 /// The options `draft` and `revise` share: which model to ask and how, the gate's
@@ -105,6 +106,25 @@ struct LLMSessionOptions: ParsableArguments {
 
     var retryPolicy: RetryPolicy {
         RetryPolicy(maxAttempts: retries + 1, baseDelay: retryBaseDelay, maxDelay: max(retryBaseDelay, 20))
+    }
+
+    /// These flags as the library's session settings.
+    var sessionSettings: DraftSessionSettings {
+        var s = DraftSessionSettings()
+        s.maxRounds = maxRounds
+        s.settings = settings
+        s.retryPolicy = retryPolicy
+        s.maxTokens = maxTokens
+        s.noStream = noStream
+        s.prompts = prompts
+        s.transcript = transcript
+        s.transcriptNote = transcriptNote
+        s.replay = replay
+        s.replaySession = replaySession
+        s.report = report
+        s.maxStates = maxStates
+        s.acceptBounded = acceptBounded
+        return s
     }
 
     static func samePath(_ a: String, _ b: String) -> Bool {

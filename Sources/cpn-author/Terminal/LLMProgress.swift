@@ -16,7 +16,7 @@ import CPNWorkflow
 ///     verify round-1.yaml (net `polite-scraper`)     ← what the gate said, as the model gets it
 ///     ...
 /// ```
-final class LLMProgress {
+final class LLMProgress: DraftSessionObserver {
     /// Whether stderr is a terminal, where the live line is redrawn in place.
     let live: Bool
     /// Whether the replies come from a transcript (their times are the recorded ones).
@@ -55,20 +55,20 @@ final class LLMProgress {
         if let lastDraw, now - lastDraw < .milliseconds(100) { return }
         lastDraw = now
         let line = "\r\u{1B}[2K  round \(round): \(Self.tokens(progress.outputTokens, estimate: progress.deltas)), "
-            + Self.seconds(progress.elapsed)
+            + DraftSessionOutcome.seconds(progress.elapsed)
         FileHandle.standardError.write(Data(line.utf8))
         lineShown = true
     }
 
     func retrying(round: Int, _ notice: RetryPolicy.Notice) {
         say("round \(round): \(notice.error.summary)")
-        say("round \(round): trying again in \(Self.seconds(notice.delay)) (attempt \(notice.failedAttempt + 1) of \(notice.maxAttempts))")
+        say("round \(round): trying again in \(DraftSessionOutcome.seconds(notice.delay)) (attempt \(notice.failedAttempt + 1) of \(notice.maxAttempts))")
     }
 
     func received(round: Int, _ completion: Completion) {
         var parts = ["\(group(completion.text.count)) characters"]
         if let output = completion.usage.output { parts.append("\(group(output)) tokens") }
-        parts.append(replaying ? "\(Self.seconds(completion.seconds)) when recorded" : Self.seconds(completion.seconds))
+        parts.append(replaying ? "\(DraftSessionOutcome.seconds(completion.seconds)) when recorded" : DraftSessionOutcome.seconds(completion.seconds))
         if completion.attempts > 1 { parts.append("\(completion.attempts) attempts") }
         say("round \(round): reply received: " + parts.joined(separator: ", "))
     }
@@ -78,7 +78,7 @@ final class LLMProgress {
     func verdict(_ round: DraftRound) {
         say("round \(round.round): \(round.outcome.summary)")
         guard !round.outcome.passed else { return }
-        let report = LLMSessionOutcome.report(for: round.outcome).trimmingCharacters(in: .newlines)
+        let report = DraftSessionOutcome.report(for: round.outcome).trimmingCharacters(in: .newlines)
         say(report.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : "    " + $0 }.joined(separator: "\n"))
     }
 
@@ -87,7 +87,4 @@ final class LLMProgress {
         return "~\(group(estimate)) token\(estimate == 1 ? "" : "s")"
     }
 
-    static func seconds(_ value: Double) -> String {
-        String(format: "%.1f s", value)
-    }
 }

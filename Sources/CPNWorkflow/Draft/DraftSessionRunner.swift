@@ -1,4 +1,3 @@
-import ArgumentParser
 import CPNDraft
 import CPNExplore
 import CPNLLM
@@ -8,37 +7,50 @@ import CPNDiagnostics
 import CPNWorkflow
 import CPNJSON
 
-/// Runs one drafting session for `draft` or `revise`: picks the model (live from the
-/// user's settings, or a transcript with `--replay`), records the session in a JSONL
-/// transcript, drives `DraftSession` through the gate round by round with progress on
-/// stderr, and returns what happened. Writing the net and the summary are the caller's.
-struct LLMSessionRunner {
-    enum Kind: String {
-        case draft, revise
-    }
+/// Which command a drafting session serves.
+public enum DraftSessionKind: String, Sendable {
+    case draft, revise
+}
 
-    let kind: Kind
-    let options: LLMSessionOptions
+/// Runs one drafting session for `draft` or `revise` (and any front end that drafts):
+/// picks the model (live from the user's settings, or a transcript to replay), records
+/// the session in a JSONL transcript, drives `DraftSession` through the gate round by
+/// round, telling `observer` what happens, and returns what happened. Writing the net
+/// and printing the summary are the caller's.
+public struct DraftSessionRunner {
+    public let kind: DraftSessionKind
+    public let options: DraftSessionSettings
     /// Where the net goes when it passes: names the default transcript and goes on record.
-    let outputPath: String
+    public let outputPath: String
+    /// The version written into the transcript's session line.
+    public let toolVersion: String
+
+    public init(kind: DraftSessionKind, options: DraftSessionSettings, toolVersion: String, outputPath: String) {
+        self.kind = kind
+        self.options = options
+        self.outputPath = outputPath
+        self.toolVersion = toolVersion
+    }
 
     /// Starts the session and runs it to its end. Throws only for problems found before
     /// the first request (prompts, settings, transcript); a failure during the session
     /// (network, provider, replay running out) ends up in the outcome's `error`.
-    func run(extra: [String: JSONValue],
-             session body: (DraftSession, inout DraftModelAdapter) throws -> DraftResult) throws -> LLMSessionOutcome {
+    /// `observer` is made once the model is known (its name and whether it replays).
+    public func run(extra: [String: JSONValue],
+                    observer makeObserver: (_ modelName: String, _ replaying: Bool) -> any DraftSessionObserver,
+                    session body: (DraftSession, inout DraftModelAdapter) throws -> DraftResult) throws -> DraftSessionOutcome {
         let started = Date()
         // Before any request: a session can cost minutes of a paid model, so an
         // output or report that could not be written is refused now, not at the end.
         try Self.createDirectory(containing: outputPath)
         if let reportPath = options.report { try Self.createDirectory(containing: reportPath) }
         let prompts = try loadPrompts()
-        var outcome = LLMSessionOutcome(kind: kind, outputPath: outputPath, maxRounds: options.maxRounds)
+        var outcome = DraftSessionOutcome(kind: kind, outputPath: outputPath, maxRounds: options.maxRounds)
         let provider: any LLMProvider
         var transcriptPath = options.transcript
         var settings: [String: JSONValue] = extra
         settings["command"] = .string(kind.rawValue)
-        settings["cpn_author_version"] = .string(CPNAuthorVersion.string)
+        settings["cpn_author_version"] = .string(toolVersion)
         settings["prompt_versions"] = .object(PromptLibrary.names.map { ($0, JSONValue.string(prompts.version(of: $0))) })
         settings["max_rounds"] = .int(options.maxRounds)
         settings["stream"] = .bool(!options.noStream)
@@ -56,7 +68,7 @@ struct LLMSessionRunner {
             settings["replay_of"] = .string(replayPath)
         } else {
             let configuration = try LLMConfiguration.resolve(flags: options.settings,
-                                                             file: ConfigFile.loadDefault(environment: ProcessInfo.processInfo.environment))
+                                                             file: ConfigFile.loadDefault(environment: options.environment))
             provider = configuration.makeProvider(retry: options.retryPolicy)
             providerName = configuration.provider.rawValue
             model = configuration.model
@@ -79,11 +91,11 @@ struct LLMSessionRunner {
             outcome.transcriptSession = Self.sessionCount(in: transcriptPath)
         }
 
-        let progress = LLMProgress(modelName: "\(providerName) \(model)", replaying: options.replay != nil)
+        let progress = makeObserver("\(providerName) \(model)", options.replay != nil)
         announce(outcome, progress: progress, providerName: providerName, model: model, baseURL: baseURL)
 
         let cancellation = CancellationFlag()
-        if options.replay == nil { cancellation.cancelOnInterrupt() }
+        if options.replay == nil, options.cancelOnInterrupt { cancellation.cancelOnInterrupt() }
         let log = RoundLog()
         let session = DraftSession(prompts: prompts, gate: gate, maxRounds: options.maxRounds) { event in
             guard case .verdict(let round) = event else { return }
@@ -122,12 +134,12 @@ struct LLMSessionRunner {
     }
 
     /// The gate every reply goes through, with the command's bounds.
-    var gate: NetGate {
+    public var gate: NetGate {
         NetGate(maxStates: options.maxStates, acceptBounded: options.acceptBounded)
     }
 
     /// `net.yaml` → `net.draft.jsonl` beside it (`net.revise.jsonl` for revise).
-    var defaultTranscriptPath: String {
+    public var defaultTranscriptPath: String {
         let url = URL(fileURLWithPath: outputPath)
         let stem = url.deletingPathExtension().lastPathComponent
         let name = (stem.isEmpty ? "cpn-author" : stem) + ".\(kind.rawValue).jsonl"
@@ -144,7 +156,7 @@ struct LLMSessionRunner {
         }
     }
 
-    private func announce(_ outcome: LLMSessionOutcome, progress: LLMProgress, providerName: String, model: String, baseURL: String) {
+    private func announce(_ outcome: DraftSessionOutcome, progress: any DraftSessionObserver, providerName: String, model: String, baseURL: String) {
         if let replay = outcome.replay {
             let recorded = replay.session["time"]?.string.map { " on \($0)" } ?? ""
             progress.say("\(kind.rawValue): replaying session \(replay.sessionNumber) of \(replay.sessionCount) from \(replay.path): "
@@ -173,45 +185,10 @@ private final class RoundLog {
     var transcriptError: (any Error)?
 }
 
-extension LLMSessionRunner {
-    /// Ends a session the same way for every command: the net written atomically to the
-    /// output only when it passed, the `--report`, the error on stderr, the summary on
-    /// stdout, and the exit status. `passedLines` adds lines to the summary of a passing
-    /// session (revise's structural diff).
-    func finish(_ outcome: LLMSessionOutcome, input: String, passedLines: (String) -> [String] = { _ in [] }) throws {
-        var err = StandardError()
-        if let error = outcome.error {
-            print("error: \(error)", to: &err)
-        }
-        var extra: [String] = []
-        if let net = outcome.net {
-            try Self.createDirectory(containing: outputPath)
-            try AtomicFile.write(net, to: outputPath)
-            extra = passedLines(net)
-        }
-        if let reportPath = options.report {
-            // A passing net is explored again under its real path, so the report points into it.
-            let passing = outcome.net.flatMap { net -> ExplorationResult? in
-                switch gate.evaluate(yaml: net, path: outputPath) {
-                case .passed(let result, _, _): result
-                default: nil
-                }
-            }
-            if let result = passing ?? outcome.lastExploration {
-                try Self.createDirectory(containing: reportPath)
-                try AtomicFile.write(JSONReport.render([result]) + "\n", to: reportPath)
-                extra.append("  report   \(reportPath)")
-            } else {
-                extra.append("  report   none written: no net was explored")
-            }
-        }
-        print(outcome.summary(input: input, extraLines: extra))
-        if outcome.exitStatus != ExitStatus.success { throw ExitCode(outcome.exitStatus) }
-    }
-
+extension DraftSessionRunner {
     /// The session may have cost minutes of a model's time: a missing directory for the
     /// output is made rather than failing at the last step.
-    private static func createDirectory(containing path: String) throws {
+    public static func createDirectory(containing path: String) throws {
         let directory = (path as NSString).deletingLastPathComponent
         guard !directory.isEmpty else { return }
         do {

@@ -3,17 +3,18 @@ import CPNLLM
 
 /// Lets the drafting loop (`CPNDraft`, which knows nothing of HTTP) talk to an LLM
 /// provider: turns become chat messages, and the provider's progress and retry
-/// events go to `LLMProgress`, tagged with the round they belong to.
-struct DraftModelAdapter: DraftModel {
-    let provider: any LLMProvider
-    let stream: Bool
-    let maxTokens: Int?
-    let cancellation: CancellationFlag?
-    let progress: LLMProgress
+/// events go to the session's observer, tagged with the round they belong to.
+public struct DraftModelAdapter: DraftModel {
+    public let provider: any LLMProvider
+    public let stream: Bool
+    public let maxTokens: Int?
+    public let cancellation: CancellationFlag?
+    let progress: any DraftSessionObserver
     /// How many replies have been asked for: the round of the next one minus one.
-    private(set) var calls = 0
+    public private(set) var calls = 0
 
-    init(provider: any LLMProvider, stream: Bool, maxTokens: Int?, cancellation: CancellationFlag?, progress: LLMProgress) {
+    public init(provider: any LLMProvider, stream: Bool, maxTokens: Int?, cancellation: CancellationFlag?,
+                progress: any DraftSessionObserver) {
         self.provider = provider
         self.stream = stream
         self.maxTokens = maxTokens
@@ -21,7 +22,7 @@ struct DraftModelAdapter: DraftModel {
         self.progress = progress
     }
 
-    mutating func reply(system: String, conversation: [ChatTurn]) throws -> ModelReply {
+    public mutating func reply(system: String, conversation: [ChatTurn]) throws -> ModelReply {
         calls += 1
         let round = calls
         let request = ChatRequest(system: system,

@@ -16,41 +16,41 @@ import CPNDiagnostics
 /// verdict: VERIFIED in round 2 of 4; wrote net.yaml
 /// transcript: net.draft.jsonl (session 1)
 /// ```
-struct LLMSessionOutcome {
-    let kind: LLMSessionRunner.Kind
-    let outputPath: String
-    let maxRounds: Int
-    var rounds: [DraftRound] = []
+public struct DraftSessionOutcome: @unchecked Sendable {
+    public let kind: DraftSessionKind
+    public let outputPath: String
+    public let maxRounds: Int
+    public var rounds: [DraftRound] = []
     /// The session's result; nil when an error stopped it.
-    var result: DraftResult?
-    var error: (any Error)?
-    var cancelled = false
-    var transcriptPath: String?
+    public var result: DraftResult?
+    public var error: (any Error)?
+    public var cancelled = false
+    public var transcriptPath: String?
     /// Which session of the transcript file this one is (from 1).
-    var transcriptSession = 1
+    public var transcriptSession = 1
     /// The provider's settings (never the key), for live sessions.
-    var configuration: String?
-    var replay: ReplayProvider?
-    var seconds: Double = 0
+    public var configuration: String?
+    public var replay: ReplayProvider?
+    public var seconds: Double = 0
 
     /// The net that passed the gate, if one did.
-    var net: String? { error == nil ? result?.net : nil }
-    var passed: Bool { net != nil }
+    public var net: String? { error == nil ? result?.net : nil }
+    public var passed: Bool { net != nil }
     // The counts come from the provider's replies (or a transcript): add them without trapping.
-    var inputTokens: Int { DraftResult.saturatingSum(rounds.map { $0.inputTokens ?? 0 }) }
-    var outputTokens: Int { DraftResult.saturatingSum(rounds.map { $0.outputTokens ?? 0 }) }
-    var tokensReported: Bool { rounds.contains { $0.inputTokens != nil || $0.outputTokens != nil } }
+    public var inputTokens: Int { DraftResult.saturatingSum(rounds.map { $0.inputTokens ?? 0 }) }
+    public var outputTokens: Int { DraftResult.saturatingSum(rounds.map { $0.outputTokens ?? 0 }) }
+    public var tokensReported: Bool { rounds.contains { $0.inputTokens != nil || $0.outputTokens != nil } }
 
     /// The exit status: 0 verified, 1 no net passed in the rounds allowed, 2 an error
     /// stopped the session (130 when the user pressed Ctrl-C).
-    var exitStatus: Int32 {
+    public var exitStatus: Int32 {
         if cancelled { return 130 }
         if error != nil { return ExitStatus.invalidInput }
         return passed ? ExitStatus.success : ExitStatus.violated
     }
 
     /// The last exploration, for `--report`.
-    var lastExploration: ExplorationResult? {
+    public var lastExploration: ExplorationResult? {
         for round in rounds.reversed() {
             switch round.outcome {
             case .passed(let result, _, _), .violated(let result, _), .bounded(let result, _): return result
@@ -62,7 +62,7 @@ struct LLMSessionOutcome {
 
     /// The table of rounds and totals, then (when no net passed) the last round's
     /// diagnostics or counterexample, then the verdict and where the transcript is.
-    func summary(input: String, extraLines: [String] = []) -> String {
+    public func summary(input: String, extraLines: [String] = []) -> String {
         var lines = ["\(kind.rawValue): \(input) → \(outputPath)"]
         let width = rounds.map { $0.outcome.summary.count }.max() ?? 0
         for round in rounds {
@@ -71,7 +71,7 @@ struct LLMSessionOutcome {
             if round.inputTokens != nil || round.outputTokens != nil {
                 figures.append("\(round.inputTokens.map(group) ?? "?") in, \(round.outputTokens.map(group) ?? "?") out tokens")
             }
-            figures.append(LLMProgress.seconds(round.seconds) + (replay != nil ? " (replayed)" : ""))
+            figures.append(Self.seconds(round.seconds) + (replay != nil ? " (replayed)" : ""))
             lines.append("  round \(round.round)  " + summary + String(repeating: " ", count: max(0, width - summary.count))
                 + "   " + figures.joined(separator: ", "))
         }
@@ -79,7 +79,7 @@ struct LLMSessionOutcome {
             lines.append("  tokens   \(group(inputTokens)) in, \(group(outputTokens)) out" + (replay != nil ? " (as recorded)" : ""))
         }
         let modelSeconds = rounds.reduce(0) { $0 + $1.seconds }
-        lines.append("  time     \(LLMProgress.seconds(modelSeconds)) waiting for the model, \(LLMProgress.seconds(seconds)) in all")
+        lines.append("  time     \(Self.seconds(modelSeconds)) waiting for the model, \(Self.seconds(seconds)) in all")
         lines += extraLines
 
         if !passed, error == nil, let last = rounds.last {
@@ -99,7 +99,7 @@ struct LLMSessionOutcome {
         return lines.joined(separator: "\n")
     }
 
-    var verdict: String {
+    public var verdict: String {
         if cancelled { return "CANCELLED in round \(rounds.count + 1) of \(maxRounds); nothing written to \(outputPath)" }
         if error != nil {
             return "STOPPED in round \(rounds.count + 1) of \(maxRounds) by the error above; nothing written to \(outputPath)"
@@ -114,11 +114,16 @@ struct LLMSessionOutcome {
     /// What the gate said about a rejected net, as a person reads it: the diagnostics
     /// (their line numbers count lines of the round's net, kept in the transcript), or
     /// the verify report with the shortest counterexample.
-    static func report(for outcome: NetGate.Outcome) -> String {
+    public static func report(for outcome: NetGate.Outcome) -> String {
         switch outcome {
         case .noNet: "the reply held no YAML net"
         case .invalid(_, let report): report
         case .violated(_, let report), .bounded(_, let report), .passed(_, let report, _): report
         }
+    }
+
+    /// "9.8 s": the one way session times are shown.
+    public static func seconds(_ value: Double) -> String {
+        String(format: "%.1f s", value)
     }
 }
