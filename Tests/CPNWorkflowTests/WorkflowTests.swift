@@ -1,5 +1,7 @@
 import CPNDiagnostics
+import CPNDraft
 import CPNExplore
+import CPNLLM
 import CPNLoad
 import CPNReport
 import CPNWorkflow
@@ -144,4 +146,45 @@ final class TemporaryDirectory {
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     }
     deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// A drafting session through the library, replaying the demo transcript
+/// (written for the demo with a scripted fake model, not recorded from a real one).
+@Suite struct DraftSessionRunnerTests {
+    final class Events: DraftSessionObserver {
+        var lines: [String] = []
+        var asked: [Int] = []
+        var verdicts: [Bool] = []
+        func say(_ line: String) { lines.append(line) }
+        func asking(round: Int) { asked.append(round) }
+        func receiving(round: Int, _ progress: StreamProgress) {}
+        func retrying(round: Int, _ notice: RetryPolicy.Notice) {}
+        func received(round: Int, _ completion: Completion) {}
+        func verdict(_ round: DraftRound) { verdicts.append(round.outcome.passed) }
+        func clearLine() {}
+    }
+
+    @Test func aReplayedSessionGoesThroughTheGateAgain() throws {
+        let dir = try TemporaryDirectory()
+        var settings = DraftSessionSettings()
+        settings.replay = VerificationTests.root + "/examples/polite-scraper/draft-session.jsonl"
+        settings.transcript = dir.path + "/again.jsonl"
+        let runner = DraftSessionRunner(kind: .draft, options: settings, toolVersion: "test", outputPath: dir.path + "/net.yaml")
+        let replay = try ReplayProvider(transcriptPath: settings.replay!, session: -1)
+        let requirements = try #require(replay.session["requirements"]?.string)
+        let events = Events()
+        let outcome = try runner.run(extra: [:], observer: { _, replaying in
+            #expect(replaying)
+            return events
+        }) { session, model in
+            try session.draft(requirements: requirements, path: "requirements.md", model: &model)
+        }
+        #expect(outcome.error == nil)
+        #expect(outcome.passed)
+        #expect(events.asked == [1, 2])
+        #expect(events.verdicts == [false, true], "round 1 of the demo has a real mistake")
+        #expect(outcome.summary(input: "requirements.md").contains("VERIFIED in round 2"))
+        let written = try String(contentsOfFile: dir.path + "/again.jsonl", encoding: .utf8)
+        #expect(written.contains(#""type":"session""#) && written.contains(#""cpn_author_version":"test""#))
+    }
 }
