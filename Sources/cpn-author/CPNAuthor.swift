@@ -60,6 +60,7 @@ struct CPNAuthor: ParsableCommand {
             TokensCommand.self,
             StatusCommand.self,
             LogCommand.self,
+            PartitionCommand.self,
             // Other formats.
             ExportCommand.self,
             ConvertCommand.self,
