@@ -82,9 +82,9 @@ import Testing
         #expect(Self.verdict(p, "t").hasPrefix("crosses: `x` holds the key at 2 positions"), "\(Self.verdict(p, "t"))")
         let q = try Self.proof("""
             places:
-              x: { color: "(K, Int)", initial: ["(a, 0)"] }
+              x: { color: "(K, Bool)", initial: ["(a, true)"] }
               y: { color: K, initial: [a] }
-              z: "(Int, K)"
+              z: "(Bool, K)"
             transitions:
               t: { in: { x: "(k, i)", y: k }, out: { z: "(i, k)" } }
             """, by: "K")
