@@ -99,6 +99,32 @@ import Testing
         #expect(r.stdout.contains("cpn_events_total{net=\"bulk-pipeline\"} 181\n"), "180 firings and the init event")
     }
 
+    @Test func postgresURLOptionsAreCheckedBeforeConnecting() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        for (query, message) in [("sync=sometimes", "sync=sometimes is not supported"), ("application_name=x", "unknown PostgreSQL URL option `application_name`")] {
+            // Port 1: nothing listens there; the URL must be refused before any connection is tried.
+            let r = try RuntimeTest.runCapturing(["status", "--store", "postgres://cpn@127.0.0.1:1/cpn?\(query)"], in: dir)
+            #expect(r.status == 2 && r.stderr.contains(message), "\(query): exit \(r.status)\n\(r.stderr)")
+        }
+    }
+
+    @Test(.enabled(if: RuntimeTest.postgresURL != nil))
+    func asynchronousCommitOnPostgresRunsTheBulkPipeline() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try RuntimeTest.freshPostgresDatabase(RuntimeTest.postgresURL!) + "?sync=normal"
+        let workers = try (0..<4).map { i in
+            try RuntimeTest.Child(["run", RuntimeTest.path(Self.bulk), "--store", url, "--no-verify", "--seed", "\(i + 1)"], in: dir, name: "w\(i)")
+        }
+        for (i, w) in workers.enumerated() { #expect(w.wait() == 0, "worker \(i): \(w.output)") }
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        let events = try EventLog.all(store)
+        #expect(RuntimeTest.counts(try RuntimeTest.fold(events).values) == ["done": ["()": 60], "slots": ["s1": 1, "s2": 1, "s3": 1, "s4": 1]])
+        #expect(events.count { $0.kind == .fire } == 180)
+    }
+
     @Test func aRunReportsItsLatencyAndHistogramsAddUp() throws {
         var a = LatencyHistogram(), b = LatencyHistogram()
         for us in [100, 200, 300, 400] { a.record(micros: Int64(us)) }
