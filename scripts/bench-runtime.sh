@@ -16,18 +16,22 @@
 # firings/s is over the wall clock of all worker processes together, start-up included.
 #
 # PostgreSQL: uses CPN_TEST_POSTGRES_URL, or starts (and stops) scripts/postgres-for-tests.sh.
-# Settings: JOBS (bulk jobs, default 1000), EXAMPLE_JOBS (jobs and targets of the scaled
+# Settings: JOBS (bulk jobs on SQLite, default 1000), PG_JOBS (bulk jobs on PostgreSQL, default
+# 300: a commit there waits for the server's disk), EXAMPLE_JOBS (jobs and targets of the scaled
 # examples, default 60), WORKERS (default "1 2 4 8"), BATCH (firings per transaction; default
 # the store's own default: 16 on SQLite, 1 on PostgreSQL), NETS (default "bulk job-pipeline
-# polite-scraper"), PGBENCH_SECONDS (per client count, default 5).
+# polite-scraper"), STORES (default "sqlite postgres"), PGBENCH_SECONDS (per client count,
+# default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bin="$(realpath "${1:-.build/release/cpn-author}")"
 jobs="${JOBS:-1000}"
+pg_jobs="${PG_JOBS:-300}"
 example_jobs="${EXAMPLE_JOBS:-60}"
 worker_counts="${WORKERS:-1 2 4 8}"
 batch="${BATCH:-}"
 nets="${NETS:-bulk job-pipeline polite-scraper}"
+stores="${STORES:-sqlite postgres}"
 pgbench_seconds="${PGBENCH_SECONDS:-5}"
 [ -x "$bin" ] || { echo "bench-runtime: no binary at $bin (make release)" >&2; exit 2; }
 
@@ -43,8 +47,10 @@ trap cleanup EXIT
 seq_list() { seq -s ', ' 1 "$1"; }
 
 # The nets at their bench sizes.
-sed -e "s/^  JOBS: .*/  JOBS: $jobs/" -e "s/initial: [0-9]* }/initial: $jobs }/" \
-  Tests/Fixtures/runtime/bulk-pipeline.yaml >"$work/bulk.yaml"
+bulk_net() {
+  sed -e "s/^  JOBS: .*/  JOBS: $1/" -e "s/initial: [0-9]* }/initial: $1 }/" Tests/Fixtures/runtime/bulk-pipeline.yaml >"$work/bulk.yaml"
+}
+bulk_net "$jobs"
 sed -e "s/^  N_JOBS: [0-9]*/  N_JOBS: $example_jobs/" -e "s/initial: \[1, 2, 3\] }/initial: [$(seq_list "$example_jobs")] }/" \
   examples/job-pipeline/net.yaml >"$work/job-pipeline.yaml"
 # Targets spread over both domains and priorities; every fetch succeeds or is retried at random.
@@ -116,11 +122,14 @@ header() {
   echo "  store     net             workers  firings  seconds  firings/s      p50      p99  vs pgbench"
 }
 
-echo "runtime throughput, $(nproc) cores; bulk: $jobs jobs ($((3 * jobs)) firings); job-pipeline, polite-scraper: $example_jobs jobs/targets"
-header
-for n in $nets; do
-  for w in $worker_counts; do bench sqlite "$n" "sqlite:$work/$n-$w.db" "$w"; done
-done
+echo "runtime throughput, $(nproc) cores; bulk: $jobs jobs ($((3 * jobs)) firings) on SQLite, $pg_jobs ($((3 * pg_jobs))) on PostgreSQL; job-pipeline, polite-scraper: $example_jobs jobs/targets"
+if [[ " $stores " == *" sqlite "* ]]; then
+  header
+  for n in $nets; do
+    for w in $worker_counts; do bench sqlite "$n" "sqlite:$work/$n-$w.db" "$w"; done
+  done
+fi
+[[ " $stores " == *" postgres "* ]] || exit 0
 
 url="${CPN_TEST_POSTGRES_URL:-}"
 if [ -z "$url" ]; then
@@ -148,6 +157,7 @@ else
   echo "pgbench: not installed (apt-get install postgresql-contrib); no ratio"
 fi
 header
+bulk_net "$pg_jobs"
 for n in $nets; do
   for w in $worker_counts; do
     db="bench_${n//-/_}_$w"
