@@ -91,6 +91,24 @@ while read -r golden status arguments; do
     fi
 done <"$reports/goldens.txt"
 echo "update-goldens: wrote $report_count report goldens"
+
+# Partition goldens (`cpn-author partition`, run from the repository root; PartitionTests).
+partitions=Tests/Fixtures/runtime/partition
+partition_count=0
+while read -r golden status arguments; do
+    case "$golden" in ''|'#'*) continue ;; esac
+    actual=0
+    # shellcheck disable=SC2086
+    NO_COLOR=1 "$binary" $arguments >"$scratch/out" 2>"$scratch/err" || actual=$?
+    cp "$scratch/out" "$partitions/$golden"
+    if [ -s "$scratch/err" ]; then cp "$scratch/err" "$partitions/$golden.stderr"; else rm -f "$partitions/$golden.stderr"; fi
+    partition_count=$((partition_count + 1))
+    if [ "$actual" -ne "$status" ]; then
+        echo "update-goldens: $partitions/$golden: cpn-author $arguments exited $actual, expected $status" >&2
+        mismatched=$((mismatched + 1))
+    fi
+done <"$partitions/goldens.txt"
+echo "update-goldens: wrote $partition_count partition goldens"
 if [ "$mismatched" -ne 0 ]; then
     echo "update-goldens: $mismatched fixture(s) exited with an unexpected status" >&2
     exit 1

@@ -49,11 +49,20 @@ public final class PostgresStore: TokenStore {
         } catch {
             throw StoreError("cannot connect to \(parsed.display): \(Self.describe(error))")
         }
+        if parsed.sync == "normal" {
+            // Asynchronous commit: the server acknowledges a commit before its WAL is on disk.
+            // A killed worker loses nothing; a server crash may undo the last commits, never half of one.
+            do { try run("SET synchronous_commit = off") } catch {
+                close()
+                throw StoreError("\(parsed.display): cannot set synchronous_commit: \(Self.describe(error))")
+            }
+        }
     }
 
     public func migrate() throws {
-        try transaction { _ in
+        try transaction { tx in
             // One migrating worker at a time; the others wait, then find the tables.
+            try (tx as? PostgresTransaction)?.begin()
             try run("SELECT pg_advisory_xact_lock(\(Self.lockClass), 0)")
             try run("CREATE TABLE IF NOT EXISTS cpn_schema_version (version INT NOT NULL)")
             let current = try run("SELECT COALESCE(MAX(version), 0) FROM cpn_schema_version").first.map { try $0.decode(Int.self) } ?? 0
@@ -67,16 +76,21 @@ public final class PostgresStore: TokenStore {
         }
     }
 
+    /// `BEGIN` is sent with the first statement that writes or locks: reads
+    /// at READ COMMITTED see the same before it as after, and a firing that
+    /// commits alone (`FiringWrite.commitsAlone`) is one statement, which is
+    /// a transaction by itself. So a firing costs two round trips: the read
+    /// and the write.
     public func transaction<T>(_ body: (any StoreTransaction) throws -> T) throws -> T {
         var attempt = 0
         while true {
-            try run("BEGIN")
+            let tx = PostgresTransaction(store: self)
             do {
-                let result = try body(PostgresTransaction(store: self))
-                try run("COMMIT")
+                let result = try body(tx)
+                if tx.begun { try run("COMMIT") }
                 return result
             } catch {
-                _ = try? run("ROLLBACK")
+                if tx.begun { _ = try? run("ROLLBACK") }
                 // Deadlocks and serialization failures: another worker won; try again.
                 if let state = Self.sqlState(error), ["40001", "40P01", "55P03"].contains(state), attempt < 20 {
                     attempt += 1
@@ -130,8 +144,23 @@ final class PostgresTransaction: StoreTransaction {
     let store: PostgresStore
     /// The net's clock, read in the same round trip as the time (the engine asks for both in turn).
     private var clockRead: NetClock?
+    /// Whether `BEGIN` was sent (see `PostgresStore.transaction`).
+    private(set) var begun = false
 
     init(store: PostgresStore) { self.store = store }
+
+    func begin() throws {
+        guard !begun else { return }
+        try store.run("BEGIN")
+        begun = true
+    }
+
+    /// A statement that writes or locks: inside the transaction.
+    @discardableResult
+    func write(_ query: PostgresQuery) throws -> [PostgresRow] {
+        try begin()
+        return try store.run(query)
+    }
 
     var isExclusive: Bool { false }
 
@@ -147,6 +176,71 @@ final class PostgresTransaction: StoreTransaction {
         return now
     }
 
+    /// The wall clock, the net's clock and the grouped marking in one query
+    /// (the clock's row joined to the groups, so an empty marking is one row).
+    func readMoment(worker: String) throws -> MomentRead {
+        let rows = try store.run("""
+            WITH c AS (SELECT (EXTRACT(EPOCH FROM clock_timestamp()) * 1000000)::int8 AS now_us, k.id, k.net_us, k.anchor_us, k.running
+                       FROM (SELECT 1) AS one LEFT JOIN cpn_clock AS k ON k.id = 1)
+            SELECT c.now_us, c.id, c.net_us, c.anchor_us, c.running, g.place, g.value, g.r, g.h, g.n
+            FROM c LEFT JOIN LATERAL (
+                SELECT place, value, GREATEST(ready_at, c.net_us) AS r,
+                       CASE WHEN claimed_by IS NULL OR claim_until <= c.now_us THEN 0 WHEN claimed_by = \(worker) THEN 1 ELSE 2 END AS h,
+                       COUNT(*)::int8 AS n, MIN(id) AS first
+                FROM cpn_tokens GROUP BY 1, 2, 3, 4) AS g ON true
+            ORDER BY g.first
+            """)
+        var now: Int64 = 0
+        var clock: NetClock?
+        var groups: [TokenGroup] = []
+        for row in rows {
+            let (n, id, net, anchor, running, place, value, ready, holder, count) = try PostgresColumns.decode(row, table: "cpn_tokens", name: "of a group of tokens") {
+                try $0.decode((Int64, Int32?, Int64?, Int64?, Bool?, String?, String?, Int64?, Int32?, Int64?).self)
+            }
+            now = n
+            if id != nil {
+                // The row is there: a NULL in it is damage (the columns were altered), named as `clock()` names it.
+                for (column, missing) in [("net_us", net == nil), ("anchor_us", anchor == nil), ("running", running == nil)] where missing {
+                    throw StoreRowCheck.damaged(table: "cpn_clock", row: "id 1", column: column,
+                                                "is NULL, where \(column == "running" ? "a boolean" : "an integer") belongs")
+                }
+                if let net, let anchor, let running { clock = NetClock(netMicros: net, anchorMicros: anchor, running: running) }
+            }
+            guard let place, let value, let ready, let holder, let count else { continue }
+            groups.append(try StoreRowCheck.group(TokenGroup(place: place, value: value, readyAt: ready,
+                                                             holder: TokenGroup.Holder(rawValue: Int(holder)) ?? .other, count: Int(count))))
+        }
+        guard let clock else { throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged") }
+        return MomentRead(now: now, clock: clock, groups: groups)
+    }
+
+    /// The firing as one call of `cpn_fire` (`PostgresSchema`): locks, checks, writes and logs on the
+    /// server. Alone, it is its own transaction; in a batch it runs inside the one `BEGIN` opened.
+    func fire(_ w: FiringWrite, onPause: (() -> Void)?) throws -> FiringWritten? {
+        if !w.commitsAlone { try begin() }
+        if w.pauseMicros > 0 { onPause?() }
+        let keys = Set(w.lockPlaces.map(Self.placeKey)).sorted()
+        let e = w.event
+        let rows = try store.run("""
+            SELECT cpn_fire(\(keys), \(w.inputs.map(\.place)), \(w.inputs.map(\.value)), \(w.inputs.map { Int32(clamping: $0.count) }), \(w.readyBy), \(w.now),
+                            \(w.capacities.map(\.place)), \(w.capacities.map { Int64($0.atMost) }),
+                            \(w.outputs.map(\.place)), \(w.outputs.map(\.value)), \(w.outputs.map(\.readyAt)),
+                            \(e.transition), \(EventColumns.encode(e.binding)), \(e.worker), \(e.startedAt), \(e.at), \(e.netAt), \(e.handler), \(w.pauseMicros))
+            """)
+        guard let ids = try rows.first?.decode([Int64]?.self) else { return nil }
+        let taken = w.inputs.reduce(0) { $0 + $1.count }
+        guard ids.count == 1 + taken + w.outputs.count else {
+            throw StoreError("\(store.location): a firing returned \(ids.count) ids for \(taken) tokens taken and \(w.outputs.count) made")
+        }
+        var consumed: [TokenRef] = []
+        var next = 1
+        for input in w.inputs {
+            consumed += ids[next..<next + input.count].map { TokenRef(id: $0, place: input.place, value: input.value) }
+            next += input.count
+        }
+        return FiringWritten(consumed: consumed, produced: Array(ids[next...]), eventID: ids[0])
+    }
+
     func net() throws -> NetRecord? {
         guard let row = try store.run("SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1").first else { return nil }
         let (name, signature, source, path, tick, created) = try PostgresColumns.decode(row, table: "cpn_net", name: "id 1") {
@@ -156,12 +250,12 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
-        guard try !store.run("""
+        guard try !write("""
             INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at)
             VALUES (1, \(r.name), \(r.signature), \(r.source), \(r.path), \(r.tickMicros), \(r.createdAt))
             ON CONFLICT (id) DO NOTHING RETURNING id
             """).isEmpty else { return false }
-        try store.run("INSERT INTO cpn_clock (id, net_us, anchor_us, running) VALUES (1, \(clock), \(clock), false)")
+        try write("INSERT INTO cpn_clock (id, net_us, anchor_us, running) VALUES (1, \(clock), \(clock), false)")
         return true
     }
 
@@ -176,7 +270,7 @@ final class PostgresTransaction: StoreTransaction {
 
     func setClock(_ c: NetClock, expected e: NetClock) throws -> Bool {
         // Conditional, so that of two workers changing the clock at once the second sees it changed.
-        try !store.run("""
+        try !write("""
             UPDATE cpn_clock SET net_us = \(c.netMicros), anchor_us = \(c.anchorMicros), running = \(c.running)
             WHERE id = 1 AND net_us = \(e.netMicros) AND anchor_us = \(e.anchorMicros) AND running = \(e.running) RETURNING id
             """).isEmpty
@@ -209,12 +303,12 @@ final class PostgresTransaction: StoreTransaction {
     func lockPlaces(_ names: [String]) throws {
         // Sorted by key, not by name, so that two workers always take them in the same order.
         for key in Set(names.map(Self.placeKey)).sorted() {
-            try store.run("SELECT pg_advisory_xact_lock(\(PostgresStore.lockClass), \(key))")
+            try write("SELECT pg_advisory_xact_lock(\(PostgresStore.lockClass), \(key))")
         }
     }
 
     func lockTokens(place: String, value: String, count: Int, readyBy: Int64, now: Int64) throws -> [Int64] {
-        try store.run("""
+        try write("""
             SELECT id FROM cpn_tokens
             WHERE place = \(place) AND value = \(value) AND ready_at <= \(readyBy) AND (claimed_by IS NULL OR claim_until <= \(now))
             ORDER BY id LIMIT \(count) FOR UPDATE SKIP LOCKED
@@ -222,19 +316,19 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64] {
-        try store.run("SELECT id FROM cpn_tokens WHERE id = ANY(\(ids)) AND claimed_by = \(worker) ORDER BY id FOR UPDATE")
+        try write("SELECT id FROM cpn_tokens WHERE id = ANY(\(ids)) AND claimed_by = \(worker) ORDER BY id FOR UPDATE")
             .map { try $0.decode(Int64.self) }
     }
 
     func deleteTokens(_ ids: [Int64]) throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        return try store.run("DELETE FROM cpn_tokens WHERE id = ANY(\(ids)) RETURNING id").count
+        return try write("DELETE FROM cpn_tokens WHERE id = ANY(\(ids)) RETURNING id").count
     }
 
     func insertTokens(_ tokens: [NewToken]) throws -> [Int64] {
         guard !tokens.isEmpty else { return [] }
         // Identity values are drawn in the order rows are inserted, which is the order of unnest.
-        let ids = try store.run("""
+        let ids = try write("""
             INSERT INTO cpn_tokens (place, value, ready_at)
             SELECT * FROM unnest(\(tokens.map(\.place))::text[], \(tokens.map(\.value))::text[], \(tokens.map(\.readyAt))::int8[])
             RETURNING id
@@ -245,11 +339,11 @@ final class PostgresTransaction: StoreTransaction {
 
     func hold(_ ids: [Int64], worker: String?, until: Int64?) throws {
         guard !ids.isEmpty else { return }
-        try store.run("UPDATE cpn_tokens SET claimed_by = \(worker), claim_until = \(until) WHERE id = ANY(\(ids))")
+        try write("UPDATE cpn_tokens SET claimed_by = \(worker), claim_until = \(until) WHERE id = ANY(\(ids))")
     }
 
     func appendEvent(_ e: EventRecord) throws -> Int64 {
-        try store.run("""
+        try write("""
             INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message)
             VALUES (\(e.kind.rawValue), \(e.transition), \(EventColumns.encode(e.binding)), \(EventColumns.encode(e.consumed)),
                     \(EventColumns.encode(e.produced)), \(e.worker), \(e.startedAt), \(e.at), \(e.netAt), \(e.handler), \(e.message))
@@ -299,7 +393,19 @@ final class PostgresTransaction: StoreTransaction {
             return EventSummary.PerWorker(worker: w, recent: Int(n), lastAt: last)
         }
         let failures = try store.run("SELECT COUNT(*)::int8 FROM cpn_events WHERE kind = 'failed' AND at >= \(since)")[0].decode(Int64.self)
-        return EventSummary(events: Int(events), firings: firings, workers: workers, recentFailures: Int(failures))
+        let last = try store.run("SELECT at FROM cpn_events ORDER BY id DESC LIMIT 1").first.map { row in
+            try PostgresColumns.decode(row, table: "cpn_events", name: "the newest") { try $0.decode(Int64.self) }
+        }
+        let handlers = try store.run("""
+            SELECT handler, COUNT(*)::int8, COALESCE(SUM(at - started_at), 0)::int8 FROM cpn_events
+            WHERE kind = 'fire' AND handler IS NOT NULL AND started_at IS NOT NULL GROUP BY handler ORDER BY handler
+            """).map { row in
+            let (h, n, work) = try PostgresColumns.decode(row, table: "cpn_events", name: "of the firings of one handler") {
+                try $0.decode((String, Int64, Int64).self)
+            }
+            return EventSummary.PerHandler(handler: h, firings: Int(n), workMicros: work)
+        }
+        return EventSummary(events: Int(events), firings: firings, workers: workers, recentFailures: Int(failures), lastEventAt: last, handlers: handlers)
     }
 
     /// FNV-1a of the place name: the second key of its advisory lock.
@@ -333,7 +439,71 @@ enum PostgresSchema {
             """,
             "CREATE TABLE cpn_clock (id INT PRIMARY KEY CHECK (id = 1), net_us BIGINT NOT NULL, anchor_us BIGINT NOT NULL, running BOOLEAN NOT NULL)",
         ],
+        [PostgresSchema.fire],
     ]
+
+    /// One firing on the server (`PostgresTransaction.fire`, `FiringWrite`): the place
+    /// locks, the input rows (`FOR UPDATE SKIP LOCKED`, oldest first), the capacities
+    /// counted once their places are locked, then the delete, the inserts and the event,
+    /// whose token lists are written as `EventColumns` writes them. NULL when an input
+    /// or a capacity no longer allows the firing: nothing was written. Returns the
+    /// event's id, the ids taken (in input order) and the ids made (in output order).
+    static let fire = """
+        CREATE OR REPLACE FUNCTION cpn_fire(
+            lock_keys int4[], in_places text[], in_values text[], in_counts int4[], ready_by int8, now_us int8,
+            cap_places text[], cap_limits int8[], out_places text[], out_values text[], out_ready int8[],
+            ev_transition text, ev_binding text, ev_worker text, ev_started int8, ev_at int8, ev_net int8, ev_handler text,
+            pause_us int8) RETURNS int8[] LANGUAGE plpgsql AS $fn$
+        DECLARE
+            k int4;
+            i int;
+            got int8[];
+            taken int8[] := '{}';
+            consumed text[] := '{}';
+            made int8[];
+            n int8;
+            ev int8;
+        BEGIN
+            FOREACH k IN ARRAY lock_keys LOOP
+                PERFORM pg_advisory_xact_lock(\(PostgresStore.lockClass), k);
+            END LOOP;
+            FOR i IN 1 .. coalesce(array_length(in_places, 1), 0) LOOP
+                got := ARRAY(SELECT id FROM cpn_tokens
+                             WHERE place = in_places[i] AND value = in_values[i] AND ready_at <= ready_by
+                               AND (claimed_by IS NULL OR claim_until <= now_us)
+                             ORDER BY id LIMIT in_counts[i] FOR UPDATE SKIP LOCKED);
+                IF coalesce(array_length(got, 1), 0) < in_counts[i] THEN RETURN NULL; END IF;
+                taken := taken || got;
+                consumed := consumed || ARRAY(SELECT '{"id":' || g || ',"place":' || to_json(in_places[i])::text
+                                                     || ',"token":' || to_json(in_values[i])::text || '}' FROM unnest(got) AS g);
+            END LOOP;
+            FOR i IN 1 .. coalesce(array_length(cap_places, 1), 0) LOOP
+                SELECT count(*) INTO n FROM cpn_tokens WHERE place = cap_places[i];
+                IF n > cap_limits[i] THEN RETURN NULL; END IF;
+            END LOOP;
+            DELETE FROM cpn_tokens WHERE id = ANY(taken);
+            GET DIAGNOSTICS n = ROW_COUNT;
+            IF n <> coalesce(array_length(taken, 1), 0) THEN
+                RAISE EXCEPTION 'tokens % vanished while locked by %; the transaction was rolled back', taken, ev_worker;
+            END IF;
+            IF pause_us > 0 THEN PERFORM pg_sleep(pause_us / 1000000.0); END IF;
+            WITH ins AS (
+                INSERT INTO cpn_tokens (place, value, ready_at)
+                SELECT o.p, o.v, o.r FROM unnest(out_places, out_values, out_ready) WITH ORDINALITY AS o(p, v, r, ord) ORDER BY o.ord
+                RETURNING id)
+            SELECT coalesce(array_agg(id ORDER BY id), '{}') INTO made FROM ins;
+            INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message)
+            VALUES ('fire', ev_transition, ev_binding, '[' || array_to_string(consumed, ',') || ']',
+                    '[' || coalesce((SELECT string_agg('{"id":' || m.id || ',"place":' || to_json(o.p)::text || ',"token":' || to_json(o.v)::text
+                                                       || ',"ready_at":' || o.r || '}', ',' ORDER BY o.ord)
+                                     FROM unnest(made) WITH ORDINALITY AS m(id, ord)
+                                     JOIN unnest(out_places, out_values, out_ready) WITH ORDINALITY AS o(p, v, r, ord) ON o.ord = m.ord), '') || ']',
+                    ev_worker, ev_started, ev_at, ev_net, ev_handler, NULL)
+            RETURNING id INTO ev;
+            RETURN ARRAY[ev] || taken || made;
+        END
+        $fn$
+        """
 }
 
 /// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`.
@@ -345,6 +515,8 @@ struct PostgresURL {
     var port: Int
     var database: String
     var sslMode: String
+    /// `full` (the server's setting) or `normal` (asynchronous commit), as `sqlite:…?sync=`.
+    var sync: String
 
     init(_ text: String) throws {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
@@ -360,6 +532,13 @@ struct PostgresURL {
         sslMode = components.queryItems?.first { $0.name == "sslmode" }?.value ?? "disable"
         guard ["disable", "prefer", "require"].contains(sslMode) else {
             throw StoreError("sslmode=\(sslMode) is not supported; use disable, prefer or require")
+        }
+        sync = components.queryItems?.first { $0.name == "sync" }?.value ?? "full"
+        guard ["full", "normal"].contains(sync) else {
+            throw StoreError("sync=\(sync) is not supported; use full (the default) or normal")
+        }
+        if let unknown = components.queryItems?.first(where: { !["sslmode", "sync"].contains($0.name) }) {
+            throw StoreError("unknown PostgreSQL URL option `\(unknown.name)`; postgres:// takes sslmode= and sync=")
         }
     }
 

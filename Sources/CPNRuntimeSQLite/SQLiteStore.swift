@@ -120,7 +120,7 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func clock() throws -> NetClock {
-        guard let row = try Row.fetchOne(db, sql: "SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1") else {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT net_us, anchor_us, running FROM cpn_clock WHERE id = 1")) else {
             throw StoreError("the store has no clock row: it was not created by cpn-author, or is damaged")
         }
         let c = SQLiteColumns(row, table: "cpn_clock", name: "id 1")
@@ -128,9 +128,9 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func setClock(_ c: NetClock, expected e: NetClock) throws -> Bool {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE cpn_clock SET net_us = ?, anchor_us = ?, running = ? WHERE id = 1 AND net_us = ? AND anchor_us = ? AND running = ?
-            """, arguments: [c.netMicros, c.anchorMicros, c.running, e.netMicros, e.anchorMicros, e.running])
+            """).execute(arguments: [c.netMicros, c.anchorMicros, c.running, e.netMicros, e.anchorMicros, e.running])
         return db.changesCount == 1
     }
 
@@ -150,14 +150,14 @@ struct SQLiteTransaction: StoreTransaction {
         // `damaged`: a row of the group whose columns are not of their types. Grouped,
         // such a row would pass unseen (TEXT compares above every integer, so a TEXT
         // `claim_until` is a lease that never ends); it is read on its own, which names it.
-        let rows = try Row.fetchAll(db, sql: """
+        let rows = try Row.fetchAll(db.cachedStatement(sql: """
             SELECT place, value, MAX(ready_at, ?) AS r,
                    CASE WHEN claimed_by IS NULL OR claim_until <= ? THEN 0 WHEN claimed_by = ? THEN 1 ELSE 2 END AS h,
                    COUNT(*) AS n,
                    MIN(CASE WHEN typeof(place) <> 'text' OR typeof(value) <> 'text' OR typeof(ready_at) <> 'integer'
                             OR typeof(claimed_by) NOT IN ('text', 'null') OR typeof(claim_until) NOT IN ('integer', 'null') THEN id END) AS damaged
             FROM cpn_tokens GROUP BY place, value, r, h ORDER BY MIN(id)
-            """, arguments: [floor, now, worker])
+            """), arguments: [floor, now, worker])
         if let damaged = rows.lazy.compactMap({ $0["damaged"] as Int64? }).min() {
             _ = try tokens(where: "id = \(damaged)")
             throw StoreRowCheck.damaged(table: "cpn_tokens", row: "id \(damaged)", column: "(a column)", "holds a value of the wrong type")
@@ -174,11 +174,11 @@ struct SQLiteTransaction: StoreTransaction {
     func lockPlaces(_ names: [String]) throws {}
 
     func lockTokens(place: String, value: String, count: Int, readyBy: Int64, now: Int64) throws -> [Int64] {
-        try Int64.fetchAll(db, sql: """
+        try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT id FROM cpn_tokens
             WHERE place = ? AND value = ? AND ready_at <= ? AND (claimed_by IS NULL OR claim_until <= ?)
             ORDER BY id LIMIT ?
-            """, arguments: [place, value, readyBy, now, count])
+            """), arguments: [place, value, readyBy, now, count])
     }
 
     func lockHeldTokens(_ ids: [Int64], worker: String) throws -> [Int64] {
@@ -188,7 +188,11 @@ struct SQLiteTransaction: StoreTransaction {
 
     func deleteTokens(_ ids: [Int64]) throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        try db.execute(sql: "DELETE FROM cpn_tokens WHERE id IN (SELECT value FROM json_each(?))", arguments: [Self.list(ids)])
+        if ids.count == 1 {
+            try db.cachedStatement(sql: "DELETE FROM cpn_tokens WHERE id = ?").execute(arguments: [ids[0]])
+        } else {
+            try db.cachedStatement(sql: "DELETE FROM cpn_tokens WHERE id IN (SELECT value FROM json_each(?))").execute(arguments: [Self.list(ids)])
+        }
         return db.changesCount
     }
 
@@ -207,10 +211,10 @@ struct SQLiteTransaction: StoreTransaction {
     }
 
     func appendEvent(_ e: EventRecord) throws -> Int64 {
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO cpn_events (kind, transition, binding, consumed, produced, worker, started_at, at, net_at, handler, message)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [e.kind.rawValue, e.transition, EventColumns.encode(e.binding), EventColumns.encode(e.consumed),
+            """).execute(arguments: [e.kind.rawValue, e.transition, EventColumns.encode(e.binding), EventColumns.encode(e.consumed),
                              EventColumns.encode(e.produced), e.worker, e.startedAt, e.at, e.netAt, e.handler, e.message])
         return db.lastInsertedRowID
     }
@@ -253,7 +257,17 @@ struct SQLiteTransaction: StoreTransaction {
             return EventSummary.PerWorker(worker: try c.text("worker"), recent: try c.int("n"), lastAt: try c.integer("last", as: "at"))
         }
         let failures = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM cpn_events WHERE kind = 'failed' AND at >= ?", arguments: [since]) ?? 0
-        return EventSummary(events: events, firings: firings, workers: workers, recentFailures: failures)
+        let last = try Row.fetchOne(db, sql: "SELECT at FROM cpn_events ORDER BY id DESC LIMIT 1").map {
+            try SQLiteColumns($0, table: "cpn_events", name: "the newest").integer("at")
+        }
+        let handlers = try Row.fetchAll(db, sql: """
+            SELECT handler, COUNT(*) AS n, SUM(at - started_at) AS work FROM cpn_events
+            WHERE kind = 'fire' AND handler IS NOT NULL AND started_at IS NOT NULL GROUP BY handler ORDER BY handler
+            """).map {
+            let c = SQLiteColumns($0, table: "cpn_events", name: "of the firings of one handler")
+            return EventSummary.PerHandler(handler: try c.text("handler"), firings: try c.int("n"), workMicros: try c.integer("work", as: "at"))
+        }
+        return EventSummary(events: events, firings: firings, workers: workers, recentFailures: failures, lastEventAt: last, handlers: handlers)
     }
 
     private static func list(_ ids: [Int64]) -> String { "[" + ids.map(String.init).joined(separator: ",") + "]" }

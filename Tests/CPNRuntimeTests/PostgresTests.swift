@@ -45,6 +45,44 @@ import Testing
     }
 
     @Test(.enabled(if: RuntimeTest.postgresURL != nil, Comment(rawValue: skip)))
+    func killingAWorkerInTheMiddleOfAFiringLosesAndDuplicatesNothing() throws {
+        // The firing is one call of the server's cpn_fire; the pause is inside it, after the
+        // inputs are deleted. Killed then, the server finishes or undoes the call whole.
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let url = try RuntimeTest.freshPostgresDatabase(RuntimeTest.postgresURL!)
+        let file = RuntimeTest.path("Tests/Fixtures/runtime/bulk-pipeline.yaml")
+        let net = try RuntimeTest.net("Tests/Fixtures/runtime/bulk-pipeline.yaml")
+        for round in 1...3 {
+            // Round 3 runs batches (one transaction around several calls), killed inside one.
+            let child = try RuntimeTest.Child(["run", file, "--store", url, "--no-verify", "--seed", "\(round)", "--batch", round == 3 ? "8" : "1"], in: dir,
+                                              environment: ["CPN_RUNTIME_PAUSE_MID_FIRING_MS": "150"], name: "worker\(round)")
+            let deadline = RuntimeClock.monotonic() + 60_000_000
+            while RuntimeClock.monotonic() < deadline, child.output.components(separatedBy: "pausing").count - 1 < 2 + round {
+                RuntimeClock.sleep(micros: 5_000)
+            }
+            RuntimeClock.sleep(micros: 50_000)
+            child.kill9()
+            // The server may still be finishing the killed call: wait until its connection is gone.
+            RuntimeClock.sleep(micros: 400_000)
+            let store = try PostgresStore(url: url)
+            defer { store.close() }
+            let events = try EventLog.all(store)
+            let rows = try Engine.attach(store: store, worker: "check").snapshot().tokens
+            #expect(RuntimeTest.counts(try RuntimeTest.fold(events).values) == RuntimeTest.counts(rows), "round \(round): the store is exactly what its log says")
+            #expect(rows.count == 64 - rows.filter { $0.place == "running" }.count, "round \(round): 60 jobs and 4 slots, none lost or doubled")
+            #expect(try RuntimeTest.invariantsAlongLog(events, net: net).isEmpty)
+        }
+        let finish = try RuntimeTest.run(["run", file, "--store", url, "--no-verify"], in: dir)
+        #expect(finish.status == 0, "\(finish.output)")
+        let store = try PostgresStore(url: url)
+        defer { store.close() }
+        let events = try EventLog.all(store)
+        #expect(RuntimeTest.counts(try RuntimeTest.fold(events).values) == ["done": ["()": 60], "slots": ["s1": 1, "s2": 1, "s3": 1, "s4": 1]])
+        #expect(events.count { $0.kind == .fire } == 180, "each of the 60 jobs staged, started and finished exactly once")
+    }
+
+    @Test(.enabled(if: RuntimeTest.postgresURL != nil, Comment(rawValue: skip)))
     func eightWorkerProcessesRunTheJobPipelineExample() throws {
         // Timed: the workers race to stop and start the net's clock. Three rounds, because a
         // clock that let time pass while `ack` was enabled showed up as a redelivery the model

@@ -50,9 +50,10 @@ enum RuntimeTest {
         private let ended = DispatchSemaphore(value: 0)
         static let hangTimeout: Double = 600
 
-        init(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], name: String) throws {
-            stdout = directory.appendingPathComponent("\(name).out")
-            stderr = directory.appendingPathComponent("\(name).err")
+        /// `outputs`: where the output files go (default: `directory`, where it runs).
+        init(_ arguments: [String], in directory: URL, environment extra: [String: String] = [:], name: String, outputs: URL? = nil) throws {
+            stdout = (outputs ?? directory).appendingPathComponent("\(name).out")
+            stderr = (outputs ?? directory).appendingPathComponent("\(name).err")
             FileManager.default.createFile(atPath: stdout.path, contents: nil)
             FileManager.default.createFile(atPath: stderr.path, contents: nil)
             process.executableURL = URL(fileURLWithPath: RuntimeTest.binary)
@@ -92,6 +93,16 @@ enum RuntimeTest {
         let child = try Child(arguments, in: directory, environment: environment, name: "run-\(UUID().uuidString.prefix(8))")
         let status = child.wait()
         return (status, child.output)
+    }
+
+    /// Runs `cpn-author` to the end in `directory` (the repository root, say) with its
+    /// output kept apart, in a scratch directory: standard output and error separately.
+    static func runCapturing(_ arguments: [String], in directory: URL) throws -> (status: Int32, stdout: String, stderr: String) {
+        let scratch = try scratch()
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        let child = try Child(arguments, in: directory, name: "run", outputs: scratch)
+        let status = child.wait()
+        return (status, (try? String(contentsOf: child.stdout, encoding: .utf8)) ?? "", (try? String(contentsOf: child.stderr, encoding: .utf8)) ?? "")
     }
 
     // MARK: - PostgreSQL

@@ -33,10 +33,11 @@ extension Engine {
     /// Reads the clock and the marking and, when `settle`, stops or starts the
     /// clock as the marking requires. `mine`: this worker's held tokens can be taken.
     func moment(_ tx: any StoreTransaction, settle: Bool, mine: Bool = false) throws -> Moment {
-        let real = try tx.now()
-        var clock = try tx.clock()
+        let read = try tx.readMoment(worker: worker)
+        let real = read.now
+        var clock = read.clock
         let t = try clock.time(at: real)
-        let groups = try tx.tokenGroups(floor: clock.netMicros, now: real, worker: worker)
+        let groups = read.groups
         if clock.running {
             // The clock ran since it last stopped: find the first moment something could
             // fire, in order, and never look past it (a binding enabled only later, in a

@@ -133,7 +133,7 @@ public final class Engine {
                         m.groups = groups
                         m.marking = after
                         // `--until final` stops as soon as `final` holds: do not fire past it.
-                        if isFinal(after) == true { break batch }
+                        if isFinal(after) == true || events.count >= max(1, options.batch) { break batch }
                         m.candidates = try enabledFirings(after)
                         continue batch
                     }
@@ -161,6 +161,7 @@ public final class Engine {
     /// when an invariant would break.
     func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment,
                 held: [TokenRef]?, claim: Claim?) throws -> (event: EventRecord, after: RuntimeMarking, groups: [TokenGroup])? {
+        if held == nil && !hasOrderedInputs(firing.transition) { return try commitInOneCall(firing, tx: tx, at: m, claim: claim) }
         let now = m.net
         var base = m.groups
         let taken: [TokenRef]
@@ -186,12 +187,7 @@ public final class Engine {
             options.onPauseMidFiring?(net.checked.transitions[firing.transition].name)
             RuntimeClock.sleep(micros: options.pauseMidFiringMicros)
         }
-        var newTokens: [NewToken] = []
-        for move in firing.produced {
-            let value = text.format(move.value, place: move.place)
-            let readyAt = try Self.readyTime(now: now, delay: move.delay, tickMicros: tickMicros)
-            for _ in 0..<move.count { newTokens.append(NewToken(place: net.checked.places[move.place].name, value: value, readyAt: readyAt)) }
-        }
+        let newTokens = try outputTokens(firing, now: now)
         let ids = try tx.insertTokens(newTokens)
         let produced = zip(ids, newTokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
         var event = EventRecord(kind: .fire, transition: net.checked.transitions[firing.transition].name,
@@ -200,28 +196,94 @@ public final class Engine {
         event.id = try tx.appendEvent(event)
         let afterGroups = TokenGroup.applying(base, taking: taken, from: held == nil ? .none : .me, now: now, adding: newTokens)
         let after = try RuntimeMarking(groups: afterGroups, net: net, text: text, now: now)
-        if options.checkInvariants {
-            let broken = brokenInvariants(after)
-            if !broken.isEmpty {
-                throw RuntimeError(.invariantBroken, "firing \(describe(firing).summary) would break invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); it was not committed",
-                                   details: broken.compactMap { b in b.error.map { "  evaluating `\(b.name)` failed: \($0)" } } + ["marking it would have made:"] + MarkingText.lines(after.values, net: net))
-            }
-        }
+        if options.checkInvariants { try checkInvariants(after, firing) }
         return (event, after, afterGroups)
     }
 
-    /// Locks rows for every input move; nil when some are already taken.
+    /// Commits a firing whose enabling depends only on its own input tokens
+    /// and on the sizes of its output places (no ordered input place), as one
+    /// `FiringWrite`: one round trip on PostgreSQL. The marking it makes is
+    /// the one read at the start of the transaction with the firing applied;
+    /// the invariants are checked on it before anything is written, so a
+    /// firing that would break one writes nothing.
+    func commitInOneCall(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment,
+                         claim: Claim?) throws -> (event: EventRecord, after: RuntimeMarking, groups: [TokenGroup])? {
+        let now = m.net
+        let inputs = wantedInputs(firing)
+        let newTokens = try outputTokens(firing, now: now)
+        let taking = inputs.flatMap { i in repeatElement(TokenRef(id: 0, place: i.place, value: i.value), count: i.count) }
+        let afterGroups = TokenGroup.applying(m.groups, taking: taking, from: .none, now: now, adding: newTokens)
+        let after = try RuntimeMarking(groups: afterGroups, net: net, text: text, now: now)
+        if options.checkInvariants { try checkInvariants(after, firing) }
+        var capacities: [FiringWrite.CapacityCheck] = []
+        if !tx.isExclusive {
+            // Capacity is checked after consumption (specs/semantics.md §4.2): what the
+            // firing takes from a place makes room for what it adds.
+            for p in Set(firing.produced.map(\.place)).sorted() {
+                guard let capacity = net.checked.places[p].capacity else { continue }
+                let added = firing.produced.filter { $0.place == p }.reduce(0) { $0 + $1.count }
+                let taken = firing.consumed.filter { $0.place == p }.reduce(0) { $0 + $1.count }
+                capacities.append(.init(place: net.checked.places[p].name, atMost: capacity + taken - added))
+            }
+        }
+        var event = EventRecord(kind: .fire, transition: net.checked.transitions[firing.transition].name,
+                                binding: boundVariables(firing), worker: worker,
+                                startedAt: claim?.claimedAt ?? m.real, at: m.real, netAt: now, handler: claim.map { handlers[$0.handler].name })
+        let write = FiringWrite(lockPlaces: tx.isExclusive ? [] : placesToLock(firing.transition), inputs: inputs, readyBy: now, now: m.real,
+                                capacities: capacities, outputs: newTokens, event: event, commitsAlone: options.batch <= 1,
+                                pauseMicros: options.pauseMidFiringMicros)
+        let name = net.checked.transitions[firing.transition].name
+        let onPause = options.onPauseMidFiring
+        guard let written = try tx.fire(write, onPause: { onPause?(name) }) else { return nil }
+        event.id = written.eventID
+        event.consumed = written.consumed
+        event.produced = zip(written.produced, newTokens).map { TokenRef(id: $0, place: $1.place, value: $1.value, readyAt: $1.readyAt) }
+        return (event, after, afterGroups)
+    }
+
+    /// Whether a transition takes from an ordered place: its enabling then
+    /// depends on the best token there, which only the rule can judge, so its
+    /// firing reads the marking again once the place is locked.
+    func hasOrderedInputs(_ transition: Int) -> Bool {
+        net.checked.transitions[transition].inputs.contains { net.checked.places[$0.place].order != nil }
+    }
+
+    /// The output tokens of a firing at net time `now`, in the order of `out`.
+    func outputTokens(_ firing: FiringRule.Firing, now: Int64) throws -> [NewToken] {
+        var newTokens: [NewToken] = []
+        for move in firing.produced {
+            let value = text.format(move.value, place: move.place)
+            let readyAt = try Self.readyTime(now: now, delay: move.delay, tickMicros: tickMicros)
+            for _ in 0..<move.count { newTokens.append(NewToken(place: net.checked.places[move.place].name, value: value, readyAt: readyAt)) }
+        }
+        return newTokens
+    }
+
+    func checkInvariants(_ after: RuntimeMarking, _ firing: FiringRule.Firing) throws {
+        let broken = brokenInvariants(after)
+        if !broken.isEmpty {
+            throw RuntimeError(.invariantBroken, "firing \(describe(firing).summary) would break invariant \(broken.map { "`\($0.name)`" }.joined(separator: ", ")); it was not committed",
+                               details: broken.compactMap { b in b.error.map { "  evaluating `\(b.name)` failed: \($0)" } } + ["marking it would have made:"] + MarkingText.lines(after.values, net: net))
+        }
+    }
+
+    /// The input moves as distinct (place, value) pairs with their counts.
     /// Moves on the same value are locked together: a transaction does not
     /// skip rows it has locked itself.
-    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
-        var wanted: [(place: String, value: String, count: Int)] = []
+    func wantedInputs(_ firing: FiringRule.Firing) -> [FiringWrite.Input] {
+        var wanted: [FiringWrite.Input] = []
         for move in firing.consumed {
             let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
             if let i = wanted.firstIndex(where: { $0.place == place && $0.value == value }) { wanted[i].count += move.count }
-            else { wanted.append((place, value, move.count)) }
+            else { wanted.append(.init(place: place, value: value, count: move.count)) }
         }
+        return wanted
+    }
+
+    /// Locks rows for every input move; nil when some are already taken.
+    func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
         var refs: [TokenRef] = []
-        for w in wanted {
+        for w in wantedInputs(firing) {
             let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: m.net, now: m.real)
             guard got.count == w.count else { return nil }
             refs += got.map { TokenRef(id: $0, place: w.place, value: w.value) }

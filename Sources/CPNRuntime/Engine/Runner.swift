@@ -33,6 +33,9 @@ public struct RunReport: Sendable {
     public var lostClaims: Int
     /// Times a worker found the tokens it chose taken by another worker.
     public var conflicts: Int
+    /// How long the transactions that fired took, from the first read to
+    /// the commit, counted once per firing (the firings of a batch share one).
+    public var latency = LatencyHistogram()
 
     public var totalFirings: Int { firings.reduce(0) { $0 + $1.count } }
     public var firingsPerSecond: Double { elapsedMicros > 0 ? Double(totalFirings) * 1e6 / Double(elapsedMicros) : 0 }
@@ -76,10 +79,12 @@ public enum Runner {
         // In the net's order of transitions, for a report that reads like the net.
         let declared = stats.first?.transitionOrder ?? order
         let ordered = declared.filter { firings[$0] != nil }.map { ($0, firings[$0]!) } + order.filter { !declared.contains($0) }.map { ($0, firings[$0]!) }
+        var latency = LatencyHistogram()
+        for s in stats { latency.add(s.latency) }
         return RunReport(reason: control.reason ?? .failed, error: control.error, elapsedMicros: RuntimeClock.monotonic() - start,
                          workers: max(1, workers), firings: ordered,
                          handlerRuns: stats.reduce(0) { $0 + $1.handlerRuns }, lostClaims: stats.reduce(0) { $0 + $1.lostClaims },
-                         conflicts: stats.reduce(0) { $0 + $1.conflicts })
+                         conflicts: stats.reduce(0) { $0 + $1.conflicts }, latency: latency)
     }
 }
 
@@ -125,6 +130,7 @@ struct WorkerStats: Sendable {
     var handlerRuns = 0
     var lostClaims = 0
     var conflicts = 0
+    var latency = LatencyHistogram()
 }
 
 /// One worker's loop: step, run handlers, sleep when there is nothing to do.
@@ -144,8 +150,10 @@ struct Worker {
         while !control.isStopped {
             if timeIsUp { control.stop(.duration); break }
             do {
+                let began = RuntimeClock.monotonic()
                 switch try engine.step() {
                 case .fired(let events, let facts):
+                    stats.latency.record(micros: RuntimeClock.monotonic() - began, count: events.count)
                     for event in events { stats.firings[event.transition ?? "?", default: 0] += 1 }
                     nap = 500
                     if goal == .final, facts.isFinal == true, facts.held == 0 { control.stop(.final) }
@@ -211,6 +219,7 @@ struct Worker {
         var nap: Int64 = 2_000
         while true {
             let completion: Completion
+            let began = RuntimeClock.monotonic()
             do {
                 completion = try engine.complete(claim, answer: answer)
             } catch let e as RuntimeError where e.kind == .handler {
@@ -219,6 +228,7 @@ struct Worker {
             }
             switch completion {
             case .fired(let event, let facts):
+                stats.latency.record(micros: RuntimeClock.monotonic() - began)
                 stats.firings[event.transition ?? "?", default: 0] += 1
                 if goal == .final, facts.isFinal == true, facts.held == 0 { control.stop(.final) }
                 return

@@ -24,6 +24,9 @@ extension RunReport {
         if conflicts > 0 { extras.append("conflicts: \(conflicts)") }
         if lostClaims > 0 { extras.append("claims lost to expired leases: \(lostClaims)") }
         if !extras.isEmpty { out += "  " + extras.joined(separator: ", ") + "\n" }
+        if let p50 = latency.percentile(0.5), let p99 = latency.percentile(0.99) {
+            out += "  latency per firing: p50 \(RuntimeDuration.format(micros: p50)), p99 \(RuntimeDuration.format(micros: p99)) (read to commit)\n"
+        }
         if !finalMarking.isEmpty { out += "marking:\n" + finalMarking.joined(separator: "\n") + "\n" }
         return out
     }
@@ -39,6 +42,12 @@ extension RunReport {
             ("handler_runs", .int(handlerRuns)),
             ("conflicts", .int(conflicts)),
             ("lost_claims", .int(lostClaims)),
+            ("latency_us", .object([
+                ("p50", latency.percentile(0.5).map { .int(Int($0)) } ?? .null),
+                ("p99", latency.percentile(0.99).map { .int(Int($0)) } ?? .null),
+                // Upper bound and count of each bucket that holds firings: histograms of several runs add up.
+                ("buckets", .array(latency.nonEmptyBuckets.map { .array([.int(Int($0.upperMicros)), .int($0.count)]) })),
+            ])),
         ]
         if let error { members.append(("error", .object([("message", .string(error.message)), ("details", .array(error.details.map(JSONValue.string)))]))) }
         return .object(members)

@@ -49,6 +49,7 @@ public struct StatusReport: Sendable {
 
     public var text: String {
         var out = "net `\(net)` in \(store) (time unit \(RuntimeDuration.format(micros: tickMicros)))\n"
+        out += activityLine + "\n"
         let tokens = snapshot.tokens
         let held = tokens.filter { $0.isHeld(at: snapshot.real) }
         let waiting = tokens.filter { !$0.isHeld(at: snapshot.real) && $0.readyAt > snapshot.now }
@@ -61,7 +62,10 @@ public struct StatusReport: Sendable {
                 var parts: [String] = []
                 if e.ready > 0 { parts.append(e.ready == 1 ? e.value : "\(e.ready)×\(e.value)") }
                 if e.waiting > 0, let at = e.nextReadyAt {
-                    parts.append((e.waiting == 1 ? e.value : "\(e.waiting)×\(e.value)") + " (ready in \(RuntimeDuration.format(micros: at - snapshot.now)))")
+                    // A stopped clock does not run down: the wait is net time, counted once a run is idle again.
+                    let wait = RuntimeDuration.format(micros: at - snapshot.now)
+                    parts.append((e.waiting == 1 ? e.value : "\(e.waiting)×\(e.value)")
+                                 + (snapshot.clockRunning ? " (ready in \(wait))" : " (ready \(wait) after the net's clock resumes)"))
                 }
                 if e.held > 0 { parts.append((e.held == 1 ? e.value : "\(e.held)×\(e.value)") + " (held)") }
                 return parts.joined(separator: ", ")
@@ -93,6 +97,21 @@ public struct StatusReport: Sendable {
         }
         if summary.recentFailures > 0 { out += "handler failures in the last \(window): \(summary.recentFailures)\n" }
         return out
+    }
+
+    /// How long ago the last event was committed, wall clock, and whether the
+    /// net's clock runs: a clock that stands still is a busy net, or a store no
+    /// run works on now (its last event then says since when).
+    var activityLine: String {
+        var line = "last event: "
+        if let last = summary.lastEventAt {
+            line += "\(RuntimeDuration.format(micros: max(0, snapshot.real - last))) ago (\(EventLog.timestamp(last)))"
+        } else {
+            line += "none"
+        }
+        line += snapshot.clockRunning ? "; the net's clock runs (the net is idle)"
+            : "; the net's clock is stopped (the net is busy, or no run is working on it)"
+        return line
     }
 
     private func rate(_ n: Int) -> String {
@@ -131,6 +150,11 @@ public struct StatusReport: Sendable {
             })),
             ("workers", .array(summary.workers.map { .object([("worker", .string($0.worker)), ("events", .int($0.recent)), ("last_at", .string(EventLog.timestamp($0.lastAt)))]) })),
             ("recent_failures", .int(summary.recentFailures)),
+            ("last_event_at", summary.lastEventAt.map { .string(EventLog.timestamp($0)) } ?? .null),
+            ("since_last_event_us", summary.lastEventAt.map { .int(Int(max(0, snapshot.real - $0))) } ?? .null),
+            ("handlers", .array(summary.handlers.map { h in
+                .object([("handler", .string(h.handler)), ("firings", .int(h.firings)), ("work_us", .int(Int(h.workMicros)))])
+            })),
         ])
     }
 }

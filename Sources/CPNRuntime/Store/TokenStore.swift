@@ -83,6 +83,17 @@ public protocol StoreTransaction {
 
     /// Firings per transition (in all, and since `since`), and the workers seen since `since`.
     func summary(since: Int64) throws -> EventSummary
+
+    /// The wall clock, the net's clock and the marking grouped from the
+    /// clock's last stop (`now`, `clock`, `tokenGroups`), in one round trip
+    /// where the store can (`MomentRead`; the default reads them in turn).
+    func readMoment(worker: String) throws -> MomentRead
+
+    /// Everything a firing writes, in one call (`FiringWrite`): one round
+    /// trip where the store can; the default uses the operations above. Nil
+    /// when its tokens or a capacity no longer allow it. `onPause` is told
+    /// when fault injection pauses inside it.
+    func fire(_ write: FiringWrite, onPause: (() -> Void)?) throws -> FiringWritten?
 }
 
 /// A store that could not do what was asked, with a message for the user.
@@ -121,17 +132,37 @@ public struct EventSummary: Sendable {
         }
     }
 
+    /// Firings a handler's work decided, in all: how many, and their work's
+    /// time (claim to completion) added up, for an average and a rate.
+    public struct PerHandler: Sendable {
+        public var handler: String
+        public var firings: Int
+        public var workMicros: Int64
+
+        public init(handler: String, firings: Int, workMicros: Int64) {
+            self.handler = handler
+            self.firings = firings
+            self.workMicros = workMicros
+        }
+    }
+
     public var events: Int
     public var firings: [PerTransition]
     /// Workers with events since the `since` time.
     public var workers: [PerWorker]
     /// Handler failures and lost claims since the `since` time.
     public var recentFailures: Int
+    /// The wall-clock time of the newest event (nil: an empty log).
+    public var lastEventAt: Int64?
+    public var handlers: [PerHandler]
 
-    public init(events: Int, firings: [PerTransition], workers: [PerWorker], recentFailures: Int) {
+    public init(events: Int, firings: [PerTransition], workers: [PerWorker], recentFailures: Int,
+                lastEventAt: Int64? = nil, handlers: [PerHandler] = []) {
         self.events = events
         self.firings = firings
         self.workers = workers
         self.recentFailures = recentFailures
+        self.lastEventAt = lastEventAt
+        self.handlers = handlers
     }
 }

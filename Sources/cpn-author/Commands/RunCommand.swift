@@ -36,7 +36,9 @@ struct RunCommand: ParsableCommand {
 
             --until final stops when `final` holds (a dead marking that is not final is a \
             deadlock: exit 1); idle stops when nothing is enabled, waiting or being worked on; a \
-            duration (30s, 5m) runs that long, waiting for tokens added with `tokens add`.
+            duration (30s, 5m) runs that long, waiting for tokens added with `tokens add`. \
+            Ctrl-C (exit 130) and SIGTERM (exit 143) stop the workers after the transaction each \
+            is in; the rest stays in the store for the next run.
 
             Exit codes: 0 stopped as asked; 1 an invariant would break, an expression failed, a \
             deadlock, or the net does not verify; 2 invalid input, a failed handler or an \
@@ -164,9 +166,11 @@ struct RunCommand: ParsableCommand {
         }
         print("running net `\(net.name)` on \(location) with \(workers) worker\(workers == 1 ? "" : "s") until \(untilText(goal))", to: &err)
         let interrupt = InterruptFlag.install()
+        // SIGTERM (a service manager stopping the run): as Ctrl-C, each worker finishes its transaction.
+        let termination = TerminationSignal.install()
         let handlersForWorkers = handlerList
         let engineOptions = options
-        let report = Runner.run(workers: workers, goal: goal, isCancelled: { interrupt.isSet }) { i in
+        let report = Runner.run(workers: workers, goal: goal, isCancelled: { interrupt.isSet || termination.isSet }) { i in
             var o = engineOptions
             o.seed = engineOptions.seed &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03
             return try Engine(net: net, store: RuntimeStores.open(spec, mustExist: false), worker: RuntimeStores.workerID(String(i)),
@@ -182,7 +186,7 @@ struct RunCommand: ParsableCommand {
         case .json: print(report.json.pretty)
         }
         if let error = report.error { throw error.exitCode }
-        if report.reason == .interrupted { throw ExitCode(130) }
+        if report.reason == .interrupted { throw ExitCode(termination.isSet ? TerminationSignal.exitStatus : 130) }
     }
 
     private func goal(_ net: RuntimeNet) throws -> RunGoal {

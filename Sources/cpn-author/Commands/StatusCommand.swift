@@ -20,7 +20,12 @@ struct StatusCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "status",
         abstract: "Show a running net: its marking, what is enabled, work in progress, firing rates.",
-        discussion: "Reads the store only; it works while workers run, from any machine that reaches the store."
+        discussion: """
+            Reads the store only; it works while workers run, from any machine that reaches the store. \
+            --format prometheus prints the same as Prometheus text metrics (firings per transition, \
+            rates, tokens per place and state, handler work time, seconds since the last event), \
+            for node_exporter's textfile collector or any scraper.
+            """
     )
 
     @OptionGroup var store: RuntimeStoreOptions
@@ -28,8 +33,10 @@ struct StatusCommand: ParsableCommand {
     @Option(help: "The window for rates, e.g. 60s or 5m.")
     var window: String = "60s"
 
-    @Option(help: "Output format: text or json.")
-    var format: TextOrJSON = .text
+    @Option(help: "Output format: text, json or prometheus.")
+    var format: StatusFormat = .text
+
+    enum StatusFormat: String, ExpressibleByArgument, CaseIterable { case text, json, prometheus }
 
     func validate() throws {
         guard let w = RuntimeDuration.parse(window), w > 0 else { throw ValidationError("--window must be a duration such as 60s") }
@@ -41,6 +48,7 @@ struct StatusCommand: ParsableCommand {
             switch format {
             case .text: print(TerminalText.inert(report.text), terminator: "")
             case .json: print(report.json.pretty)
+            case .prometheus: print(TerminalText.inert(report.prometheus), terminator: "")
             }
         }
     }
