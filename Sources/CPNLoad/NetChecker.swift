@@ -19,17 +19,20 @@ struct NetChecker {
     static let maximumColorDepth = 64
     /// Token counts are stored as `Int32` by the explorer and the runtime.
     static let maximumTokensPerPlace = Int(Int32.max)
-    /// Whether decoding the file already found errors: then parts of the net
-    /// are missing, and warnings about its structure (a place nothing fills,
-    /// a place nothing reads) would be about the holes, not the net.
-    var decodingFailed = false
-    /// Transitions the decoder could not read in full (see `NetDecoder`).
-    var incompleteTransitions: Set<String> = []
-    /// Declarations the decoder dropped (see `NetDecoder`): uses of them are
-    /// silent, like uses of any declaration that failed.
-    var undecodedNames: Set<String> = []
+    /// What the decoder could not read (see `DecodedNet`).
+    let decodingFailed: Bool
+    let incompleteTransitions: Set<String>
+    let undecodedNames: Set<String>
 
-    init(net: Net) { self.net = net }
+    init(_ decoded: DecodedNet) {
+        net = decoded.net
+        decodingFailed = decoded.decodingFailed
+        incompleteTransitions = decoded.incompleteTransitions
+        undecodedNames = decoded.undecodedNames
+    }
+
+    /// A net built in code, with nothing left undecoded.
+    init(net: Net) { self.init(DecodedNet(net: net)) }
 
     mutating func check() -> CheckedNet? {
         symbols.failed.formUnion(undecodedNames)

@@ -26,20 +26,21 @@ extension NetLoader {
         case .success(let r): root = r
         }
         var decoder = NetDecoder(source: source)
-        let net = decoder.decode(root)?.mappingSpans(mapSpan)
+        let decoded = decoder.decode(root).map { d in
+            var mapped = d
+            mapped.net = d.net.mappingSpans(mapSpan)
+            return mapped
+        }
         var diagnostics = DiagnosticBag()
         for d in decoder.diagnostics.items { diagnostics.add(mapped(d)) }
         var checked: CheckedNet? = nil
-        if let net {
-            var checker = NetChecker(net: net)
-            checker.decodingFailed = decoder.diagnostics.hasErrors
-            checker.incompleteTransitions = decoder.incompleteTransitions
-            checker.undecodedNames = decoder.undecodedNames
+        if let decoded {
+            var checker = NetChecker(decoded)
             checked = checker.check()
             for d in checker.diagnostics.items { diagnostics.add(d) }
         }
         if diagnostics.hasErrors { checked = nil }
-        return LoadResult(path: original.path, source: original, net: net, checked: checked, diagnostics: diagnostics.sorted)
+        return LoadResult(path: original.path, source: original, net: decoded?.net, checked: checked, diagnostics: diagnostics.sorted)
     }
 }
 

@@ -1,0 +1,41 @@
+import CPNDiagnostics
+import CPNExpressions
+import CPNModel
+
+/// `transitions:` and their arcs.
+extension NetDecoder {
+    mutating func transitions(_ node: YAMLNode) -> [Transition] {
+        entries(node, what: "`transitions`").compactMap { key, value in
+            guard let name = declaredName(key, what: "transition") else { return nil }
+            guard case .mapping(let pairs, let span) = value else {
+                diagnostics.add(.wrongYAMLType, "transition `\(name)` must be a mapping, found \(value.kindName)", at: value.span,
+                                help: "write `\(name): { in: { place: pattern }, out: { place: expression } }`")
+                return nil
+            }
+            let errorsBefore = diagnostics.errorCount
+            defer { if diagnostics.errorCount > errorsBefore { incompleteTransitions.insert(name) } }
+            let m = keyed(pairs, allowed: Self.transitionKeys, required: [], in: "transition `\(name)`", span: span)
+            var t = Transition(name: name, span: key.span)
+            if let v = m["in"] { t.inputs = arcs(v, input: true) }
+            if let v = m["out"] { t.outputs = arcs(v, input: false) }
+            if let v = m["guard"] { t.guardExpr = expression(v, what: "the guard of `\(name)`") }
+            if let v = m["description"] { t.description = text(v, what: "`description`") }
+            if let v = m["expect"], let word = text(v, what: "`expect`") {
+                if word == "dead" { t.expectDead = true } else {
+                    diagnostics.add(.wrongYAMLType, "`expect` of transition `\(name)` must be `dead`, found `\(word)`", at: v.span,
+                                    help: "write `expect: dead` for a transition that must never be enabled, or remove the key")
+                }
+            }
+            return t
+        }
+    }
+
+    mutating func arcs(_ node: YAMLNode, input: Bool) -> [Arc] {
+        let what = input ? "`in`" : "`out`"
+        return entries(node, what: what).compactMap { key, value in
+            guard let place = declaredName(key, what: "place") else { return nil }
+            let list = inscriptions(value, what: "arc \(input ? "from" : "to") `\(place)`", allowDelay: !input)
+            return Arc(place: place, placeSpan: key.span, inscriptions: list)
+        }
+    }
+}
