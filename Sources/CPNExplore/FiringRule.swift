@@ -51,6 +51,9 @@ public final class FiringRule {
         public var consumed: [Move]
         /// One move per output token, in the order of `out`.
         public var produced: [Move]
+        /// One move per `read:` pattern, in binding order: tokens the firing
+        /// needs and leaves in place.
+        public var read: [Move] = []
     }
 
     /// An evaluation error while computing the bindings of a transition
@@ -96,7 +99,8 @@ public final class FiringRule {
                         transition: ti,
                         variables: step.slots,
                         consumed: step.consumed.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: 0) },
-                        produced: step.produced.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: $0.delay) }))
+                        produced: step.produced.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: $0.delay) },
+                        read: step.read.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: 0) }))
                 }
             } catch {
                 // The budget stopped the enumeration: a failure whose error says so.

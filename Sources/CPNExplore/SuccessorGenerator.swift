@@ -82,9 +82,9 @@ final class SuccessorGenerator {
                     _ emit: (Step, Marking) -> Void) throws(Interruption) -> BindingFailure? {
         let t = net.transitions[ti]
         var ctx = EvalContext(slotCount: t.slotCount, budget: budget)
-        var consumed: [(place: Int, token: Int32, count: Int)] = []
+        var consumed: [Bound] = []
         var keys: [Int] = []
-        let ordered = t.inputs.contains { net.places[$0.place].order != nil }
+        let ordered = t.inputs.contains { !$0.reads && net.places[$0.place].order != nil }
         var candidates: [(keys: [Int], step: Step, next: Marking)] = []
         var failure: BindingFailure? = nil
         var enumeration = Enumeration(transition: t, index: ti, marking: m, budget: budget)
@@ -113,11 +113,14 @@ final class SuccessorGenerator {
         var onFailure: (EvaluationError, [Value]) -> Void = { _, _ in }
     }
 
+    /// A token an input pattern bound: taken, or only read (`read:` arcs).
+    private typealias Bound = (place: Int, token: Int32, count: Int, reads: Bool)
+
     /// Binds input pattern `i` onwards. Evaluation errors of one candidate are
     /// handed to `onFailure` and the next candidate is tried; only an
     /// interruption (the budget) propagates.
     private func bind(_ e: inout Enumeration, _ i: Int, _ ctx: inout EvalContext,
-                      _ consumed: inout [(place: Int, token: Int32, count: Int)], _ keys: inout [Int],
+                      _ consumed: inout [Bound], _ keys: inout [Int],
                       _ emit: (Step, Marking, [Int]) -> Void) throws(EvaluationError) {
         let t = e.transition, m = e.marking
         if i == t.inputs.count {
@@ -141,7 +144,7 @@ final class SuccessorGenerator {
             let keyCount = keys.count
             do {
                 guard try input.pattern.match(value, &ctx) else { return }
-                if let order = net.places[p].order {
+                if !input.reads, let order = net.places[p].order {
                     var orderContext = EvalContext(slotCount: order.slotCount, budget: e.budget)
                     guard try order.pattern.match(value, &orderContext) else { return }
                     let key = try order.key(&orderContext).asInt ?? 0
@@ -151,7 +154,8 @@ final class SuccessorGenerator {
                 e.onFailure(error, ctx.slots)
                 return
             }
-            consumed.append((p, token, input.count))
+            // A read copy is not taken, but no other pattern may take it either.
+            consumed.append((p, token, input.count, input.reads))
             defer {
                 consumed.removeLast()
                 keys.removeSubrange(keyCount...)
@@ -172,11 +176,14 @@ final class SuccessorGenerator {
 
     /// Guard, outputs and capacities of a fully bound transition.
     private func complete(_ t: CheckedTransition, _ ti: Int, _ m: Marking, _ ctx: inout EvalContext,
-                          _ consumed: [(place: Int, token: Int32, count: Int)], _ keys: [Int],
+                          _ consumed: [Bound], _ keys: [Int],
                           _ emit: (Step, Marking, [Int]) -> Void) throws(EvaluationError) {
+        for inhibitor in t.inhibitors {
+            if try inhibits(inhibitor, m, &ctx) { return }
+        }
         if let g = t.guardExpr, try g.evaluate(&ctx) != .bool(true) { return }
         var next = m
-        for c in consumed { next.removeReady(c.token, count: c.count, from: c.place) }
+        for c in consumed where !c.reads { next.removeReady(c.token, count: c.count, from: c.place) }
         var produced: [(place: Int, token: Int32, count: Int, delay: Int)] = []
         for o in t.outputs {
             let value = try o.value.evaluate(&ctx)
@@ -196,6 +203,25 @@ final class SuccessorGenerator {
         for o in t.outputs {
             if let cap = net.places[o.place].capacity, next.size(of: o.place) > cap { return }
         }
-        emit(Step(kind: .fire(transition: ti), slots: ctx.slots, consumed: consumed, produced: produced), next, keys)
+        emit(Step(kind: .fire(transition: ti), slots: ctx.slots,
+                  consumed: consumed.filter { !$0.reads }.map { ($0.place, $0.token, $0.count) }, produced: produced,
+                  read: consumed.filter(\.reads).map { ($0.place, $0.token, $0.count) }), next, keys)
+    }
+
+    /// Whether an `unless:` arc disables the binding: its place holds at
+    /// least `count` ready tokens that its pattern matches, in `m` (before the firing).
+    private func inhibits(_ inhibitor: CheckedInhibitor, _ m: Marking, _ ctx: inout EvalContext) throws(EvaluationError) -> Bool {
+        let p = inhibitor.place
+        if let constant = inhibitor.pattern.constant {
+            guard let id = interners[p].existingID(of: constant) else { return false }
+            return m.readyCount(Int32(id), in: p) >= inhibitor.count
+        }
+        var matching = 0
+        for entry in m.places[p] where entry.ready <= 0 {
+            guard try inhibitor.pattern.match(interners[p].value(Int(entry.token)), &ctx) else { continue }
+            matching += Int(entry.count)
+            if matching >= inhibitor.count { return true }
+        }
+        return false
     }
 }

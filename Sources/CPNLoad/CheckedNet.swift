@@ -46,8 +46,8 @@ public struct CheckedOrder: Sendable {
 public struct CheckedTransition: Sendable {
     public let name: String
     public let span: SourceSpan
-    /// Input inscriptions in binding order: each one's expressions only use
-    /// variables bound by the ones before it.
+    /// Input inscriptions (`in:` and `read:` arcs) in binding order: each
+    /// one's expressions only use variables bound by the ones before it.
     public let inputs: [CheckedInput]
     public let outputs: [CheckedOutput]
     public let guardExpr: CompiledExpr?
@@ -56,9 +56,28 @@ public struct CheckedTransition: Sendable {
     public let variables: [(name: String, color: Color, slot: Int)]
     /// `expect: dead`: never enabled in a correct net.
     public var expectDead = false
+    /// `unless:` arcs, tested on the marking before the firing, once the
+    /// inputs are bound.
+    public var inhibitors: [CheckedInhibitor] = []
+
+    /// Whether some input is a `read:` arc or some arc is an `unless:` arc.
+    public var testsWithoutTaking: Bool { !inhibitors.isEmpty || inputs.contains { $0.reads } }
 }
 
 public struct CheckedInput: Sendable {
+    public let place: Int
+    public let pattern: CompiledPattern
+    public let count: Int
+    public let span: SourceSpan
+    /// A `read:` arc: the binding needs `count` ready copies, and firing
+    /// leaves them in place (no change to the marking, no capacity effect).
+    public var reads = false
+}
+
+/// An `unless:` (inhibitor) arc: a binding is enabled only while `place`
+/// holds fewer than `count` ready tokens that `pattern` matches (the
+/// pattern binds nothing: its names are the binding's variables).
+public struct CheckedInhibitor: Sendable {
     public let place: Int
     public let pattern: CompiledPattern
     public let count: Int

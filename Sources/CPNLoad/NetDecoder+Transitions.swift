@@ -17,6 +17,8 @@ extension NetDecoder {
             let m = keyed(pairs, allowed: Self.transitionKeys, required: [], in: "transition `\(name)`", span: span)
             var t = Transition(name: name, span: key.span)
             if let v = m["in"] { t.inputs = arcs(v, input: true) }
+            if let v = m["read"] { t.reads = arcs(v, input: true, key: "read") }
+            if let v = m["unless"] { t.inhibitors = arcs(v, input: true, key: "unless") }
             if let v = m["out"] { t.outputs = arcs(v, input: false) }
             if let v = m["guard"] { t.guardExpr = expression(v, what: "the guard of `\(name)`") }
             if let v = m["description"] { t.description = text(v, what: "`description`") }
@@ -30,11 +32,14 @@ extension NetDecoder {
         }
     }
 
-    mutating func arcs(_ node: YAMLNode, input: Bool) -> [Arc] {
-        let what = input ? "`in`" : "`out`"
+    /// The arcs under `in`, `out`, `read` or `unless` (`key`): every kind but
+    /// `out` is a pattern on the marking before the firing, with no delay.
+    mutating func arcs(_ node: YAMLNode, input: Bool, key arcKey: String? = nil) -> [Arc] {
+        let what = "`\(arcKey ?? (input ? "in" : "out"))`"
         return entries(node, what: what).compactMap { key, value in
             guard let place = declaredName(key, what: "place") else { return nil }
-            let list = inscriptions(value, what: "arc \(input ? "from" : "to") `\(place)`", allowDelay: !input)
+            let kind = arcKey.map { "`\($0)` arc on" } ?? "arc \(input ? "from" : "to")"
+            let list = inscriptions(value, what: "\(kind) `\(place)`", allowDelay: !input)
             return Arc(place: place, placeSpan: key.span, inscriptions: list)
         }
     }

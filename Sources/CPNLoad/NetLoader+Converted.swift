@@ -60,8 +60,15 @@ extension Net {
             func arcs(_ list: [Arc]) -> [Arc] {
                 list.map { Arc(place: $0.place, placeSpan: f($0.placeSpan), inscriptions: $0.inscriptions.map { $0.mappingSpans(f) }) }
             }
-            return Transition(name: t.name, inputs: arcs(t.inputs), outputs: arcs(t.outputs),
-                              guardExpr: t.guardExpr?.mappingSpans(f), description: t.description, span: f(t.span))
+            // A copy, so that every other key of the transition is kept as it is.
+            var mapped = t
+            mapped.inputs = arcs(t.inputs)
+            mapped.outputs = arcs(t.outputs)
+            mapped.reads = arcs(t.reads)
+            mapped.inhibitors = arcs(t.inhibitors)
+            mapped.guardExpr = t.guardExpr?.mappingSpans(f)
+            mapped.span = f(t.span)
+            return mapped
         }
         n.invariants = invariants.map { Invariant(name: $0.name, expr: $0.expr.mappingSpans(f), description: $0.description, span: f($0.span)) }
         n.final = final?.mappingSpans(f)

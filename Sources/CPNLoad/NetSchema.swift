@@ -181,6 +181,18 @@ public enum NetSchema {
           "propertyNames": { "$ref": "#/$defs/identifier" },
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
+        "read": {
+          "type": "object",
+          "description": "Read arcs: place name to pattern(s), bound like `in` patterns; the tokens must be there (ready) and stay: no change to the marking, no capacity effect.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
+        "unless": {
+          "type": "object",
+          "description": "Inhibitor arcs: place name to pattern(s); enabled only while the place holds fewer than `count` (default 1) ready tokens matching the pattern (`_`: any token). The patterns bind nothing: their names are variables of `in`/`read` arcs.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
         "out": {
           "type": "object",
           "description": "Output arcs: place name to token expression(s); `expr @+ delay` makes the token ready later.",

@@ -138,6 +138,11 @@ public struct Transition: Sendable {
     public var name: String
     public var inputs: [Arc]
     public var outputs: [Arc]
+    /// `read:` arcs: tokens the transition needs and leaves where they are.
+    public var reads: [Arc] = []
+    /// `unless:` arcs (inhibitor arcs): the transition is enabled only while
+    /// the place holds fewer than `count` ready tokens matching the pattern.
+    public var inhibitors: [Arc] = []
     public var guardExpr: Expr?
     public var description: String?
     /// `expect: dead`: the transition must never be enabled (a defensive

@@ -179,6 +179,8 @@ public struct NetDiff: Sendable {
         if let d = optionalAspect("guard", a.guardExpr?.rendered, b.guardExpr?.rendered) { out.append(d) }
         out += arcDifferences("input from", a.inputs, b.inputs)
         out += arcDifferences("output to", a.outputs, b.outputs)
+        out += arcDifferences("read of", a.reads, b.reads)
+        out += arcDifferences("unless on", a.inhibitors, b.inhibitors)
         return out
     }
 

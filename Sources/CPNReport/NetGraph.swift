@@ -21,11 +21,22 @@ public struct NetGraph: Sendable {
         public var onTrace: Bool { !steps.isEmpty }
     }
 
+    /// How an arc is drawn: each kind has its own arrow.
+    public enum EdgeKind: Sendable {
+        /// `in:` and `out:`: tokens move along the arrow.
+        case flow
+        /// `read:`: the transition needs the tokens and leaves them (no arrowhead, dashed).
+        case read
+        /// `unless:`: the transition needs their absence (a circle at the transition).
+        case inhibitor
+    }
+
     public struct Edge: Sendable {
         public var from: String
         public var to: String
         public var label: String
         public var onTrace: Bool
+        public var kind: EdgeKind = .flow
     }
 
     public var name: String
@@ -63,6 +74,13 @@ public struct NetGraph: Sendable {
                 let place = placeIDs[arc.place] ?? "p_" + arc.place
                 edges.append(Edge(from: place, to: id, label: Self.cut(arc.inscriptions.map(\.rendered).joined(separator: ", ")),
                                   onTrace: !steps.isEmpty))
+            }
+            for (arcs, kind) in [(t.reads, EdgeKind.read), (t.inhibitors, .inhibitor)] {
+                for arc in arcs {
+                    let place = placeIDs[arc.place] ?? "p_" + arc.place
+                    edges.append(Edge(from: place, to: id, label: Self.cut(arc.inscriptions.map(\.rendered).joined(separator: ", ")),
+                                      onTrace: !steps.isEmpty && kind == .read, kind: kind))
+                }
             }
             for arc in t.outputs {
                 let place = placeIDs[arc.place] ?? "p_" + arc.place

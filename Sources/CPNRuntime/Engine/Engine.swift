@@ -169,6 +169,8 @@ public final class Engine {
         } else {
             if !tx.isExclusive { try tx.lockPlaces(placesToLock(firing.transition)) }
             guard let refs = try lockInputs(firing, tx: tx, at: m) else { return nil }
+            // Read tokens stay, but locked until the commit: no one takes them meanwhile.
+            guard try lockInputs(firing.read, tx: tx, at: m) != nil else { return nil }
             taken = refs
             if !tx.isExclusive {
                 // Others may have fired since the marking was read: read again, now
@@ -214,8 +216,12 @@ public final class Engine {
     /// Moves on the same value are locked together: a transaction does not
     /// skip rows it has locked itself.
     func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
+        try lockInputs(firing.consumed, tx: tx, at: m)
+    }
+
+    func lockInputs(_ moves: [FiringRule.Move], tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
         var wanted: [(place: String, value: String, count: Int)] = []
-        for move in firing.consumed {
+        for move in moves {
             let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
             if let i = wanted.firstIndex(where: { $0.place == place && $0.value == value }) { wanted[i].count += move.count }
             else { wanted.append((place, value, move.count)) }
@@ -231,15 +237,24 @@ public final class Engine {
 
     /// Places whose state decides whether a firing of `transition` is enabled
     /// beyond its own input tokens: output places with a capacity (their size)
-    /// and ordered input places (their best token). Sorted, so that workers
-    /// always lock in the same order and cannot deadlock each other.
+    /// and ordered input places (their best token); places it has `unless:`
+    /// arcs on (their absence of tokens), and output places some transition
+    /// has an `unless:` arc on (so that filling one waits for, or is seen by,
+    /// a firing that tests it empty). Sorted, so that workers always lock in
+    /// the same order and cannot deadlock each other.
     func placesToLock(_ transition: Int) -> [String] {
         let t = net.checked.transitions[transition]
         var names = Set<String>()
-        for o in t.outputs where net.checked.places[o.place].capacity != nil { names.insert(net.checked.places[o.place].name) }
-        for i in t.inputs where net.checked.places[i.place].order != nil { names.insert(net.checked.places[i.place].name) }
+        for o in t.outputs where net.checked.places[o.place].capacity != nil || inhibitedPlaces.contains(o.place) {
+            names.insert(net.checked.places[o.place].name)
+        }
+        for i in t.inputs where !i.reads && net.checked.places[i.place].order != nil { names.insert(net.checked.places[i.place].name) }
+        for i in t.inhibitors { names.insert(net.checked.places[i.place].name) }
         return names.sorted()
     }
+
+    /// Places some transition has an `unless:` arc on.
+    var inhibitedPlaces: Set<Int> { Set(net.checked.transitions.flatMap { $0.inhibitors.map(\.place) }) }
 
     // MARK: - The rule, invariants, `final`
 
