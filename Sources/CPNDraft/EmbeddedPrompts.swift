@@ -101,6 +101,9 @@ Rules that matter:
   Never bind one name twice in one pattern: write `(x, y)` and a guard `x == y`.
 - Output arcs (`out`) take expressions over bound variables and constants; a list gives several
   tokens; `{ token: expr, count: n }` gives n copies; `expr @+ delay` makes it ready later.
+- Name every limit once as a constant and use the name wherever the number goes: `initial: PERMITS`
+  and `out: { ready: BATCH }` on Unit places, `capacity: PERMITS`, `count: BATCH`, `{ int: [0, MAX] }`,
+  delays `@+ TTL`. Never repeat the number.
 - A guard is a Bool over the transition's variables and constants. It CANNOT read the marking
   (`size`, `count`, `sum` are refused there): model a limit as tokens to take (a slot, a
   permit) or as a `capacity`, never as a guard that counts.

@@ -34,8 +34,13 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var inscription = i, count = i.count
-                if color.kind == .unit, let n = i.bareCount {
+                var inscription = i
+                guard var count = resolvedCount(i) else {
+                    ok = false
+                    continue
+                }
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an arc takes at least one token, found \(n)", at: i.span,
                                         help: "remove the arc instead")
@@ -85,9 +90,13 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var count = i.count
+                guard var count = resolvedCount(i) else {
+                    ok = false
+                    continue
+                }
                 var expr = i.expr
-                if color.kind == .unit, let n = i.bareCount {
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an arc produces at least one token, found \(n)", at: i.span, help: "remove the arc instead")
                         ok = false
@@ -137,8 +146,13 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var expr = i.expr, count = i.count
-                if color.kind == .unit, let n = i.bareCount {
+                var expr = i.expr
+                guard var count = resolvedCount(i) else {
+                    ok = false
+                    continue
+                }
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an `unless` arc needs a count of at least one, found \(n)", at: i.span,
                                         help: "`unless: { \(arc.place): 1 }` means \"while `\(arc.place)` is empty\"")

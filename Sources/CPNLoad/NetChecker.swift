@@ -19,6 +19,9 @@ struct NetChecker {
     static let maximumColorDepth = 64
     /// Token counts are stored as `Int32` by the explorer and the runtime.
     static let maximumTokensPerPlace = Int(Int32.max)
+    /// Where terms on Unit places are written: a type mismatch there gets a
+    /// help line saying that a number is a count (see `unitCountHelp`).
+    var unitTermSpans: Set<SourceSpan> = []
     /// What the decoder could not read (see `DecodedNet`).
     let decodingFailed: Bool
     let incompleteTransitions: Set<String>
@@ -53,6 +56,9 @@ struct NetChecker {
         if !diagnostics.hasErrors && !decodingFailed {
             warnAboutStructure(places: places)
         }
+        var helped = DiagnosticBag()
+        for d in diagnostics.items { helped.add(Self.unitCountHelp(d, spans: unitTermSpans)) }
+        diagnostics = helped
         guard !diagnostics.hasErrors, places.count == net.places.count, transitions.count == net.transitions.count else { return nil }
         return CheckedNet(net: net, places: places, transitions: transitions, invariants: invariants, leadsTo: leadsTo,
                           final: final, symbols: symbols)
@@ -242,7 +248,8 @@ struct NetChecker {
             guard let (_, color) = symbols.places[p.name] else { continue }
             var initial: [InitialToken] = []
             for i in p.initial {
-                if color.kind == .unit, let n = i.bareCount {
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 0 else {
                         diagnostics.add(.badInteger, "a place cannot start with \(n) tokens", at: i.span,
                                         help: "on a Unit place a number is how many `()` tokens it starts with: 0 or more")
@@ -271,7 +278,8 @@ struct NetChecker {
                     }
                     delay = t
                 }
-                initial.append(InitialToken(value: v, count: i.count, delay: delay))
+                guard let count = resolvedCount(i) else { continue }
+                initial.append(InitialToken(value: v, count: count, delay: delay))
             }
             var startTotal = 0, startOverflow = false
             for t in initial { (startTotal, startOverflow) = startTotal.addingReportingOverflow(t.count); if startOverflow { break } }
@@ -279,7 +287,8 @@ struct NetChecker {
                 diagnostics.add(.badInteger, "place `\(p.name)` starts with more than \(Self.maximumTokensPerPlace) tokens",
                                 at: p.span, help: "token counts are 32-bit: model large quantities with an Int token instead")
             }
-            if let capacity = p.capacity {
+            let capacity = p.capacity ?? p.capacityExpr.flatMap { constantInt($0, what: "a capacity") }
+            if let capacity {
                 let span = p.capacitySpan ?? p.span
                 if capacity < 0 {
                     diagnostics.add(.invalidCapacity, "capacity cannot be negative, found \(capacity)", at: span,
@@ -304,7 +313,7 @@ struct NetChecker {
                     order = CheckedOrder(highest: o.highest, pattern: pattern, key: key.evaluate, slotCount: compiler.slotCount, span: o.span)
                 }
             }
-            result.append(CheckedPlace(name: p.name, color: color, capacity: p.capacity, initial: initial, order: order, span: p.span))
+            result.append(CheckedPlace(name: p.name, color: color, capacity: capacity, initial: initial, order: order, span: p.span))
         }
         return result
     }

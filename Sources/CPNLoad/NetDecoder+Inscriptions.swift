@@ -42,8 +42,12 @@ extension NetDecoder {
                 return nil
             }
             var count = 1
-            if let c = m["count"] {
-                guard let n = integer(c, what: "`count`") else { return nil }
+            var countExpr: Expr? = nil
+            // `count: N` (a constant) is range-checked by the checker, once it knows N.
+            let number = m["count"].map { integerOrConstant($0, what: "`count`") }
+            if let number, number == nil { return nil }
+            countExpr = number??.expr
+            if let c = m["count"], let n = number??.literal {
                 guard n >= 1 else {
                     diagnostics.add(.badInteger, "`count` must be at least 1, found \(n)", at: c.span,
                                     help: "`count` is how many copies of the token there are; remove the token to have none")
@@ -57,7 +61,9 @@ extension NetDecoder {
                 count = n
             }
             guard let (e, delay) = parseInscription(s, allowDelay: allowDelay) else { return nil }
-            return Inscription(expr: e, count: count, delay: delay, span: s.span)
+            var inscription = Inscription(expr: e, count: count, delay: delay, span: s.span)
+            inscription.countExpr = countExpr
+            return inscription
         case .sequence:
             diagnostics.add(.wrongYAMLType, "a token cannot be a list; lists of tokens do not nest", at: node.span,
                             help: "for a tuple token write `\"(a, b)\"`")

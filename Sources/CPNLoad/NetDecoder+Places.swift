@@ -29,7 +29,9 @@ extension NetDecoder {
         var place = Place(name: name, color: color, span: key.span)
         if let v = m["initial"] { place.initial = inscriptions(v, what: "initial marking of `\(name)`", allowDelay: true) }
         if let v = m["capacity"] {
-            place.capacity = integer(v, what: "`capacity`")
+            let number = integerOrConstant(v, what: "`capacity`")
+            place.capacity = number?.literal
+            place.capacityExpr = number?.expr
             place.capacitySpan = v.span
         }
         if let v = m["order"] { place.order = order(v) }

@@ -35,9 +35,21 @@ extension NetDecoder {
                             help: "integers range from -9223372036854775808 to 9223372036854775807")
         } else {
             diagnostics.add(.wrongYAMLType, "\(what) must be an integer, found \(s.style == .plain ? "`\(s.string)`" : "text \"\(s.string)\"")",
-                            at: s.span, help: "write a number without quotes, e.g. `2`")
+                            at: s.span, help: "write a number or a constant without quotes, e.g. `2` or `MAX`")
         }
         return nil
+    }
+
+    /// An integer, or an unquoted constant expression (`MAX`, `MAX - 1`)
+    /// that the checker evaluates: a number can be named wherever one goes.
+    mutating func integerOrConstant(_ node: YAMLNode, what: String) -> (literal: Int?, expr: Expr?)? {
+        if case .scalar(let s) = node, s.style == .plain, !s.isNull, s.resolved != .int,
+           Int(s.string.replacingOccurrences(of: "_", with: "")) == nil {
+            guard let e = expression(node, what: what) else { return nil }
+            return (nil, e)
+        }
+        guard let n = integer(node, what: what) else { return nil }
+        return (n, nil)
     }
 
     mutating func text(_ node: YAMLNode, what: String) -> String? {

@@ -51,10 +51,12 @@ extension Net {
         n.constants = constants.map { Constant(name: $0.name, value: $0.value.mappingSpans(f), span: f($0.span)) }
         n.colors = colors.map { ColorDeclaration(name: $0.name, syntax: $0.syntax.mappingSpans(f), span: f($0.span)) }
         n.places = places.map { p in
-            Place(name: p.name, color: p.color.mappingSpans(f), initial: p.initial.map { $0.mappingSpans(f) },
-                  capacity: p.capacity, capacitySpan: p.capacitySpan.map(f),
-                  order: p.order.map { PlaceOrder(highest: $0.highest, key: $0.key.mappingSpans(f), span: f($0.span)) },
-                  description: p.description, span: f(p.span))
+            var mapped = Place(name: p.name, color: p.color.mappingSpans(f), initial: p.initial.map { $0.mappingSpans(f) },
+                               capacity: p.capacity, capacitySpan: p.capacitySpan.map(f),
+                               order: p.order.map { PlaceOrder(highest: $0.highest, key: $0.key.mappingSpans(f), span: f($0.span)) },
+                               description: p.description, span: f(p.span))
+            mapped.capacityExpr = p.capacityExpr?.mappingSpans(f)
+            return mapped
         }
         n.transitions = transitions.map { t in
             func arcs(_ list: [Arc]) -> [Arc] {
@@ -78,7 +80,9 @@ extension Net {
 
 extension Inscription {
     func mappingSpans(_ f: (SourceSpan) -> SourceSpan) -> Inscription {
-        Inscription(expr: expr.mappingSpans(f), count: count, delay: delay?.mappingSpans(f), span: f(span), isBareInteger: isBareInteger)
+        var mapped = Inscription(expr: expr.mappingSpans(f), count: count, delay: delay?.mappingSpans(f), span: f(span), isBareInteger: isBareInteger)
+        mapped.countExpr = countExpr?.mappingSpans(f)
+        return mapped
     }
 }
 

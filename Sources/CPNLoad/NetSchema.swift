@@ -153,9 +153,11 @@ public enum NetSchema {
           "description": "The initial marking. On a Unit place a bare integer N means N `()` tokens."
         },
         "capacity": {
-          "type": "integer",
-          "minimum": 0,
-          "description": "Most tokens the place may hold; a firing that would exceed it is not enabled (backpressure)."
+          "anyOf": [
+            { "type": "integer", "minimum": 0 },
+            { "$ref": "#/$defs/expression" }
+          ],
+          "description": "Most tokens the place may hold; a firing that would exceed it is not enabled (backpressure). An integer or a constant expression (`MAX`)."
         },
         "order": {
           "type": "object",
@@ -213,7 +215,13 @@ public enum NetSchema {
           "additionalProperties": false,
           "properties": {
             "token": { "$ref": "#/$defs/expression" },
-            "count": { "type": "integer", "minimum": 1, "description": "How many copies of the token." }
+            "count": {
+              "anyOf": [
+                { "type": "integer", "minimum": 1 },
+                { "$ref": "#/$defs/expression" }
+              ],
+              "description": "How many copies of the token: an integer or a constant expression (`BATCH`)."
+            }
           }
         }
       ]

@@ -60,7 +60,7 @@ public struct NetGraph: Sendable {
             placeIDs[p.name] = id
             var details = [p.color.rendered]
             if !p.initial.isEmpty { details.append(Self.cut(p.initial.map(\.rendered).joined(separator: ", "))) }
-            if let c = p.capacity { details.append("capacity \(c)") }
+            if let c = p.capacity { details.append("capacity \(c)") } else if let c = p.capacityExpr { details.append("capacity \(c.rendered)") }
             nodes.append(Node(id: id, kind: .place, name: p.name, details: details, steps: []))
         }
         var seenTransitions: Set<String> = []
