@@ -117,6 +117,8 @@ Rules that matter:
   fewer than n; `unless: { done: j }` means no token equal to the bound `j`. `unless` patterns
   bind nothing: use `_` or variables bound by `in`/`read`. Use `unless` for "only when empty"
   instead of counting in a guard.
+- `cancel: { timeout: r }` takes a token even while it is still waiting on its delay: cancel a
+  timer in the same step that makes it pointless, instead of a later "drop stale timer" step.
 - Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never
   chained: `a < b && b < c`), `&& || !` (not `and`/`or`/`not`), `if c then a else b`, field
   access `r.f`, tuple access `p.0`, records `{f: v}`, `{r with f: v}`, tuples `(a, b)`, Unit
@@ -224,22 +226,25 @@ transitions:
     out:  { done: 1, holding: b }
   finish_and_release:
     # The same commit, then let the other workers have a turn.
-    in:  { busy: b, lease: "(b.worker, b.epoch)" }
-    out: { done: 1, idle: b.worker, lease_free: b.epoch }
+    in:     { busy: b, lease: "(b.worker, b.epoch)" }
+    cancel: { expiry: b.epoch }                # released: its timer goes with it
+    out:    { done: 1, idle: b.worker, lease_free: b.epoch }
   renew:
     # Renew when the next item would not fit; a renewal is a new epoch with its own timer,
-    # so the previous timer becomes stale.
-    in:    { holding: h, lease: "(h.worker, h.epoch)" }
-    read:  { todo: n }
-    guard: h.left <= STEP && n > 0
+    # and the previous timer is cancelled in the same step.
+    in:     { holding: h, lease: "(h.worker, h.epoch)" }
+    cancel: { expiry: h.epoch }                # the old timer is void: take it now, waiting or not
+    read:   { todo: n }
+    guard:  h.left <= STEP && n > 0
     out:
       lease:   "(h.worker, h.epoch + 1)"
       expiry:  "h.epoch + 1 @+ TTL"
       holding: "{worker: h.worker, epoch: h.epoch + 1, left: TTL}"
   release_when_empty:
-    in:   { holding: h, lease: "(h.worker, h.epoch)" }
-    read: { todo: 0 }
-    out:  { idle: h.worker, lease_free: h.epoch }
+    in:     { holding: h, lease: "(h.worker, h.epoch)" }
+    cancel: { expiry: h.epoch }
+    read:   { todo: 0 }
+    out:    { idle: h.worker, lease_free: h.epoch }
   crash:
     # A holder dies without releasing: its lease stays in the store until it expires.
     in:  { holding: h, crashes: 1 }
@@ -251,15 +256,6 @@ transitions:
     # The timer of the current epoch fires: the lease is free again and can be taken over.
     in:  { expiry: e, lease: "(_w, e)" }
     out: { lease_free: e }
-  drop_stale_timer:
-    # A timer from an epoch that was renewed since: ignore it.
-    in:    { expiry: e }
-    read:  { lease: "(_w, f)" }
-    guard: f != e
-  drop_timer_of_released:
-    # A timer of a lease that was released: ignore it.
-    in:   { expiry: _e }
-    read: { lease_free: _f }
 
 invariants:
   never_two_holders:

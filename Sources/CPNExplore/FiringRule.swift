@@ -40,6 +40,8 @@ public final class FiringRule {
         public var value: Value
         public var count: Int
         public var delay: Int
+        /// Taken by a `cancel:` arc: whatever the copies' ready time.
+        public var anyReadyTime = false
     }
 
     /// One enabled binding of a transition.
@@ -94,11 +96,16 @@ public final class FiringRule {
         for ti in transitions ?? Array(net.transitions.indices) {
             var found: BindingFailure? = nil
             do {
+                // Consumed moves follow the taking inputs in binding order.
+                let takes = net.transitions[ti].inputs.filter { !$0.reads }
                 found = try generator.successors(of: m, transition: ti, budget: budget) { step, _ in
                     out.append(Firing(
                         transition: ti,
                         variables: step.slots,
-                        consumed: step.consumed.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: 0) },
+                        consumed: step.consumed.enumerated().map { k, c in
+                            Move(place: c.place, value: value(c.place, c.token), count: c.count, delay: 0,
+                                 anyReadyTime: k < takes.count && takes[k].anyReadyTime)
+                        },
                         produced: step.produced.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: $0.delay) },
                         read: step.read.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: 0) }))
                 }

@@ -114,7 +114,7 @@ final class SuccessorGenerator {
     }
 
     /// A token an input pattern bound: taken, or only read (`read:` arcs).
-    private typealias Bound = (place: Int, token: Int32, count: Int, reads: Bool)
+    private typealias Bound = (place: Int, token: Int32, count: Int, reads: Bool, anyReadyTime: Bool)
 
     /// Binds input pattern `i` onwards. Evaluation errors of one candidate are
     /// handed to `onFailure` and the next candidate is tried; only an
@@ -140,7 +140,8 @@ final class SuccessorGenerator {
         }
         func attempt(_ token: Int32, _ value: Value, _ ctx: inout EvalContext, _ e: inout Enumeration) throws(EvaluationError) {
             try e.budget?.spend()
-            guard m.readyCount(token, in: p) - alreadyTaken(token) >= input.count else { return }
+            let available = input.anyReadyTime ? m.totalCount(token, in: p) : m.readyCount(token, in: p)
+            guard available - alreadyTaken(token) >= input.count else { return }
             let keyCount = keys.count
             do {
                 guard try input.pattern.match(value, &ctx) else { return }
@@ -155,7 +156,7 @@ final class SuccessorGenerator {
                 return
             }
             // A read copy is not taken, but no other pattern may take it either.
-            consumed.append((p, token, input.count, input.reads))
+            consumed.append((p, token, input.count, input.reads, input.anyReadyTime))
             defer {
                 consumed.removeLast()
                 keys.removeSubrange(keyCount...)
@@ -168,7 +169,7 @@ final class SuccessorGenerator {
             return
         }
         var previous: Int32 = -1
-        for entry in m.places[p] where entry.ready <= 0 && entry.token != previous {
+        for entry in m.places[p] where (entry.ready <= 0 || input.anyReadyTime) && entry.token != previous {
             previous = entry.token
             try attempt(entry.token, interners[p].value(Int(entry.token)), &ctx, &e)
         }
@@ -183,7 +184,10 @@ final class SuccessorGenerator {
         }
         if let g = t.guardExpr, try g.evaluate(&ctx) != .bool(true) { return }
         var next = m
-        for c in consumed where !c.reads { next.removeReady(c.token, count: c.count, from: c.place) }
+        for c in consumed where !c.reads {
+            if c.anyReadyTime { next.removeAny(c.token, count: c.count, from: c.place) }
+            else { next.removeReady(c.token, count: c.count, from: c.place) }
+        }
         var produced: [(place: Int, token: Int32, count: Int, delay: Int)] = []
         for o in t.outputs {
             let value = try o.value.evaluate(&ctx)

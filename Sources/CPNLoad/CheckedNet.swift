@@ -60,6 +60,9 @@ public struct CheckedTransition: Sendable {
     /// inputs are bound.
     public var inhibitors: [CheckedInhibitor] = []
 
+    /// Whether some input is a `cancel:` arc (it takes waiting tokens).
+    public var cancels: Bool { inputs.contains { $0.anyReadyTime } }
+
     /// Whether some input is a `read:` arc or some arc is an `unless:` arc.
     public var testsWithoutTaking: Bool { !inhibitors.isEmpty || inputs.contains { $0.reads } }
 }
@@ -72,6 +75,8 @@ public struct CheckedInput: Sendable {
     /// A `read:` arc: the binding needs `count` ready copies, and firing
     /// leaves them in place (no change to the marking, no capacity effect).
     public var reads = false
+    /// A `cancel:` arc: the copies are taken whatever their ready time.
+    public var anyReadyTime = false
 }
 
 /// An `unless:` (inhibitor) arc: a binding is enabled only while `place`

@@ -11,10 +11,12 @@ extension NetChecker {
         let names: PatternNames
         /// From a `read:` arc: bound like an input, not taken.
         let reads: Bool
+        /// From a `cancel:` arc: taken whatever its ready time.
+        var anyReadyTime = false
     }
 
     mutating func checkTransition(_ t: Transition) -> CheckedTransition? {
-        if t.inputs.isEmpty && t.outputs.isEmpty && t.reads.isEmpty {
+        if t.inputs.isEmpty && t.outputs.isEmpty && t.reads.isEmpty && t.cancels.isEmpty {
             diagnostics.add(.emptyTransition, "transition `\(t.name)` has no arcs", at: t.span,
                             help: "give it `in:` and `out:` arcs, or remove it")
             return nil
@@ -24,7 +26,15 @@ extension NetChecker {
 
         // Gather input terms and decide the order in which they bind.
         var terms: [InputTerm] = []
-        for (arc, reads) in t.inputs.map({ ($0, false) }) + t.reads.map({ ($0, true) }) {
+        // A place is either cancelled from or taken/read from: mixing both would
+        // make "which copies" depend on ready times in ways no one means.
+        for arc in t.cancels where (t.inputs + t.reads).contains(where: { $0.place == arc.place }) {
+            diagnostics.add(.notAllowedHere, "transition `\(t.name)` has both a `cancel` arc and an `in` or `read` arc on `\(arc.place)`",
+                            at: arc.placeSpan, help: "`cancel` already takes ready tokens too: move the patterns on `\(arc.place)` under `cancel`")
+            ok = false
+        }
+        let arcs = t.inputs.map { ($0, false, false) } + t.reads.map { ($0, true, false) } + t.cancels.map { ($0, false, true) }
+        for (arc, reads, anyReadyTime) in arcs {
             guard let (place, color) = placeOf(arc) else {
                 ok = false
                 // Variables this arc would bind are unknown now; do not report their uses too.
@@ -53,7 +63,8 @@ extension NetChecker {
                 let names = PatternNames(inscription.expr) { n in
                     symbols.constants[n] != nil || symbols.enumCases[n] != nil
                 }
-                terms.append(InputTerm(place: place, color: color, inscription: inscription, count: count, names: names, reads: reads))
+                terms.append(InputTerm(place: place, color: color, inscription: inscription, count: count, names: names, reads: reads,
+                                       anyReadyTime: anyReadyTime))
             }
         }
         guard let ordered = bindingOrder(terms, transition: t, poisoned: compiler.poisoned) else { return nil }
@@ -61,7 +72,8 @@ extension NetChecker {
         var inputs: [CheckedInput] = []
         for term in ordered {
             if let p = compiler.compilePattern(term.inscription.expr, color: term.color) {
-                inputs.append(CheckedInput(place: term.place, pattern: p, count: term.count, span: term.inscription.span, reads: term.reads))
+                inputs.append(CheckedInput(place: term.place, pattern: p, count: term.count, span: term.inscription.span, reads: term.reads,
+                                           anyReadyTime: term.anyReadyTime))
             } else { ok = false }
         }
         let inhibitors = checkInhibitors(t, compiler: compiler, ok: &ok)
@@ -190,7 +202,7 @@ extension NetChecker {
     /// unbounded as soon as `t` is enabled. Returns that place.
     /// `read:` arcs count as given back; an `unless:` arc may stop it.
     private func reproducesItsInputsPlusMore(_ t: Transition, places: [CheckedPlace]) -> String? {
-        guard !t.inputs.isEmpty || !t.reads.isEmpty, t.inhibitors.isEmpty else { return nil }
+        guard !t.inputs.isEmpty || !t.reads.isEmpty, t.inhibitors.isEmpty, t.cancels.isEmpty else { return nil }
         func place(_ name: String) -> CheckedPlace? { places.first { $0.name == name } }
         var extra: [String: [String]] = [:]
         for o in t.outputs {
@@ -259,6 +271,7 @@ extension NetChecker {
             t.inputs.forEach { read.insert($0.place) }
             t.reads.forEach { read.insert($0.place) }
             t.inhibitors.forEach { read.insert($0.place) }
+            t.cancels.forEach { read.insert($0.place) }
             t.outputs.forEach { written.insert($0.place) }
         }
         for p in net.places where !read.contains(p.name) && !written.contains(p.name) {
@@ -270,16 +283,16 @@ extension NetChecker {
         var changed = true
         while changed {
             changed = false
-            for t in net.transitions where (t.inputs + t.reads).allSatisfy({ markable.contains($0.place) }) {
+            for t in net.transitions where (t.inputs + t.reads + t.cancels).allSatisfy({ markable.contains($0.place) }) {
                 for o in t.outputs where markable.insert(o.place).inserted { changed = true }
             }
         }
         for t in net.transitions {
-            if let empty = (t.inputs + t.reads).first(where: { !markable.contains($0.place) }) {
+            if let empty = (t.inputs + t.reads + t.cancels).first(where: { !markable.contains($0.place) }) {
                 diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: place `\(empty.place)` starts empty and nothing can fill it",
                                 at: empty.placeSpan, help: "give `\(empty.place)` initial tokens, or an arc into it from a transition that can fire")
             }
-            if t.inputs.isEmpty, t.reads.isEmpty, t.inhibitors.isEmpty, !t.outputs.isEmpty,
+            if t.inputs.isEmpty, t.reads.isEmpty, t.inhibitors.isEmpty, t.cancels.isEmpty, !t.outputs.isEmpty,
                t.outputs.contains(where: { o in places.first { $0.name == o.place }?.capacity == nil }) {
                 diagnostics.add(.unboundedSource, "transition `\(t.name)` has no input arcs, so it can fire forever", at: t.span,
                                 help: "take a token from a budget place, or put a `capacity` on every place it fills")

@@ -19,6 +19,7 @@ extension NetDecoder {
             if let v = m["in"] { t.inputs = arcs(v, input: true) }
             if let v = m["read"] { t.reads = arcs(v, input: true, key: "read") }
             if let v = m["unless"] { t.inhibitors = arcs(v, input: true, key: "unless") }
+            if let v = m["cancel"] { t.cancels = arcs(v, input: true, key: "cancel") }
             if let v = m["out"] { t.outputs = arcs(v, input: false) }
             if let v = m["guard"] { t.guardExpr = expression(v, what: "the guard of `\(name)`") }
             if let v = m["description"] { t.description = text(v, what: "`description`") }

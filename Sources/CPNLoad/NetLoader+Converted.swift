@@ -68,6 +68,7 @@ extension Net {
             mapped.outputs = arcs(t.outputs)
             mapped.reads = arcs(t.reads)
             mapped.inhibitors = arcs(t.inhibitors)
+            mapped.cancels = arcs(t.cancels)
             mapped.guardExpr = t.guardExpr?.mappingSpans(f)
             mapped.span = f(t.span)
             return mapped

@@ -195,6 +195,12 @@ public enum NetSchema {
           "propertyNames": { "$ref": "#/$defs/identifier" },
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
+        "cancel": {
+          "type": "object",
+          "description": "Input arcs that take a token whatever its ready time (a timer still waiting): cancelling a timeout in one step.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
         "out": {
           "type": "object",
           "description": "Output arcs: place name to token expression(s); `expr @+ delay` makes the token ready later.",

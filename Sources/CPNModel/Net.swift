@@ -149,6 +149,9 @@ public struct Transition: Sendable {
     /// `unless:` arcs (inhibitor arcs): the transition is enabled only while
     /// the place holds fewer than `count` ready tokens matching the pattern.
     public var inhibitors: [Arc] = []
+    /// `cancel:` arcs: input arcs that take a token whatever its ready time
+    /// (a timer still waiting), so a timeout is cancelled in one step.
+    public var cancels: [Arc] = []
     public var guardExpr: Expr?
     public var description: String?
     /// `expect: dead`: the transition must never be enabled (a defensive

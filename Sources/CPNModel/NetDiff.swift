@@ -182,6 +182,7 @@ public struct NetDiff: Sendable {
         out += arcDifferences("output to", a.outputs, b.outputs)
         out += arcDifferences("read of", a.reads, b.reads)
         out += arcDifferences("unless on", a.inhibitors, b.inhibitors)
+        out += arcDifferences("cancel from", a.cancels, b.cancels)
         return out
     }
 

@@ -5,7 +5,7 @@ import CPNDiagnostics
 /// Places are ellipses labelled with name, color, initial tokens and capacity;
 /// transitions are boxes with their guard; arcs carry their inscriptions
 /// (`read:` arcs dashed without an arrowhead, `unless:` arcs ending in a
-/// circle at the transition). The
+/// circle at the transition, `cancel:` arcs dotted). The
 /// transitions a trace fires, and their arcs, are drawn red and bold, labelled
 /// with the steps at which they fire.
 public enum DOTGraph {
@@ -39,6 +39,7 @@ public enum DOTGraph {
             case .flow: break
             case .read: attributes += ["style=dashed", "arrowhead=none"]
             case .inhibitor: attributes += ["arrowhead=odot"]
+            case .cancel: attributes += ["style=dotted"]
             }
             if edge.onTrace { attributes += ["color=red", "penwidth=2"] }
             out += "  \(quote(edge.from)) -> \(quote(edge.to))"

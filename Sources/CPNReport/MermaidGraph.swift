@@ -19,8 +19,8 @@ public enum MermaidGraph {
         }
         var traceEdges: [Int] = []
         for (i, edge) in graph.edges.enumerated() {
-            // Flow `-->`, read `-.-` (dotted, no arrowhead), inhibitor `--o` (a circle).
-            let arrow = switch edge.kind { case .flow: "-->"; case .read: "-.-"; case .inhibitor: "--o" }
+            // Flow `-->`, read `-.-` (dotted, no arrowhead), inhibitor `--o` (a circle), cancel `-.->`.
+            let arrow = switch edge.kind { case .flow: "-->"; case .read: "-.-"; case .inhibitor: "--o"; case .cancel: "-.->" }
             out += "  \(edge.from) \(arrow)" + (edge.label.isEmpty ? "" : "|\"\(escape(edge.label))\"|") + " \(edge.to)\n"
             if edge.onTrace { traceEdges.append(i) }
         }

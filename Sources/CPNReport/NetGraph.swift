@@ -29,6 +29,8 @@ public struct NetGraph: Sendable {
         case read
         /// `unless:`: the transition needs their absence (a circle at the transition).
         case inhibitor
+        /// `cancel:`: tokens move along the arrow, waiting ones too (dotted).
+        case cancel
     }
 
     public struct Edge: Sendable {
@@ -75,11 +77,11 @@ public struct NetGraph: Sendable {
                 edges.append(Edge(from: place, to: id, label: Self.cut(arc.inscriptions.map(\.rendered).joined(separator: ", ")),
                                   onTrace: !steps.isEmpty))
             }
-            for (arcs, kind) in [(t.reads, EdgeKind.read), (t.inhibitors, .inhibitor)] {
+            for (arcs, kind) in [(t.reads, EdgeKind.read), (t.inhibitors, .inhibitor), (t.cancels, .cancel)] {
                 for arc in arcs {
                     let place = placeIDs[arc.place] ?? "p_" + arc.place
                     edges.append(Edge(from: place, to: id, label: Self.cut(arc.inscriptions.map(\.rendered).joined(separator: ", ")),
-                                      onTrace: !steps.isEmpty && kind == .read, kind: kind))
+                                      onTrace: !steps.isEmpty && kind != .inhibitor, kind: kind))
                 }
             }
             for arc in t.outputs {

@@ -119,6 +119,9 @@ final class UnfoldedNet: Sendable {
     init?(net: CheckedNet, codec: StateCodec, timed: Bool, limits: Limits = limits,
           shouldStop: @escaping @Sendable () -> String? = { nil }) {
         guard Self.numbersTokensByColor(net, limits: limits) else { return nil }
+        // Counters hold ready tokens only; a `cancel:` arc takes waiting ones too,
+        // so such nets keep the dynamic engine (`specs/semantics.md` §8).
+        guard !net.transitions.contains(where: \.cancels) else { return nil }
         var builder = Builder(net: net, limits: limits, shouldStop: shouldStop)
         for t in net.transitions.indices {
             guard builder.unfold(transition: t) else { return nil }

@@ -220,15 +220,16 @@ public final class Engine {
     }
 
     func lockInputs(_ moves: [FiringRule.Move], tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
-        var wanted: [(place: String, value: String, count: Int)] = []
+        var wanted: [(place: String, value: String, count: Int, anyReadyTime: Bool)] = []
         for move in moves {
             let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
             if let i = wanted.firstIndex(where: { $0.place == place && $0.value == value }) { wanted[i].count += move.count }
-            else { wanted.append((place, value, move.count)) }
+            else { wanted.append((place, value, move.count, move.anyReadyTime)) }
         }
         var refs: [TokenRef] = []
         for w in wanted {
-            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: m.net, now: m.real)
+            // A `cancel:` arc takes a copy that is still waiting too.
+            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: w.anyReadyTime ? Int64.max : m.net, now: m.real)
             guard got.count == w.count else { return nil }
             refs += got.map { TokenRef(id: $0, place: w.place, value: w.value) }
         }
