@@ -117,6 +117,8 @@ Rules that matter:
   fewer than n; `unless: { done: j }` means no token equal to the bound `j`. `unless` patterns
   bind nothing: use `_` or variables bound by `in`/`read`. Use `unless` for "only when empty"
   instead of counting in a guard.
+- `priority: 1` on a transition: when it and lower-priority transitions are enabled, only it fires
+  (borrow an idle connection before opening a new one). Default 0; higher wins.
 - `cancel: { timeout: r }` takes a token even while it is still waiting on its delay: cancel a
   timer in the same step that makes it pointless, instead of a later "drop stale timer" step.
 - Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never

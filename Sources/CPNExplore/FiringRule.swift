@@ -79,7 +79,8 @@ public final class FiringRule {
 
     /// Every enabled binding of the given transitions (all when nil) in
     /// `marking` (one list of tokens per place, in the net's place order), in
-    /// the order `verify` enumerates them.
+    /// the order `verify` enumerates them. With priorities, only the enabled
+    /// bindings of the highest priority among the given transitions.
     ///
     /// `budget`, when given, bounds the enumeration (a marking can have
     /// astronomically many partial bindings): once it stops, this throws a
@@ -93,7 +94,11 @@ public final class FiringRule {
             }
         }
         var out: [Firing] = []
-        for ti in transitions ?? Array(net.transitions.indices) {
+        // Highest priority first; a lower group is only looked at when nothing above it is enabled.
+        let requested = transitions ?? Array(net.transitions.indices)
+        let levels = Set(requested.map { net.transitions[$0].priority }).sorted(by: >)
+        for level in levels where out.isEmpty {
+        for ti in requested where net.transitions[ti].priority == level {
             var found: BindingFailure? = nil
             do {
                 // Consumed moves follow the taking inputs in binding order.
@@ -116,6 +121,7 @@ public final class FiringRule {
             if let found {
                 throw Failure(transition: found.transition, error: found.error, variables: found.slots)
             }
+        }
         }
         return out
     }

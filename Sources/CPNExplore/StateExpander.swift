@@ -110,7 +110,7 @@ struct CounterExpander: ParallelStateExpander {
 
     /// Nil when the net needs the general path.
     init?(net: CheckedNet, generator: SuccessorGenerator) {
-        guard !generator.timed, net.places.allSatisfy({ $0.color.cardinality == 1 && $0.order == nil }) else { return nil }
+        guard !generator.timed, !net.hasPriorities, net.places.allSatisfy({ $0.color.cardinality == 1 && $0.order == nil }) else { return nil }
         var start: [Int] = [], inputEnd: [Int] = [], places: [Int] = [], weights: [Int32] = [], spans: [SourceSpan] = []
         for t in net.transitions {
             // `read:` and `unless:` arcs test without moving tokens: the general path.

@@ -30,9 +30,15 @@ final class SuccessorGenerator {
             } else if place.color.cardinality == 1, let only = place.color.value(at: 0) { _ = interner.id(of: only) }
             return interner
         }
+        let levels = Set(net.transitions.map(\.priority)).sorted(by: >)
+        self.priorityGroups = levels.map { level in net.transitions.indices.filter { net.transitions[$0].priority == level } }
         self.timed = net.places.contains { $0.initial.contains { $0.delay > 0 } }
             || net.transitions.contains { $0.outputs.contains { $0.delay != nil } }
     }
+
+    /// Transition indices grouped by priority, highest first, each group in
+    /// declaration order (one group when no priorities are given).
+    let priorityGroups: [[Int]]
 
     var codec: StateCodec {
         StateCodec(layouts: net.places.map { !timed && $0.color.cardinality == 1 ? .counter : .multiset }, timed: timed)
@@ -59,15 +65,20 @@ final class SuccessorGenerator {
     /// marking is not dead. Throws only when `budget` stops the work.
     func successors(of m: Marking, budget: WorkBudget? = nil, _ emit: (Step, Marking) -> Void) throws(Interruption) -> Expansion {
         var expansion = Expansion()
-        for t in net.transitions.indices {
-            let found = try successors(of: m, transition: t, budget: budget) { step, next in
-                expansion.enabled = true
-                emit(step, next)
+        // Priority groups, highest first: the first group with something enabled
+        // (or failing) is the only one that fires (`specs/semantics.md` §4.5).
+        for group in priorityGroups {
+            for t in group {
+                let found = try successors(of: m, transition: t, budget: budget) { step, next in
+                    expansion.enabled = true
+                    emit(step, next)
+                }
+                if let found {
+                    expansion.enabled = true
+                    if expansion.failure == nil { expansion.failure = found }
+                }
             }
-            if let found {
-                expansion.enabled = true
-                if expansion.failure == nil { expansion.failure = found }
-            }
+            if expansion.enabled { break }
         }
         if !expansion.enabled, let delta = m.nextReadyOffset {
             emit(Step(kind: .tick(delta: delta), slots: [], consumed: [], produced: []), m.advanced(by: delta))

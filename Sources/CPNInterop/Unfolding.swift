@@ -87,6 +87,10 @@ public struct Unfolding: Sendable {
                                    help: "use a bounded color with at most \(options.maxColorCardinality) values")
             }
         }
+        if !options.incidenceOnly, net.hasPriorities, let t = net.transitions.first(where: { $0.priority != 0 }) {
+            throw InteropError("transition `\(t.name)` has a priority; priorities compare the transitions enabled in a marking, which a binding-by-binding unfolding cannot express",
+                               help: "drop `priority` for export: it only removes behaviours, so the exported net has a superset of them")
+        }
         for t in net.transitions where !options.incidenceOnly && t.outputs.contains(where: { $0.delay != nil }) {
             throw InteropError("transition `\(t.name)` delays its outputs; timed nets cannot be unfolded",
                                help: "remove the `@+` delays, or verify the net with `cpn-author verify`")

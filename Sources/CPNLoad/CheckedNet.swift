@@ -16,6 +16,8 @@ public struct CheckedNet: Sendable {
 
     public func placeIndex(named name: String) -> Int? { places.firstIndex { $0.name == name } }
     public func transitionIndex(named name: String) -> Int? { transitions.firstIndex { $0.name == name } }
+    /// Whether transitions have different priorities (so priorities decide anything).
+    public var hasPriorities: Bool { Set(transitions.map(\.priority)).count > 1 }
 }
 
 public struct CheckedPlace: Sendable {
@@ -59,6 +61,9 @@ public struct CheckedTransition: Sendable {
     /// `unless:` arcs, tested on the marking before the firing, once the
     /// inputs are bound.
     public var inhibitors: [CheckedInhibitor] = []
+    /// `priority:` (0 when not given): only the enabled transitions of the
+    /// highest priority in a marking fire.
+    public var priority = 0
 
     /// Whether some input is a `cancel:` arc (it takes waiting tokens).
     public var cancels: Bool { inputs.contains { $0.anyReadyTime } }

@@ -144,6 +144,11 @@ extension NetChecker {
                                         slotCount: compiler.slotCount, variables: variables.map { ($0.name, $0.color, $0.slot) })
         checked.expectDead = t.expectDead
         checked.inhibitors = inhibitors
+        if let p = t.priority ?? t.priorityExpr.flatMap({ constantValue($0, color: .anyInt, what: "a priority")?.asInt }) {
+            checked.priority = p
+        } else if t.priorityExpr != nil {
+            return nil
+        }
         return checked
     }
 

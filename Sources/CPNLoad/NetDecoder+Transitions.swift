@@ -20,6 +20,10 @@ extension NetDecoder {
             if let v = m["read"] { t.reads = arcs(v, input: true, key: "read") }
             if let v = m["unless"] { t.inhibitors = arcs(v, input: true, key: "unless") }
             if let v = m["cancel"] { t.cancels = arcs(v, input: true, key: "cancel") }
+            if let v = m["priority"], let number = integerOrConstant(v, what: "`priority`") {
+                t.priority = number.literal
+                t.priorityExpr = number.expr
+            }
             if let v = m["out"] { t.outputs = arcs(v, input: false) }
             if let v = m["guard"] { t.guardExpr = expression(v, what: "the guard of `\(name)`") }
             if let v = m["description"] { t.description = text(v, what: "`description`") }

@@ -69,6 +69,7 @@ extension Net {
             mapped.reads = arcs(t.reads)
             mapped.inhibitors = arcs(t.inhibitors)
             mapped.cancels = arcs(t.cancels)
+            mapped.priorityExpr = t.priorityExpr?.mappingSpans(f)
             mapped.guardExpr = t.guardExpr?.mappingSpans(f)
             mapped.span = f(t.span)
             return mapped

@@ -208,6 +208,10 @@ public enum NetSchema {
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
         "guard": { "$ref": "#/$defs/expression", "description": "Boolean condition over the bound variables." },
+        "priority": {
+          "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/expression" }],
+          "description": "Among the transitions enabled in a marking only those of the highest priority fire (default 0; higher wins). An integer or a constant."
+        },
         "expect": { "const": "dead", "description": "The transition must never be enabled (a defensive branch): verify reports it only if it becomes enabled, as a violation with its trace." },
         "description": { "type": "string" }
       }

@@ -152,6 +152,10 @@ public struct Transition: Sendable {
     /// `cancel:` arcs: input arcs that take a token whatever its ready time
     /// (a timer still waiting), so a timeout is cancelled in one step.
     public var cancels: [Arc] = []
+    /// `priority: n` (an integer, or a constant expression in `priorityExpr`):
+    /// in a marking only the enabled transitions of the highest priority fire.
+    public var priority: Int?
+    public var priorityExpr: Expr?
     public var guardExpr: Expr?
     public var description: String?
     /// `expect: dead`: the transition must never be enabled (a defensive

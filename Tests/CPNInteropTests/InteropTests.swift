@@ -175,6 +175,21 @@ func states(_ net: CheckedNet) -> Int {
           done: { in: { writing: 1 }, out: { writer: 1 } }
         """
 
+    @Test func prioritiesAreRefusedForExportNamingTheConstruct() throws {
+        let net = try load("""
+            cpn: 1
+            places:
+              jobs: { color: Unit, initial: 2 }
+              done: Unit
+            transitions:
+              fast: { in: { jobs: 1 }, out: { done: 1 }, priority: 1 }
+              slow: { in: { jobs: 1 }, out: { done: 1 } }
+            """)
+        for export in [{ try PNMLExport.pnml(net) }, { try PromelaExport.promela(net, sourcePath: "t.yaml") }] as [() throws -> String] {
+            #expect { try export() } throws: { error in (error as? InteropError)?.message.contains("`fast` has a priority") == true }
+        }
+    }
+
     @Test func capacitiesAreRefusedForPNML() throws {
         #expect(throws: InteropError.self) { try PNMLExport.pnml(try load(coloredNet)) }
     }

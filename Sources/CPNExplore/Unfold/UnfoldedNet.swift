@@ -122,6 +122,8 @@ final class UnfoldedNet: Sendable {
         // Counters hold ready tokens only; a `cancel:` arc takes waiting ones too,
         // so such nets keep the dynamic engine (`specs/semantics.md` §8).
         guard !net.transitions.contains(where: \.cancels) else { return nil }
+        // Priorities compare transitions across a marking: the dynamic engine decides them.
+        guard !net.hasPriorities else { return nil }
         var builder = Builder(net: net, limits: limits, shouldStop: shouldStop)
         for t in net.transitions.indices {
             guard builder.unfold(transition: t) else { return nil }
