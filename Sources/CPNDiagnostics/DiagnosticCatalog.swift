@@ -86,6 +86,8 @@ extension DiagnosticCode {
               explanation: "Guards, invariants and `final` must be Bool expressions."),
         .init(code: .emptyTransition, title: "transition without arcs",
               explanation: "A transition has neither input nor output arcs. It changes nothing; remove it or give it arcs."),
+        .init(code: .bindingInhibitor, title: "an `unless` pattern binds a variable",
+              explanation: "An `unless:` (inhibitor) arc tests that no matching token is there, so it cannot bind anything: every name in its pattern must be bound by an `in:` or `read:` arc of the transition, or be a constant or an enum case. To match any token write `_`; to forbid a token equal to a variable, bind the variable on an `in:` or `read:` arc."),
         .init(code: .invalidPNML, title: "unreadable PNML",
               explanation: "`convert`, `check` and `verify` read `.pnml` files as place/transition nets (ISO/IEC 15909-2, a `<net>` of type http://www.pnml.org/version-2009/grammar/ptnet) and refuse everything they do not implement rather than ignore it: XML that is not well-formed or has a DTD, another net type (colored PNML, TAPAAL's own format), arcs other than `normal` (inhibitor, reset, transport, read), high-level labels, timed-arc or game elements, tool data that changes the firing rule, any element or attribute outside the P/T grammar, ids used twice, bad references, markings or weights that are not integers. The message names the element; its line and column point at it."),
         .init(code: .unusedPlace, title: "unused place",

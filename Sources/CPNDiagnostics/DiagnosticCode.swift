@@ -70,6 +70,8 @@ extension DiagnosticCode {
     public static let invalidCapacity = DiagnosticCode("E0406")
     public static let notBool = DiagnosticCode("E0407")
     public static let emptyTransition = DiagnosticCode("E0408")
+    /// A name in an `unless:` pattern that no `in:` or `read:` arc binds.
+    public static let bindingInhibitor = DiagnosticCode("E0409")
 
     // Other formats (E05xx).
     /// A PNML document that is not well-formed XML or not a place/transition net.

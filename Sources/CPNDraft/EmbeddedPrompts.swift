@@ -101,6 +101,9 @@ Rules that matter:
   Never bind one name twice in one pattern: write `(x, y)` and a guard `x == y`.
 - Output arcs (`out`) take expressions over bound variables and constants; a list gives several
   tokens; `{ token: expr, count: n }` gives n copies; `expr @+ delay` makes it ready later.
+- Name every limit once as a constant and use the name wherever the number goes: `initial: PERMITS`
+  and `out: { ready: BATCH }` on Unit places, `capacity: PERMITS`, `count: BATCH`, `{ int: [0, MAX] }`,
+  delays `@+ TTL`. Never repeat the number.
 - A guard is a Bool over the transition's variables and constants. It CANNOT read the marking
   (`size`, `count`, `sum` are refused there): model a limit as tokens to take (a slot, a
   permit) or as a `capacity`, never as a guard that counts.
@@ -108,6 +111,16 @@ Rules that matter:
   output place would exceed its capacity. If nothing is enabled but tokens are waiting on a
   delay, the clock advances to the next ready time.
 - `order: { highest|lowest: "x => key" }` on a place: only bindings taking a best-keyed token fire.
+- `read: { config: c }` needs a token and leaves it where it is (a lock, a registry, a decision
+  others also read): no take-and-give-back. `unless: { waiting: _ }` (an inhibitor arc) is
+  enabled only while the place holds no ready matching token; `{ token: _, count: n }` means
+  fewer than n; `unless: { done: j }` means no token equal to the bound `j`. `unless` patterns
+  bind nothing: use `_` or variables bound by `in`/`read`. Use `unless` for "only when empty"
+  instead of counting in a guard.
+- `priority: 1` on a transition: when it and lower-priority transitions are enabled, only it fires
+  (borrow an idle connection before opening a new one). Default 0; higher wins.
+- `cancel: { timeout: r }` takes a token even while it is still waiting on its delay: cancel a
+  timer in the same step that makes it pointless, instead of a later "drop stale timer" step.
 - Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never
   chained: `a < b && b < c`), `&& || !` (not `and`/`or`/`not`), `if c then a else b`, field
   access `r.f`, tuple access `p.0`, records `{f: v}`, `{r with f: v}`, tuples `(a, b)`, Unit
@@ -190,10 +203,10 @@ transitions:
     # Only a free lease can be granted: taking over an expired lease goes through `expire`
     # first. Every grant gets a new epoch and arms its own expiry timer. A worker asks for
     # the lease only when there is work left (n > 0).
-    in:    { idle: w, lease_free: e, todo: n }
+    in:    { idle: w, lease_free: e }
+    read:  { todo: n }                          # looks at the queue, leaves it as it is
     guard: n > 0
     out:
-      todo:    n
       lease:   "(w, e + 1)"
       expiry:  "e + 1 @+ TTL"
       holding: "{worker: w, epoch: e + 1, left: TTL}"
@@ -201,34 +214,39 @@ transitions:
     # Start an item only if it ends with lease time to spare (left > STEP, strictly): a
     # step that ends exactly at the deadline races with the expiry, and a new holder could
     # start while this one is still busy.
-    in:    { holding: h, lease: "(h.worker, h.epoch)", todo: n }
+    in:    { holding: h, todo: n }
+    read:  { lease: "(h.worker, h.epoch)" }     # the store must still record this holder
     guard: h.left > STEP && n > 0
     out:
-      lease: "(h.worker, h.epoch)"
       todo:  n - 1
       busy:  "{h with left: h.left - STEP} @+ STEP"
   finish_item:
     # Commit the item, but only while the store still honours this epoch (the fencing
     # check): a late result from a lost lease is never committed.
-    in:  { busy: b, lease: "(b.worker, b.epoch)" }
-    out: { lease: "(b.worker, b.epoch)", done: 1, holding: b }
+    in:   { busy: b }
+    read: { lease: "(b.worker, b.epoch)" }
+    out:  { done: 1, holding: b }
   finish_and_release:
     # The same commit, then let the other workers have a turn.
-    in:  { busy: b, lease: "(b.worker, b.epoch)" }
-    out: { done: 1, idle: b.worker, lease_free: b.epoch }
+    in:     { busy: b, lease: "(b.worker, b.epoch)" }
+    cancel: { expiry: b.epoch }                # released: its timer goes with it
+    out:    { done: 1, idle: b.worker, lease_free: b.epoch }
   renew:
     # Renew when the next item would not fit; a renewal is a new epoch with its own timer,
-    # so the previous timer becomes stale.
-    in:    { holding: h, lease: "(h.worker, h.epoch)", todo: n }
-    guard: h.left <= STEP && n > 0
+    # and the previous timer is cancelled in the same step.
+    in:     { holding: h, lease: "(h.worker, h.epoch)" }
+    cancel: { expiry: h.epoch }                # the old timer is void: take it now, waiting or not
+    read:   { todo: n }
+    guard:  h.left <= STEP && n > 0
     out:
-      todo:    n
       lease:   "(h.worker, h.epoch + 1)"
       expiry:  "h.epoch + 1 @+ TTL"
       holding: "{worker: h.worker, epoch: h.epoch + 1, left: TTL}"
   release_when_empty:
-    in:  { holding: h, lease: "(h.worker, h.epoch)", todo: 0 }
-    out: { idle: h.worker, lease_free: h.epoch, todo: 0 }
+    in:     { holding: h, lease: "(h.worker, h.epoch)" }
+    cancel: { expiry: h.epoch }
+    read:   { todo: 0 }
+    out:    { idle: h.worker, lease_free: h.epoch }
   crash:
     # A holder dies without releasing: its lease stays in the store until it expires.
     in:  { holding: h, crashes: 1 }
@@ -240,15 +258,6 @@ transitions:
     # The timer of the current epoch fires: the lease is free again and can be taken over.
     in:  { expiry: e, lease: "(_w, e)" }
     out: { lease_free: e }
-  drop_stale_timer:
-    # A timer from an epoch that was renewed since: ignore it.
-    in:    { expiry: e, lease: "(w, f)" }
-    guard: f != e
-    out:   { lease: "(w, f)" }
-  drop_timer_of_released:
-    # A timer of a lease that was released: ignore it.
-    in:  { expiry: _e, lease_free: f }
-    out: { lease_free: f }
 
 invariants:
   never_two_holders:

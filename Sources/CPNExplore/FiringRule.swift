@@ -40,6 +40,8 @@ public final class FiringRule {
         public var value: Value
         public var count: Int
         public var delay: Int
+        /// Taken by a `cancel:` arc: whatever the copies' ready time.
+        public var anyReadyTime = false
     }
 
     /// One enabled binding of a transition.
@@ -51,6 +53,9 @@ public final class FiringRule {
         public var consumed: [Move]
         /// One move per output token, in the order of `out`.
         public var produced: [Move]
+        /// One move per `read:` pattern, in binding order: tokens the firing
+        /// needs and leaves in place.
+        public var read: [Move] = []
     }
 
     /// An evaluation error while computing the bindings of a transition
@@ -74,7 +79,8 @@ public final class FiringRule {
 
     /// Every enabled binding of the given transitions (all when nil) in
     /// `marking` (one list of tokens per place, in the net's place order), in
-    /// the order `verify` enumerates them.
+    /// the order `verify` enumerates them. With priorities, only the enabled
+    /// bindings of the highest priority among the given transitions.
     ///
     /// `budget`, when given, bounds the enumeration (a marking can have
     /// astronomically many partial bindings): once it stops, this throws a
@@ -88,15 +94,25 @@ public final class FiringRule {
             }
         }
         var out: [Firing] = []
-        for ti in transitions ?? Array(net.transitions.indices) {
+        // Highest priority first; a lower group is only looked at when nothing above it is enabled.
+        let requested = transitions ?? Array(net.transitions.indices)
+        let levels = Set(requested.map { net.transitions[$0].priority }).sorted(by: >)
+        for level in levels where out.isEmpty {
+        for ti in requested where net.transitions[ti].priority == level {
             var found: BindingFailure? = nil
             do {
+                // Consumed moves follow the taking inputs in binding order.
+                let takes = net.transitions[ti].inputs.filter { !$0.reads }
                 found = try generator.successors(of: m, transition: ti, budget: budget) { step, _ in
                     out.append(Firing(
                         transition: ti,
                         variables: step.slots,
-                        consumed: step.consumed.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: 0) },
-                        produced: step.produced.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: $0.delay) }))
+                        consumed: step.consumed.enumerated().map { k, c in
+                            Move(place: c.place, value: value(c.place, c.token), count: c.count, delay: 0,
+                                 anyReadyTime: k < takes.count && takes[k].anyReadyTime)
+                        },
+                        produced: step.produced.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: $0.delay) },
+                        read: step.read.map { Move(place: $0.place, value: value($0.place, $0.token), count: $0.count, delay: 0) }))
                 }
             } catch {
                 // The budget stopped the enumeration: a failure whose error says so.
@@ -105,6 +121,7 @@ public final class FiringRule {
             if let found {
                 throw Failure(transition: found.transition, error: found.error, variables: found.slots)
             }
+        }
         }
         return out
     }

@@ -68,6 +68,31 @@ struct Marking: Hashable {
         places[place] = entries
     }
 
+    /// Tokens of `token` in `place`, ready or waiting (`cancel:` arcs take either).
+    func totalCount(_ token: Int32, in place: Int) -> Int {
+        var n = 0
+        for e in places[place] where e.token == token { n += Int(e.count) }
+        return n
+    }
+
+    /// Removes `count` tokens of `token` whatever their ready time, earliest-ready
+    /// first (entries are sorted by ready offset). The caller has checked that enough are there.
+    mutating func removeAny(_ token: Int32, count: Int, from place: Int) {
+        var remaining = Int32(count)
+        var entries = places[place]
+        var i = 0
+        while remaining > 0, i < entries.count {
+            if entries[i].token == token {
+                let take = min(remaining, entries[i].count)
+                entries[i].count -= take
+                remaining -= take
+                if entries[i].count == 0 { entries.remove(at: i); continue }
+            }
+            i += 1
+        }
+        places[place] = entries
+    }
+
     /// The smallest ready offset above zero, if any token waits.
     var nextReadyOffset: Int32? {
         var best: Int32? = nil

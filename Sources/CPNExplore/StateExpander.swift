@@ -110,10 +110,12 @@ struct CounterExpander: ParallelStateExpander {
 
     /// Nil when the net needs the general path.
     init?(net: CheckedNet, generator: SuccessorGenerator) {
-        guard !generator.timed, net.places.allSatisfy({ $0.color.cardinality == 1 && $0.order == nil }) else { return nil }
+        guard !generator.timed, !net.hasPriorities, net.places.allSatisfy({ $0.color.cardinality == 1 && $0.order == nil }) else { return nil }
         var start: [Int] = [], inputEnd: [Int] = [], places: [Int] = [], weights: [Int32] = [], spans: [SourceSpan] = []
         for t in net.transitions {
-            guard t.guardExpr == nil, t.inputs.allSatisfy({ $0.pattern.isIrrefutable || $0.pattern.constant != nil }) else { return nil }
+            // `read:` and `unless:` arcs test without moving tokens: the general path.
+            guard t.guardExpr == nil, !t.testsWithoutTaking,
+                  t.inputs.allSatisfy({ $0.pattern.isIrrefutable || $0.pattern.constant != nil }) else { return nil }
             start.append(places.count)
             for (p, w, span) in Self.merge(t.inputs.map { ($0.place, $0.count, $0.span) }) {
                 places.append(p); weights.append(w); spans.append(span)

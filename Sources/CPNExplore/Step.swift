@@ -14,6 +14,8 @@ struct Step {
     var slots: [Value]
     var consumed: [(place: Int, token: Int32, count: Int)]
     var produced: [(place: Int, token: Int32, count: Int, delay: Int)]
+    /// Tokens `read:` arcs needed and left in place.
+    var read: [(place: Int, token: Int32, count: Int)] = []
 }
 
 /// An evaluation error met while computing a binding: the explorer reports

@@ -30,9 +30,15 @@ final class SuccessorGenerator {
             } else if place.color.cardinality == 1, let only = place.color.value(at: 0) { _ = interner.id(of: only) }
             return interner
         }
+        let levels = Set(net.transitions.map(\.priority)).sorted(by: >)
+        self.priorityGroups = levels.map { level in net.transitions.indices.filter { net.transitions[$0].priority == level } }
         self.timed = net.places.contains { $0.initial.contains { $0.delay > 0 } }
             || net.transitions.contains { $0.outputs.contains { $0.delay != nil } }
     }
+
+    /// Transition indices grouped by priority, highest first, each group in
+    /// declaration order (one group when no priorities are given).
+    let priorityGroups: [[Int]]
 
     var codec: StateCodec {
         StateCodec(layouts: net.places.map { !timed && $0.color.cardinality == 1 ? .counter : .multiset }, timed: timed)
@@ -59,15 +65,20 @@ final class SuccessorGenerator {
     /// marking is not dead. Throws only when `budget` stops the work.
     func successors(of m: Marking, budget: WorkBudget? = nil, _ emit: (Step, Marking) -> Void) throws(Interruption) -> Expansion {
         var expansion = Expansion()
-        for t in net.transitions.indices {
-            let found = try successors(of: m, transition: t, budget: budget) { step, next in
-                expansion.enabled = true
-                emit(step, next)
+        // Priority groups, highest first: the first group with something enabled
+        // (or failing) is the only one that fires (`specs/semantics.md` §4.5).
+        for group in priorityGroups {
+            for t in group {
+                let found = try successors(of: m, transition: t, budget: budget) { step, next in
+                    expansion.enabled = true
+                    emit(step, next)
+                }
+                if let found {
+                    expansion.enabled = true
+                    if expansion.failure == nil { expansion.failure = found }
+                }
             }
-            if let found {
-                expansion.enabled = true
-                if expansion.failure == nil { expansion.failure = found }
-            }
+            if expansion.enabled { break }
         }
         if !expansion.enabled, let delta = m.nextReadyOffset {
             emit(Step(kind: .tick(delta: delta), slots: [], consumed: [], produced: []), m.advanced(by: delta))
@@ -82,9 +93,9 @@ final class SuccessorGenerator {
                     _ emit: (Step, Marking) -> Void) throws(Interruption) -> BindingFailure? {
         let t = net.transitions[ti]
         var ctx = EvalContext(slotCount: t.slotCount, budget: budget)
-        var consumed: [(place: Int, token: Int32, count: Int)] = []
+        var consumed: [Bound] = []
         var keys: [Int] = []
-        let ordered = t.inputs.contains { net.places[$0.place].order != nil }
+        let ordered = t.inputs.contains { !$0.reads && net.places[$0.place].order != nil }
         var candidates: [(keys: [Int], step: Step, next: Marking)] = []
         var failure: BindingFailure? = nil
         var enumeration = Enumeration(transition: t, index: ti, marking: m, budget: budget)
@@ -113,11 +124,14 @@ final class SuccessorGenerator {
         var onFailure: (EvaluationError, [Value]) -> Void = { _, _ in }
     }
 
+    /// A token an input pattern bound: taken, or only read (`read:` arcs).
+    private typealias Bound = (place: Int, token: Int32, count: Int, reads: Bool, anyReadyTime: Bool)
+
     /// Binds input pattern `i` onwards. Evaluation errors of one candidate are
     /// handed to `onFailure` and the next candidate is tried; only an
     /// interruption (the budget) propagates.
     private func bind(_ e: inout Enumeration, _ i: Int, _ ctx: inout EvalContext,
-                      _ consumed: inout [(place: Int, token: Int32, count: Int)], _ keys: inout [Int],
+                      _ consumed: inout [Bound], _ keys: inout [Int],
                       _ emit: (Step, Marking, [Int]) -> Void) throws(EvaluationError) {
         let t = e.transition, m = e.marking
         if i == t.inputs.count {
@@ -137,11 +151,12 @@ final class SuccessorGenerator {
         }
         func attempt(_ token: Int32, _ value: Value, _ ctx: inout EvalContext, _ e: inout Enumeration) throws(EvaluationError) {
             try e.budget?.spend()
-            guard m.readyCount(token, in: p) - alreadyTaken(token) >= input.count else { return }
+            let available = input.anyReadyTime ? m.totalCount(token, in: p) : m.readyCount(token, in: p)
+            guard available - alreadyTaken(token) >= input.count else { return }
             let keyCount = keys.count
             do {
                 guard try input.pattern.match(value, &ctx) else { return }
-                if let order = net.places[p].order {
+                if !input.reads, let order = net.places[p].order {
                     var orderContext = EvalContext(slotCount: order.slotCount, budget: e.budget)
                     guard try order.pattern.match(value, &orderContext) else { return }
                     let key = try order.key(&orderContext).asInt ?? 0
@@ -151,7 +166,8 @@ final class SuccessorGenerator {
                 e.onFailure(error, ctx.slots)
                 return
             }
-            consumed.append((p, token, input.count))
+            // A read copy is not taken, but no other pattern may take it either.
+            consumed.append((p, token, input.count, input.reads, input.anyReadyTime))
             defer {
                 consumed.removeLast()
                 keys.removeSubrange(keyCount...)
@@ -164,7 +180,7 @@ final class SuccessorGenerator {
             return
         }
         var previous: Int32 = -1
-        for entry in m.places[p] where entry.ready <= 0 && entry.token != previous {
+        for entry in m.places[p] where (entry.ready <= 0 || input.anyReadyTime) && entry.token != previous {
             previous = entry.token
             try attempt(entry.token, interners[p].value(Int(entry.token)), &ctx, &e)
         }
@@ -172,11 +188,17 @@ final class SuccessorGenerator {
 
     /// Guard, outputs and capacities of a fully bound transition.
     private func complete(_ t: CheckedTransition, _ ti: Int, _ m: Marking, _ ctx: inout EvalContext,
-                          _ consumed: [(place: Int, token: Int32, count: Int)], _ keys: [Int],
+                          _ consumed: [Bound], _ keys: [Int],
                           _ emit: (Step, Marking, [Int]) -> Void) throws(EvaluationError) {
+        for inhibitor in t.inhibitors {
+            if try inhibits(inhibitor, m, &ctx) { return }
+        }
         if let g = t.guardExpr, try g.evaluate(&ctx) != .bool(true) { return }
         var next = m
-        for c in consumed { next.removeReady(c.token, count: c.count, from: c.place) }
+        for c in consumed where !c.reads {
+            if c.anyReadyTime { next.removeAny(c.token, count: c.count, from: c.place) }
+            else { next.removeReady(c.token, count: c.count, from: c.place) }
+        }
         var produced: [(place: Int, token: Int32, count: Int, delay: Int)] = []
         for o in t.outputs {
             let value = try o.value.evaluate(&ctx)
@@ -196,6 +218,25 @@ final class SuccessorGenerator {
         for o in t.outputs {
             if let cap = net.places[o.place].capacity, next.size(of: o.place) > cap { return }
         }
-        emit(Step(kind: .fire(transition: ti), slots: ctx.slots, consumed: consumed, produced: produced), next, keys)
+        emit(Step(kind: .fire(transition: ti), slots: ctx.slots,
+                  consumed: consumed.filter { !$0.reads }.map { ($0.place, $0.token, $0.count) }, produced: produced,
+                  read: consumed.filter(\.reads).map { ($0.place, $0.token, $0.count) }), next, keys)
+    }
+
+    /// Whether an `unless:` arc disables the binding: its place holds at
+    /// least `count` ready tokens that its pattern matches, in `m` (before the firing).
+    private func inhibits(_ inhibitor: CheckedInhibitor, _ m: Marking, _ ctx: inout EvalContext) throws(EvaluationError) -> Bool {
+        let p = inhibitor.place
+        if let constant = inhibitor.pattern.constant {
+            guard let id = interners[p].existingID(of: constant) else { return false }
+            return m.readyCount(Int32(id), in: p) >= inhibitor.count
+        }
+        var matching = 0
+        for entry in m.places[p] where entry.ready <= 0 {
+            guard try inhibitor.pattern.match(interners[p].value(Int(entry.token)), &ctx) else { continue }
+            matching += Int(entry.count)
+            if matching >= inhibitor.count { return true }
+        }
+        return false
     }
 }

@@ -102,6 +102,8 @@ struct UnboundednessWitness {
             guard step.kind == .fire, let name = step.transition, let t = net.transitionIndex(named: name) else { return false }
             let transition = net.transitions[t]
             if transition.inputs.contains(where: { net.places[$0.place].order != nil }) { return false }
+            // More tokens can disable an `unless:` arc.
+            if !transition.inhibitors.isEmpty { return false }
             if transition.outputs.contains(where: { net.places[$0.place].capacity != nil }) { return false }
         }
         return true

@@ -7,7 +7,10 @@ import CPNModel
 /// unfolded first (see `Unfolding`): one PNML place per (place, value) named
 /// `place[value]`, one PNML transition per binding. PNML P/T nets have no
 /// capacities, so a net with `capacity` is refused rather than silently
-/// given more behaviours.
+/// given more behaviours. A `read:` arc becomes an arc in and an arc out (the
+/// same behaviour without capacities); an `unless:` arc becomes inhibitor
+/// arcs as TAPAAL writes them (`<type value="inhibitor"/>`), or is refused
+/// when they cannot say it.
 public enum PNMLExport {
     public static func pnml(_ net: CheckedNet) throws(InteropError) -> String {
         if let p = net.places.first(where: { $0.capacity != nil }) {
@@ -38,11 +41,24 @@ public enum PNMLExport {
             let t = net.transitions[step.transition]
             let name = step.binding.isEmpty ? t.name : "\(t.name)[\(step.binding)]"
             out += "      <transition id=\"t\(i)\"><name><text>\(escape(name))</text></name></transition>\n"
-            for (cell, n) in step.consumed.sorted(by: { ($0.key.place, $0.key.valueIndex) < ($1.key.place, $1.key.valueIndex) }) {
+            // A read arc is a self-loop here: without capacities a P/T net
+            // cannot tell taking and giving back from leaving in place.
+            let taken = step.consumed.merging(step.read, uniquingKeysWith: +)
+            let given = step.produced.merging(step.read, uniquingKeysWith: +)
+            for (cell, n) in taken.sorted(by: { ($0.key.place, $0.key.valueIndex) < ($1.key.place, $1.key.valueIndex) }) {
                 arcs += arc(&arcCount, placeID[cell]!, "t\(i)", n)
             }
-            for (cell, n) in step.produced.sorted(by: { ($0.key.place, $0.key.valueIndex) < ($1.key.place, $1.key.valueIndex) }) {
+            for (cell, n) in given.sorted(by: { ($0.key.place, $0.key.valueIndex) < ($1.key.place, $1.key.valueIndex) }) {
                 arcs += arc(&arcCount, "t\(i)", placeID[cell]!, n)
+            }
+            for inhibitor in step.inhibitors {
+                // TAPAAL's inhibitor arc (weight w: enabled while the place holds fewer than w)
+                // says "fewer than n in one place", or "none in any of these" for n = 1.
+                guard inhibitor.cells.count == 1 || inhibitor.limit == 1 else {
+                    throw InteropError("transition `\(t.name)` has an `unless` arc with a count of \(inhibitor.limit) over several token values, which PNML inhibitor arcs cannot express",
+                                       help: "export to Promela instead (`--to promela`), or make the `unless` pattern match one value")
+                }
+                for cell in inhibitor.cells { arcs += arc(&arcCount, placeID[cell]!, "t\(i)", inhibitor.limit, inhibitor: true) }
             }
         }
         out += arcs
@@ -50,10 +66,11 @@ public enum PNMLExport {
         return out
     }
 
-    private static func arc(_ count: inout Int, _ source: String, _ target: String, _ weight: Int) -> String {
+    private static func arc(_ count: inout Int, _ source: String, _ target: String, _ weight: Int, inhibitor: Bool = false) -> String {
         defer { count += 1 }
         let inscription = weight == 1 ? "" : "<inscription><text>\(weight)</text></inscription>"
-        return "      <arc id=\"a\(count)\" source=\"\(source)\" target=\"\(target)\">\(inscription)</arc>\n"
+        let type = inhibitor ? "<type value=\"inhibitor\"/>" : ""
+        return "      <arc id=\"a\(count)\" source=\"\(source)\" target=\"\(target)\">\(inscription)\(type)</arc>\n"
     }
 
     /// Text and attribute values. Names come from untrusted nets: markup is

@@ -98,6 +98,23 @@ enum PNMLGrammar {
     }
 
     /// Why an arc kind other than `normal` is refused.
+    /// The arc kinds read: ordinary arcs, inhibitor arcs (TAPAAL's
+    /// `inhibitor`, `tapnInhibitor`: enabled while the place holds fewer
+    /// tokens than the weight) and read/test arcs (enabled while it holds at
+    /// least the weight, taking none).
+    enum ArcKind: Equatable {
+        case normal, inhibitor, read
+
+        init?(_ type: String) {
+            switch type.lowercased() {
+            case "normal": self = .normal
+            case "inhibitor", "tapninhibitor": self = .inhibitor
+            case "read", "test": self = .read
+            default: return nil
+            }
+        }
+    }
+
     static func refusal(arcType: String, arc id: String) -> (message: String, help: String) {
         switch arcType.lowercased() {
         case "inhibitor", "tapninhibitor":

@@ -15,7 +15,7 @@ import FoundationXML
 /// when it is one and unique, otherwise the node's id made valid).
 ///
 /// Everything the importer does not implement is refused with the element's
-/// line and column (see `PNMLGrammar`): inhibitor and other arc kinds,
+/// line and column (see `PNMLGrammar`): reset, transport and timed arcs,
 /// high-level (colored) labels, timed-arc and game extensions, tool data that
 /// changes the firing rule, DTDs. Every error, including those the checker
 /// finds in the converted net, points at the PNML element it comes from.
@@ -94,6 +94,8 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
     struct Node { var id: String; var name: String?; var marking: Int = 0; var reference: String?; var span: SourceSpan }
     struct Arc {
         var id: String; var source: String; var target: String; var weight: Int = 1
+        /// An inhibitor arc (`unless:`) or a read/test arc (`read:`), not an ordinary one.
+        var kind: PNMLGrammar.ArcKind = .normal
         /// Where the weight came from, to refuse two that disagree.
         var weightAttribute: Int?
         var span: SourceSpan
@@ -220,11 +222,14 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
             guard let id = attributes["id"], let s = attributes["source"], let t = attributes["target"] else {
                 fail(parser, "<arc> needs `id`, `source` and `target` attributes", at: span); return
             }
-            if let type = attributes["type"], type != "normal" {
-                let (message, help) = PNMLGrammar.refusal(arcType: type, arc: id)
-                fail(parser, message, help: help, at: span); return
-            }
             var arc = Arc(id: id, source: s, target: t, span: span)
+            if let type = attributes["type"] {
+                guard let kind = PNMLGrammar.ArcKind(type) else {
+                    let (message, help) = PNMLGrammar.refusal(arcType: type, arc: id)
+                    fail(parser, message, help: help, at: span); return
+                }
+                arc.kind = kind
+            }
             if let w = attributes["weight"] {
                 guard let n = Int(w), n >= 1 else {
                     fail(parser, "arc weight `\(w)` is not a positive integer", at: span); return
@@ -235,10 +240,11 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
             arcs.append(arc)
         case .arcType:
             let value = attributes["value"] ?? ""
-            if value != "normal" {
+            guard let kind = PNMLGrammar.ArcKind(value) else {
                 let (message, help) = PNMLGrammar.refusal(arcType: value, arc: arcs.last?.id ?? "?")
                 fail(parser, message, help: help, at: span); return
             }
+            if !arcs.isEmpty { arcs[arcs.count - 1].kind = kind }
         case .label(let label) where label != "name":
             guard !labelsSeen.contains(label) else {
                 fail(parser, "a second <\(label)> on one node", help: "give the node one \(label)", at: span); return
@@ -381,11 +387,23 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
         }
         let placeName = identifiers(realPlaces, prefix: "p"), transitionName = identifiers(realTransitions, prefix: "t")
         var inputs: [String: [(String, Int)]] = [:], outputs: [String: [(String, Int)]] = [:]
+        var reads: [String: [(String, Int)]] = [:], inhibitors: [String: [(String, Int)]] = [:]
         for arc in arcs {
             let sp = placeOf[arc.source].flatMap { placeName[$0] }, st = transitionOf[arc.source].flatMap { transitionName[$0] }
             let tp = placeOf[arc.target].flatMap { placeName[$0] }, tt = transitionOf[arc.target].flatMap { transitionName[$0] }
+            if arc.kind != .normal, !(sp != nil && tt != nil) {
+                return .failure(Diagnostic(.invalidPNML, "arc `\(arc.id)` is \(arc.kind == .inhibitor ? "an inhibitor" : "a read") arc but does not go from a place to a transition",
+                                           at: arc.span, help: "inhibitor and read arcs test a place for a transition: source a place, target a transition"))
+            }
             if let p = sp, let t = tt {
-                inputs[t, default: []].append((p, arc.weight))
+                switch arc.kind {
+                case .normal: inputs[t, default: []].append((p, arc.weight))
+                case .read: reads[t, default: []].append((p, arc.weight))
+                // Two inhibitor arcs between the same pair: the smaller weight decides.
+                case .inhibitor:
+                    if let i = inhibitors[t]?.firstIndex(where: { $0.0 == p }) { inhibitors[t]![i].1 = min(inhibitors[t]![i].1, arc.weight) }
+                    else { inhibitors[t, default: []].append((p, arc.weight)) }
+                }
             } else if let t = st, let p = tp {
                 outputs[t, default: []].append((p, arc.weight))
             } else if sp == nil && st == nil {
@@ -422,6 +440,8 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
             let name = transitionName[t.id]!
             var parts: [String] = []
             if inputs[name] != nil { parts.append("in: \(inscriptions(inputs[name]))") }
+            if reads[name] != nil { parts.append("read: \(inscriptions(reads[name]))") }
+            if inhibitors[name] != nil { parts.append("unless: \(inscriptions(inhibitors[name]))") }
             if outputs[name] != nil { parts.append("out: \(inscriptions(outputs[name]))") }
             emit("  \(name): { \(parts.joined(separator: ", ")) }", t.span)
         }

@@ -6,7 +6,8 @@ import CPNModel
 /// The net is unfolded (see `Unfolding`): every (place, value) pair becomes a
 /// global `byte` counter and every binding one `d_step` alternative of a
 /// single `do` loop, guarded by its token requirements and the output
-/// capacities. A `d_step` is one atomic, invisible-inside step, and the loop
+/// capacities (and by its `read:` and `unless:` arcs, as counter tests
+/// that change nothing). A `d_step` is one atomic, invisible-inside step, and the loop
 /// has one control location, so SPIN's reachable states are exactly the
 /// net's reachable markings (run pan with `-DNOREDUCE`; `-E` ignores
 /// "invalid end states", which are our deadlocks).
@@ -41,8 +42,13 @@ public enum PromelaExport {
         for step in u.steps {
             let t = net.transitions[step.transition]
             var conditions: [String] = []
-            for (cell, n) in step.consumed.sorted(by: { order($0.key, $1.key) }) {
+            // Read copies are needed besides the taken ones, and stay.
+            let needed = step.consumed.merging(step.read, uniquingKeysWith: +)
+            for (cell, n) in needed.sorted(by: { order($0.key, $1.key) }) {
                 conditions.append("\(names[cell]!) >= \(n)")
+            }
+            for inhibitor in step.inhibitors {
+                conditions.append("(\(inhibitor.cells.map { names[$0]! }.joined(separator: " + "))) < \(inhibitor.limit)")
             }
             // Capacity is checked after firing, on output places only (the firing rule).
             let outputPlaces = Set(step.produced.keys.map(\.place))

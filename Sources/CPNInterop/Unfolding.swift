@@ -29,6 +29,11 @@ public struct Unfolding: Sendable {
         public var consumed: [Cell: Int]
         /// Tokens added, by cell.
         public var produced: [Cell: Int]
+        /// Tokens required and left in place (`read:` arcs), by cell.
+        public var read: [Cell: Int] = [:]
+        /// `unless:` arcs: the step is enabled only while the cells of each
+        /// hold fewer than `limit` tokens in all.
+        public var inhibitors: [(cells: [Cell], limit: Int)] = []
     }
 
     public let net: CheckedNet
@@ -82,6 +87,10 @@ public struct Unfolding: Sendable {
                                    help: "use a bounded color with at most \(options.maxColorCardinality) values")
             }
         }
+        if !options.incidenceOnly, net.hasPriorities, let t = net.transitions.first(where: { $0.priority != 0 }) {
+            throw InteropError("transition `\(t.name)` has a priority; priorities compare the transitions enabled in a marking, which a binding-by-binding unfolding cannot express",
+                               help: "drop `priority` for export: it only removes behaviours, so the exported net has a superset of them")
+        }
         for t in net.transitions where !options.incidenceOnly && t.outputs.contains(where: { $0.delay != nil }) {
             throw InteropError("transition `\(t.name)` delays its outputs; timed nets cannot be unfolded",
                                help: "remove the `@+` delays, or verify the net with `cpn-author verify`")
@@ -103,8 +112,8 @@ public struct Unfolding: Sendable {
         var budget = Budget(options: options, placeValues: net.places.map(\.color.allValues))
         for (ti, t) in net.transitions.enumerated() {
             var ctx = EvalContext(slotCount: t.slotCount)
-            var consumed: [Cell: Int] = [:]
-            try Self.bind(net, t, ti, 0, &ctx, &consumed, &steps, &budget)
+            var consumed: [Cell: Int] = [:], read: [Cell: Int] = [:]
+            try Self.bind(net, t, ti, 0, &ctx, &consumed, &read, &steps, &budget)
         }
         self.steps = steps
     }
@@ -132,9 +141,10 @@ public struct Unfolding: Sendable {
     /// explorer tries every token present; the guard and outputs are then
     /// evaluated once per complete binding.
     private static func bind(_ net: CheckedNet, _ t: CheckedTransition, _ ti: Int, _ i: Int, _ ctx: inout EvalContext,
-                             _ consumed: inout [Cell: Int], _ steps: inout [Step], _ budget: inout Budget) throws(InteropError) {
+                             _ consumed: inout [Cell: Int], _ read: inout [Cell: Int], _ steps: inout [Step],
+                             _ budget: inout Budget) throws(InteropError) {
         if i == t.inputs.count {
-            try complete(net, t, ti, &ctx, consumed, &steps, budget.options.maxSteps)
+            try complete(net, t, ti, &ctx, consumed, read, &steps, budget)
             return
         }
         let input = t.inputs[i]
@@ -151,18 +161,35 @@ public struct Unfolding: Sendable {
                 continue
             }
             let cell = Cell(place: input.place, valueIndex: index)
-            consumed[cell, default: 0] += input.count
-            try bind(net, t, ti, i + 1, &ctx, &consumed, &steps, &budget)
-            consumed[cell, default: 0] -= input.count
-            if consumed[cell] == 0 { consumed[cell] = nil }
+            if input.reads { read[cell, default: 0] += input.count } else { consumed[cell, default: 0] += input.count }
+            try bind(net, t, ti, i + 1, &ctx, &consumed, &read, &steps, &budget)
+            if input.reads {
+                read[cell, default: 0] -= input.count
+                if read[cell] == 0 { read[cell] = nil }
+            } else {
+                consumed[cell, default: 0] -= input.count
+                if consumed[cell] == 0 { consumed[cell] = nil }
+            }
             ctx.slots = saved
         }
     }
 
     private static func complete(_ net: CheckedNet, _ t: CheckedTransition, _ ti: Int, _ ctx: inout EvalContext,
-                                 _ consumed: [Cell: Int], _ steps: inout [Step], _ maxSteps: Int) throws(InteropError) {
+                                 _ consumed: [Cell: Int], _ read: [Cell: Int], _ steps: inout [Step],
+                                 _ budget: Budget) throws(InteropError) {
+        let maxSteps = budget.options.maxSteps
         var produced: [Cell: Int] = [:]
+        var inhibitors: [(cells: [Cell], limit: Int)] = []
         do {
+            for inhibitor in t.inhibitors {
+                let color = net.places[inhibitor.place].color
+                var cells: [Cell] = []
+                for value in inhibitor.pattern.constant.map({ [$0] }) ?? budget.placeValues[inhibitor.place] {
+                    guard let index = color.index(of: value), try inhibitor.pattern.match(value, &ctx) else { continue }
+                    cells.append(Cell(place: inhibitor.place, valueIndex: index))
+                }
+                if !cells.isEmpty { inhibitors.append((cells, inhibitor.count)) }
+            }
             if let g = t.guardExpr, try g.evaluate(&ctx) != .bool(true) { return }
             for o in t.outputs {
                 let value = try o.value.evaluate(&ctx)
@@ -181,6 +208,6 @@ public struct Unfolding: Sendable {
                                help: "use smaller colors (fewer values) for export")
         }
         let binding = t.variables.map { v in "\(v.name) = \(v.color.format(ctx.slots[v.slot]))" }.joined(separator: ", ")
-        steps.append(Step(transition: ti, binding: binding, consumed: consumed, produced: produced))
+        steps.append(Step(transition: ti, binding: binding, consumed: consumed, produced: produced, read: read, inhibitors: inhibitors))
     }
 }

@@ -16,6 +16,8 @@ public struct CheckedNet: Sendable {
 
     public func placeIndex(named name: String) -> Int? { places.firstIndex { $0.name == name } }
     public func transitionIndex(named name: String) -> Int? { transitions.firstIndex { $0.name == name } }
+    /// Whether transitions have different priorities (so priorities decide anything).
+    public var hasPriorities: Bool { Set(transitions.map(\.priority)).count > 1 }
 }
 
 public struct CheckedPlace: Sendable {
@@ -46,8 +48,8 @@ public struct CheckedOrder: Sendable {
 public struct CheckedTransition: Sendable {
     public let name: String
     public let span: SourceSpan
-    /// Input inscriptions in binding order: each one's expressions only use
-    /// variables bound by the ones before it.
+    /// Input inscriptions (`in:` and `read:` arcs) in binding order: each
+    /// one's expressions only use variables bound by the ones before it.
     public let inputs: [CheckedInput]
     public let outputs: [CheckedOutput]
     public let guardExpr: CompiledExpr?
@@ -56,9 +58,36 @@ public struct CheckedTransition: Sendable {
     public let variables: [(name: String, color: Color, slot: Int)]
     /// `expect: dead`: never enabled in a correct net.
     public var expectDead = false
+    /// `unless:` arcs, tested on the marking before the firing, once the
+    /// inputs are bound.
+    public var inhibitors: [CheckedInhibitor] = []
+    /// `priority:` (0 when not given): only the enabled transitions of the
+    /// highest priority in a marking fire.
+    public var priority = 0
+
+    /// Whether some input is a `cancel:` arc (it takes waiting tokens).
+    public var cancels: Bool { inputs.contains { $0.anyReadyTime } }
+
+    /// Whether some input is a `read:` arc or some arc is an `unless:` arc.
+    public var testsWithoutTaking: Bool { !inhibitors.isEmpty || inputs.contains { $0.reads } }
 }
 
 public struct CheckedInput: Sendable {
+    public let place: Int
+    public let pattern: CompiledPattern
+    public let count: Int
+    public let span: SourceSpan
+    /// A `read:` arc: the binding needs `count` ready copies, and firing
+    /// leaves them in place (no change to the marking, no capacity effect).
+    public var reads = false
+    /// A `cancel:` arc: the copies are taken whatever their ready time.
+    public var anyReadyTime = false
+}
+
+/// An `unless:` (inhibitor) arc: a binding is enabled only while `place`
+/// holds fewer than `count` ready tokens that `pattern` matches (the
+/// pattern binds nothing: its names are the binding's variables).
+public struct CheckedInhibitor: Sendable {
     public let place: Int
     public let pattern: CompiledPattern
     public let count: Int

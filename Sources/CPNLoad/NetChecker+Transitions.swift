@@ -9,10 +9,14 @@ extension NetChecker {
         let inscription: Inscription
         let count: Int
         let names: PatternNames
+        /// From a `read:` arc: bound like an input, not taken.
+        let reads: Bool
+        /// From a `cancel:` arc: taken whatever its ready time.
+        var anyReadyTime = false
     }
 
     mutating func checkTransition(_ t: Transition) -> CheckedTransition? {
-        if t.inputs.isEmpty && t.outputs.isEmpty {
+        if t.inputs.isEmpty && t.outputs.isEmpty && t.reads.isEmpty && t.cancels.isEmpty {
             diagnostics.add(.emptyTransition, "transition `\(t.name)` has no arcs", at: t.span,
                             help: "give it `in:` and `out:` arcs, or remove it")
             return nil
@@ -22,7 +26,15 @@ extension NetChecker {
 
         // Gather input terms and decide the order in which they bind.
         var terms: [InputTerm] = []
-        for arc in t.inputs {
+        // A place is either cancelled from or taken/read from: mixing both would
+        // make "which copies" depend on ready times in ways no one means.
+        for arc in t.cancels where (t.inputs + t.reads).contains(where: { $0.place == arc.place }) {
+            diagnostics.add(.notAllowedHere, "transition `\(t.name)` has both a `cancel` arc and an `in` or `read` arc on `\(arc.place)`",
+                            at: arc.placeSpan, help: "`cancel` already takes ready tokens too: move the patterns on `\(arc.place)` under `cancel`")
+            ok = false
+        }
+        let arcs = t.inputs.map { ($0, false, false) } + t.reads.map { ($0, true, false) } + t.cancels.map { ($0, false, true) }
+        for (arc, reads, anyReadyTime) in arcs {
             guard let (place, color) = placeOf(arc) else {
                 ok = false
                 // Variables this arc would bind are unknown now; do not report their uses too.
@@ -32,8 +44,13 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var inscription = i, count = i.count
-                if color.kind == .unit, let n = i.bareCount {
+                var inscription = i
+                guard var count = resolvedCount(i) else {
+                    ok = false
+                    continue
+                }
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an arc takes at least one token, found \(n)", at: i.span,
                                         help: "remove the arc instead")
@@ -46,7 +63,8 @@ extension NetChecker {
                 let names = PatternNames(inscription.expr) { n in
                     symbols.constants[n] != nil || symbols.enumCases[n] != nil
                 }
-                terms.append(InputTerm(place: place, color: color, inscription: inscription, count: count, names: names))
+                terms.append(InputTerm(place: place, color: color, inscription: inscription, count: count, names: names, reads: reads,
+                                       anyReadyTime: anyReadyTime))
             }
         }
         guard let ordered = bindingOrder(terms, transition: t, poisoned: compiler.poisoned) else { return nil }
@@ -54,9 +72,11 @@ extension NetChecker {
         var inputs: [CheckedInput] = []
         for term in ordered {
             if let p = compiler.compilePattern(term.inscription.expr, color: term.color) {
-                inputs.append(CheckedInput(place: term.place, pattern: p, count: term.count, span: term.inscription.span))
+                inputs.append(CheckedInput(place: term.place, pattern: p, count: term.count, span: term.inscription.span, reads: term.reads,
+                                           anyReadyTime: term.anyReadyTime))
             } else { ok = false }
         }
+        let inhibitors = checkInhibitors(t, compiler: compiler, ok: &ok)
 
         var guardExpr: CompiledExpr? = nil
         if let g = t.guardExpr {
@@ -82,9 +102,13 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var count = i.count
+                guard var count = resolvedCount(i) else {
+                    ok = false
+                    continue
+                }
                 var expr = i.expr
-                if color.kind == .unit, let n = i.bareCount {
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 1 else {
                         diagnostics.add(.badInteger, "an arc produces at least one token, found \(n)", at: i.span, help: "remove the arc instead")
                         ok = false
@@ -119,7 +143,59 @@ extension NetChecker {
         var checked = CheckedTransition(name: t.name, span: t.span, inputs: inputs, outputs: outputs, guardExpr: guardExpr,
                                         slotCount: compiler.slotCount, variables: variables.map { ($0.name, $0.color, $0.slot) })
         checked.expectDead = t.expectDead
+        checked.inhibitors = inhibitors
+        if let p = t.priority ?? t.priorityExpr.flatMap({ constantValue($0, color: .anyInt, what: "a priority")?.asInt }) {
+            checked.priority = p
+        } else if t.priorityExpr != nil {
+            return nil
+        }
         return checked
+    }
+
+    /// The `unless:` arcs of `t`, compiled once its inputs are: their patterns
+    /// only test, so every name in them must already be a variable.
+    private mutating func checkInhibitors(_ t: Transition, compiler: ExpressionCompiler, ok: inout Bool) -> [CheckedInhibitor] {
+        var result: [CheckedInhibitor] = []
+        let bound = Set(compiler.currentVariables.map(\.name)).union(compiler.poisoned)
+        for arc in t.inhibitors {
+            guard let (place, color) = placeOf(arc) else {
+                ok = false
+                continue
+            }
+            for i in arc.inscriptions {
+                var expr = i.expr
+                guard var count = resolvedCount(i) else {
+                    ok = false
+                    continue
+                }
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
+                    guard n >= 1 else {
+                        diagnostics.add(.badInteger, "an `unless` arc needs a count of at least one, found \(n)", at: i.span,
+                                        help: "`unless: { \(arc.place): 1 }` means \"while `\(arc.place)` is empty\"")
+                        ok = false
+                        continue
+                    }
+                    expr = Expr(.unit, i.expr.span)
+                    count = n
+                }
+                let names = PatternNames(expr) { symbols.constants[$0] != nil || symbols.enumCases[$0] != nil }
+                if let fresh = names.binding.first(where: { !bound.contains($0) }) {
+                    diagnostics.add(.bindingInhibitor,
+                                    "`\(fresh)` in the `unless` arc of `\(t.name)` is not bound by an `in` or `read` arc, and `unless` binds nothing",
+                                    at: i.span,
+                                    help: "write `_` to match any token, or bind `\(fresh)` on an `in` or `read` arc to forbid a token equal to it")
+                    ok = false
+                    continue
+                }
+                guard let p = compiler.compilePattern(expr, color: color) else {
+                    ok = false
+                    continue
+                }
+                result.append(CheckedInhibitor(place: place, pattern: p, count: count, span: i.span))
+            }
+        }
+        return result
     }
 
     /// Whether `t`, for any binding, produces at least what it consumes plus
@@ -129,8 +205,9 @@ extension NetChecker {
     /// is ordered. Its enabling then survives its own firing (the guard reads
     /// only the binding), so it can fire forever: the place it adds to is
     /// unbounded as soon as `t` is enabled. Returns that place.
+    /// `read:` arcs count as given back; an `unless:` arc may stop it.
     private func reproducesItsInputsPlusMore(_ t: Transition, places: [CheckedPlace]) -> String? {
-        guard !t.inputs.isEmpty else { return nil }
+        guard !t.inputs.isEmpty || !t.reads.isEmpty, t.inhibitors.isEmpty, t.cancels.isEmpty else { return nil }
         func place(_ name: String) -> CheckedPlace? { places.first { $0.name == name } }
         var extra: [String: [String]] = [:]
         for o in t.outputs {
@@ -197,6 +274,9 @@ extension NetChecker {
         var read = Set<String>(), written = Set<String>()
         for t in net.transitions {
             t.inputs.forEach { read.insert($0.place) }
+            t.reads.forEach { read.insert($0.place) }
+            t.inhibitors.forEach { read.insert($0.place) }
+            t.cancels.forEach { read.insert($0.place) }
             t.outputs.forEach { written.insert($0.place) }
         }
         for p in net.places where !read.contains(p.name) && !written.contains(p.name) {
@@ -208,16 +288,16 @@ extension NetChecker {
         var changed = true
         while changed {
             changed = false
-            for t in net.transitions where t.inputs.allSatisfy({ markable.contains($0.place) }) {
+            for t in net.transitions where (t.inputs + t.reads + t.cancels).allSatisfy({ markable.contains($0.place) }) {
                 for o in t.outputs where markable.insert(o.place).inserted { changed = true }
             }
         }
         for t in net.transitions {
-            if let empty = t.inputs.first(where: { !markable.contains($0.place) }) {
+            if let empty = (t.inputs + t.reads + t.cancels).first(where: { !markable.contains($0.place) }) {
                 diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: place `\(empty.place)` starts empty and nothing can fill it",
                                 at: empty.placeSpan, help: "give `\(empty.place)` initial tokens, or an arc into it from a transition that can fire")
             }
-            if t.inputs.isEmpty, !t.outputs.isEmpty,
+            if t.inputs.isEmpty, t.reads.isEmpty, t.inhibitors.isEmpty, t.cancels.isEmpty, !t.outputs.isEmpty,
                t.outputs.contains(where: { o in places.first { $0.name == o.place }?.capacity == nil }) {
                 diagnostics.add(.unboundedSource, "transition `\(t.name)` has no input arcs, so it can fire forever", at: t.span,
                                 help: "take a token from a budget place, or put a `capacity` on every place it fills")

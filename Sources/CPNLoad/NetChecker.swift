@@ -17,17 +17,23 @@ struct NetChecker {
     /// (and so do hashing, formatting and enumerating values later): a chain
     /// of 1,000 colors, each a tuple of the next, overflowed the stack.
     static let maximumColorDepth = 64
-    /// Whether decoding the file already found errors: then parts of the net
-    /// are missing, and warnings about its structure (a place nothing fills,
-    /// a place nothing reads) would be about the holes, not the net.
-    var decodingFailed = false
-    /// Transitions the decoder could not read in full (see `NetDecoder`).
-    var incompleteTransitions: Set<String> = []
-    /// Declarations the decoder dropped (see `NetDecoder`): uses of them are
-    /// silent, like uses of any declaration that failed.
-    var undecodedNames: Set<String> = []
+    /// Where terms on Unit places are written: a type mismatch there gets a
+    /// help line saying that a number is a count (see `unitCountHelp`).
+    var unitTermSpans: Set<SourceSpan> = []
+    /// What the decoder could not read (see `DecodedNet`).
+    let decodingFailed: Bool
+    let incompleteTransitions: Set<String>
+    let undecodedNames: Set<String>
 
-    init(net: Net) { self.net = net }
+    init(_ decoded: DecodedNet) {
+        net = decoded.net
+        decodingFailed = decoded.decodingFailed
+        incompleteTransitions = decoded.incompleteTransitions
+        undecodedNames = decoded.undecodedNames
+    }
+
+    /// A net built in code, with nothing left undecoded.
+    init(net: Net) { self.init(DecodedNet(net: net)) }
 
     mutating func check() -> CheckedNet? {
         symbols.failed.formUnion(undecodedNames)
@@ -48,6 +54,9 @@ struct NetChecker {
         if !diagnostics.hasErrors && !decodingFailed {
             warnAboutStructure(places: places)
         }
+        var helped = DiagnosticBag()
+        for d in diagnostics.items { helped.add(Self.unitCountHelp(d, spans: unitTermSpans)) }
+        diagnostics = helped
         guard !diagnostics.hasErrors, places.count == net.places.count, transitions.count == net.transitions.count else { return nil }
         return CheckedNet(net: net, places: places, transitions: transitions, invariants: invariants, leadsTo: leadsTo,
                           final: final, symbols: symbols)
@@ -237,7 +246,8 @@ struct NetChecker {
             guard let (_, color) = symbols.places[p.name] else { continue }
             var initial: [InitialToken] = []
             for i in p.initial {
-                if color.kind == .unit, let n = i.bareCount {
+                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
+                if color.kind == .unit, let n = unitCount(i) {
                     guard n >= 0 else {
                         diagnostics.add(.badInteger, "a place cannot start with \(n) tokens", at: i.span,
                                         help: "on a Unit place a number is how many `()` tokens it starts with: 0 or more")
@@ -266,7 +276,8 @@ struct NetChecker {
                     }
                     delay = t
                 }
-                initial.append(InitialToken(value: v, count: i.count, delay: delay))
+                guard let count = resolvedCount(i) else { continue }
+                initial.append(InitialToken(value: v, count: count, delay: delay))
             }
             var startTotal = 0, startOverflow = false
             for t in initial { (startTotal, startOverflow) = startTotal.addingReportingOverflow(t.count); if startOverflow { break } }
@@ -274,7 +285,8 @@ struct NetChecker {
                 diagnostics.add(.badInteger, "place `\(p.name)` starts with more than \(NetLimits.maximumTokensPerPlace) tokens",
                                 at: p.span, help: "token counts are 32-bit: model large quantities with an Int token instead")
             }
-            if let capacity = p.capacity {
+            let capacity = p.capacity ?? p.capacityExpr.flatMap { constantInt($0, what: "a capacity") }
+            if let capacity {
                 let span = p.capacitySpan ?? p.span
                 if capacity < 0 {
                     diagnostics.add(.invalidCapacity, "capacity cannot be negative, found \(capacity)", at: span,
@@ -299,7 +311,7 @@ struct NetChecker {
                     order = CheckedOrder(highest: o.highest, pattern: pattern, key: key.evaluate, slotCount: compiler.slotCount, span: o.span)
                 }
             }
-            result.append(CheckedPlace(name: p.name, color: color, capacity: p.capacity, initial: initial, order: order, span: p.span))
+            result.append(CheckedPlace(name: p.name, color: color, capacity: capacity, initial: initial, order: order, span: p.span))
         }
         return result
     }

@@ -26,20 +26,21 @@ extension NetLoader {
         case .success(let r): root = r
         }
         var decoder = NetDecoder(source: source)
-        let net = decoder.decode(root)?.mappingSpans(mapSpan)
+        let decoded = decoder.decode(root).map { d in
+            var mapped = d
+            mapped.net = d.net.mappingSpans(mapSpan)
+            return mapped
+        }
         var diagnostics = DiagnosticBag()
         for d in decoder.diagnostics.items { diagnostics.add(mapped(d)) }
         var checked: CheckedNet? = nil
-        if let net {
-            var checker = NetChecker(net: net)
-            checker.decodingFailed = decoder.diagnostics.hasErrors
-            checker.incompleteTransitions = decoder.incompleteTransitions
-            checker.undecodedNames = decoder.undecodedNames
+        if let decoded {
+            var checker = NetChecker(decoded)
             checked = checker.check()
             for d in checker.diagnostics.items { diagnostics.add(d) }
         }
         if diagnostics.hasErrors { checked = nil }
-        return LoadResult(path: original.path, source: original, net: net, checked: checked, diagnostics: diagnostics.sorted)
+        return LoadResult(path: original.path, source: original, net: decoded?.net, checked: checked, diagnostics: diagnostics.sorted)
     }
 }
 
@@ -50,17 +51,28 @@ extension Net {
         n.constants = constants.map { Constant(name: $0.name, value: $0.value.mappingSpans(f), span: f($0.span)) }
         n.colors = colors.map { ColorDeclaration(name: $0.name, syntax: $0.syntax.mappingSpans(f), span: f($0.span)) }
         n.places = places.map { p in
-            Place(name: p.name, color: p.color.mappingSpans(f), initial: p.initial.map { $0.mappingSpans(f) },
-                  capacity: p.capacity, capacitySpan: p.capacitySpan.map(f),
-                  order: p.order.map { PlaceOrder(highest: $0.highest, key: $0.key.mappingSpans(f), span: f($0.span)) },
-                  description: p.description, span: f(p.span))
+            var mapped = Place(name: p.name, color: p.color.mappingSpans(f), initial: p.initial.map { $0.mappingSpans(f) },
+                               capacity: p.capacity, capacitySpan: p.capacitySpan.map(f),
+                               order: p.order.map { PlaceOrder(highest: $0.highest, key: $0.key.mappingSpans(f), span: f($0.span)) },
+                               description: p.description, span: f(p.span))
+            mapped.capacityExpr = p.capacityExpr?.mappingSpans(f)
+            return mapped
         }
         n.transitions = transitions.map { t in
             func arcs(_ list: [Arc]) -> [Arc] {
                 list.map { Arc(place: $0.place, placeSpan: f($0.placeSpan), inscriptions: $0.inscriptions.map { $0.mappingSpans(f) }) }
             }
-            return Transition(name: t.name, inputs: arcs(t.inputs), outputs: arcs(t.outputs),
-                              guardExpr: t.guardExpr?.mappingSpans(f), description: t.description, span: f(t.span))
+            // A copy, so that every other key of the transition is kept as it is.
+            var mapped = t
+            mapped.inputs = arcs(t.inputs)
+            mapped.outputs = arcs(t.outputs)
+            mapped.reads = arcs(t.reads)
+            mapped.inhibitors = arcs(t.inhibitors)
+            mapped.cancels = arcs(t.cancels)
+            mapped.priorityExpr = t.priorityExpr?.mappingSpans(f)
+            mapped.guardExpr = t.guardExpr?.mappingSpans(f)
+            mapped.span = f(t.span)
+            return mapped
         }
         n.invariants = invariants.map { Invariant(name: $0.name, expr: $0.expr.mappingSpans(f), description: $0.description, span: f($0.span)) }
         n.final = final?.mappingSpans(f)
@@ -70,7 +82,9 @@ extension Net {
 
 extension Inscription {
     func mappingSpans(_ f: (SourceSpan) -> SourceSpan) -> Inscription {
-        Inscription(expr: expr.mappingSpans(f), count: count, delay: delay?.mappingSpans(f), span: f(span), isBareInteger: isBareInteger)
+        var mapped = Inscription(expr: expr.mappingSpans(f), count: count, delay: delay?.mappingSpans(f), span: f(span), isBareInteger: isBareInteger)
+        mapped.countExpr = countExpr?.mappingSpans(f)
+        return mapped
     }
 }
 

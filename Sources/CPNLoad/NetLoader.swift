@@ -49,18 +49,15 @@ public enum NetLoader {
         case .success(let r): root = r
         }
         var decoder = NetDecoder(source: source)
-        let net = decoder.decode(root)
+        let decoded = decoder.decode(root)
         var diagnostics = decoder.diagnostics
         var checked: CheckedNet? = nil
-        if let net {
-            var checker = NetChecker(net: net)
-            checker.decodingFailed = decoder.diagnostics.hasErrors
-            checker.incompleteTransitions = decoder.incompleteTransitions
-            checker.undecodedNames = decoder.undecodedNames
+        if let decoded {
+            var checker = NetChecker(decoded)
             checked = checker.check()
             diagnostics.append(contentsOf: checker.diagnostics.items)
         }
         if diagnostics.hasErrors { checked = nil }
-        return LoadResult(path: source.path, source: source, net: net, checked: checked, diagnostics: diagnostics.sorted)
+        return LoadResult(path: source.path, source: source, net: decoded?.net, checked: checked, diagnostics: diagnostics.sorted)
     }
 }

@@ -153,9 +153,11 @@ public enum NetSchema {
           "description": "The initial marking. On a Unit place a bare integer N means N `()` tokens."
         },
         "capacity": {
-          "type": "integer",
-          "minimum": 0,
-          "description": "Most tokens the place may hold; a firing that would exceed it is not enabled (backpressure)."
+          "anyOf": [
+            { "type": "integer", "minimum": 0 },
+            { "$ref": "#/$defs/expression" }
+          ],
+          "description": "Most tokens the place may hold; a firing that would exceed it is not enabled (backpressure). An integer or a constant expression (`MAX`)."
         },
         "order": {
           "type": "object",
@@ -181,6 +183,24 @@ public enum NetSchema {
           "propertyNames": { "$ref": "#/$defs/identifier" },
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
+        "read": {
+          "type": "object",
+          "description": "Read arcs: place name to pattern(s), bound like `in` patterns; the tokens must be there (ready) and stay: no change to the marking, no capacity effect.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
+        "unless": {
+          "type": "object",
+          "description": "Inhibitor arcs: place name to pattern(s); enabled only while the place holds fewer than `count` (default 1) ready tokens matching the pattern (`_`: any token). The patterns bind nothing: their names are variables of `in`/`read` arcs.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
+        "cancel": {
+          "type": "object",
+          "description": "Input arcs that take a token whatever its ready time (a timer still waiting): cancelling a timeout in one step.",
+          "propertyNames": { "$ref": "#/$defs/identifier" },
+          "additionalProperties": { "$ref": "#/$defs/tokens" }
+        },
         "out": {
           "type": "object",
           "description": "Output arcs: place name to token expression(s); `expr @+ delay` makes the token ready later.",
@@ -188,6 +208,10 @@ public enum NetSchema {
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
         "guard": { "$ref": "#/$defs/expression", "description": "Boolean condition over the bound variables." },
+        "priority": {
+          "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/expression" }],
+          "description": "Among the transitions enabled in a marking only those of the highest priority fire (default 0; higher wins). An integer or a constant."
+        },
         "expect": { "const": "dead", "description": "The transition must never be enabled (a defensive branch): verify reports it only if it becomes enabled, as a violation with its trace." },
         "description": { "type": "string" }
       }
@@ -201,7 +225,13 @@ public enum NetSchema {
           "additionalProperties": false,
           "properties": {
             "token": { "$ref": "#/$defs/expression" },
-            "count": { "type": "integer", "minimum": 1, "description": "How many copies of the token." }
+            "count": {
+              "anyOf": [
+                { "type": "integer", "minimum": 1 },
+                { "$ref": "#/$defs/expression" }
+              ],
+              "description": "How many copies of the token: an integer or a constant expression (`BATCH`)."
+            }
           }
         }
       ]

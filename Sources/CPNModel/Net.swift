@@ -77,6 +77,9 @@ public struct Inscription: Sendable {
     /// Written as a bare YAML integer (`initial: 3`): on a Unit place this
     /// means that many `()` tokens, on an Int place the token `3`.
     public var isBareInteger: Bool
+    /// `count:` written as a constant expression (`count: N`), resolved by
+    /// the checker; `count` is then 1 until it is.
+    public var countExpr: Expr? = nil
     public init(expr: Expr, count: Int = 1, delay: Expr? = nil, span: SourceSpan, isBareInteger: Bool = false) {
         self.expr = expr
         self.count = count
@@ -106,6 +109,9 @@ public struct Place: Sendable {
     public var initial: [Inscription]
     public var capacity: Int?
     public var capacitySpan: SourceSpan?
+    /// `capacity:` written as a constant expression (`capacity: MAX`),
+    /// resolved by the checker (`capacity` is then nil).
+    public var capacityExpr: Expr? = nil
     public var order: PlaceOrder?
     public var description: String?
     public var span: SourceSpan
@@ -138,6 +144,18 @@ public struct Transition: Sendable {
     public var name: String
     public var inputs: [Arc]
     public var outputs: [Arc]
+    /// `read:` arcs: tokens the transition needs and leaves where they are.
+    public var reads: [Arc] = []
+    /// `unless:` arcs (inhibitor arcs): the transition is enabled only while
+    /// the place holds fewer than `count` ready tokens matching the pattern.
+    public var inhibitors: [Arc] = []
+    /// `cancel:` arcs: input arcs that take a token whatever its ready time
+    /// (a timer still waiting), so a timeout is cancelled in one step.
+    public var cancels: [Arc] = []
+    /// `priority: n` (an integer, or a constant expression in `priorityExpr`):
+    /// in a marking only the enabled transitions of the highest priority fire.
+    public var priority: Int?
+    public var priorityExpr: Expr?
     public var guardExpr: Expr?
     public var description: String?
     /// `expect: dead`: the transition must never be enabled (a defensive

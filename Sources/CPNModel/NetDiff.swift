@@ -53,7 +53,7 @@ public struct NetDiff: Sendable {
             Self.aspect("value", a.value.rendered, b.value.rendered)
         } summary: { $0.value.rendered }
         compare(old.places, new.places, .place, name: \.name, span: \.span, differences: Self.placeDifferences) {
-            $0.color.rendered + ($0.capacity.map { ", capacity \($0)" } ?? "")
+            $0.color.rendered + (($0.capacity.map(String.init) ?? $0.capacityExpr?.rendered).map { ", capacity \($0)" } ?? "")
         }
         compare(old.transitions, new.transitions, .transition, name: \.name, span: \.span,
                 differences: Self.transitionDifferences) { t in
@@ -165,7 +165,8 @@ public struct NetDiff: Sendable {
         let initialA = a.initial.map(\.rendered).joined(separator: ", ")
         let initialB = b.initial.map(\.rendered).joined(separator: ", ")
         if let d = aspect("initial", "[\(initialA)]", "[\(initialB)]") { out.append(d) }
-        if let d = optionalAspect("capacity", a.capacity.map(String.init), b.capacity.map(String.init)) { out.append(d) }
+        if let d = optionalAspect("capacity", a.capacity.map(String.init) ?? a.capacityExpr?.rendered,
+                                  b.capacity.map(String.init) ?? b.capacityExpr?.rendered) { out.append(d) }
         if let d = optionalAspect("order", a.order.map(render), b.order.map(render)) { out.append(d) }
         return out
     }
@@ -179,6 +180,9 @@ public struct NetDiff: Sendable {
         if let d = optionalAspect("guard", a.guardExpr?.rendered, b.guardExpr?.rendered) { out.append(d) }
         out += arcDifferences("input from", a.inputs, b.inputs)
         out += arcDifferences("output to", a.outputs, b.outputs)
+        out += arcDifferences("read of", a.reads, b.reads)
+        out += arcDifferences("unless on", a.inhibitors, b.inhibitors)
+        out += arcDifferences("cancel from", a.cancels, b.cancels)
         return out
     }
 

@@ -3,7 +3,9 @@ import CPNDiagnostics
 /// Graphviz DOT of a net: `cpn-author graph net.yaml --format dot | dot -Tsvg > net.svg`.
 ///
 /// Places are ellipses labelled with name, color, initial tokens and capacity;
-/// transitions are boxes with their guard; arcs carry their inscriptions. The
+/// transitions are boxes with their guard; arcs carry their inscriptions
+/// (`read:` arcs dashed without an arrowhead, `unless:` arcs ending in a
+/// circle at the transition, `cancel:` arcs dotted). The
 /// transitions a trace fires, and their arcs, are drawn red and bold, labelled
 /// with the steps at which they fire.
 public enum DOTGraph {
@@ -33,6 +35,12 @@ public enum DOTGraph {
         }
         for edge in graph.edges {
             var attributes = edge.label.isEmpty ? [] : ["label=" + quote(edge.label)]
+            switch edge.kind {
+            case .flow: break
+            case .read: attributes += ["style=dashed", "arrowhead=none"]
+            case .inhibitor: attributes += ["arrowhead=odot"]
+            case .cancel: attributes += ["style=dotted"]
+            }
             if edge.onTrace { attributes += ["color=red", "penwidth=2"] }
             out += "  \(quote(edge.from)) -> \(quote(edge.to))"
                 + (attributes.isEmpty ? "" : " [\(attributes.joined(separator: ", "))]") + ";\n"

@@ -2,7 +2,8 @@ import CPNDiagnostics
 
 /// A Mermaid flowchart of a net, which GitHub renders inside Markdown
 /// (```` ```mermaid ```` blocks): places as circles, transitions as boxes, arc
-/// inscriptions on the arrows, the transitions of a trace in red with their
+/// inscriptions on the arrows (`read:` arcs dotted, `unless:` arcs ending in a
+/// circle), the transitions of a trace in red with their
 /// step numbers.
 public enum MermaidGraph {
     public static func render(_ graph: NetGraph) -> String {
@@ -18,7 +19,9 @@ public enum MermaidGraph {
         }
         var traceEdges: [Int] = []
         for (i, edge) in graph.edges.enumerated() {
-            out += "  \(edge.from) -->" + (edge.label.isEmpty ? "" : "|\"\(escape(edge.label))\"|") + " \(edge.to)\n"
+            // Flow `-->`, read `-.-` (dotted, no arrowhead), inhibitor `--o` (a circle), cancel `-.->`.
+            let arrow = switch edge.kind { case .flow: "-->"; case .read: "-.-"; case .inhibitor: "--o"; case .cancel: "-.->" }
+            out += "  \(edge.from) \(arrow)" + (edge.label.isEmpty ? "" : "|\"\(escape(edge.label))\"|") + " \(edge.to)\n"
             if edge.onTrace { traceEdges.append(i) }
         }
         let fired = graph.nodes.filter(\.onTrace).map(\.id)

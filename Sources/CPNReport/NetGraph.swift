@@ -21,11 +21,24 @@ public struct NetGraph: Sendable {
         public var onTrace: Bool { !steps.isEmpty }
     }
 
+    /// How an arc is drawn: each kind has its own arrow.
+    public enum EdgeKind: Sendable {
+        /// `in:` and `out:`: tokens move along the arrow.
+        case flow
+        /// `read:`: the transition needs the tokens and leaves them (no arrowhead, dashed).
+        case read
+        /// `unless:`: the transition needs their absence (a circle at the transition).
+        case inhibitor
+        /// `cancel:`: tokens move along the arrow, waiting ones too (dotted).
+        case cancel
+    }
+
     public struct Edge: Sendable {
         public var from: String
         public var to: String
         public var label: String
         public var onTrace: Bool
+        public var kind: EdgeKind = .flow
     }
 
     public var name: String
@@ -49,7 +62,7 @@ public struct NetGraph: Sendable {
             placeIDs[p.name] = id
             var details = [p.color.rendered]
             if !p.initial.isEmpty { details.append(Self.cut(p.initial.map(\.rendered).joined(separator: ", "))) }
-            if let c = p.capacity { details.append("capacity \(c)") }
+            if let c = p.capacity { details.append("capacity \(c)") } else if let c = p.capacityExpr { details.append("capacity \(c.rendered)") }
             nodes.append(Node(id: id, kind: .place, name: p.name, details: details, steps: []))
         }
         var seenTransitions: Set<String> = []
@@ -63,6 +76,13 @@ public struct NetGraph: Sendable {
                 let place = placeIDs[arc.place] ?? "p_" + arc.place
                 edges.append(Edge(from: place, to: id, label: Self.cut(arc.inscriptions.map(\.rendered).joined(separator: ", ")),
                                   onTrace: !steps.isEmpty))
+            }
+            for (arcs, kind) in [(t.reads, EdgeKind.read), (t.inhibitors, .inhibitor), (t.cancels, .cancel)] {
+                for arc in arcs {
+                    let place = placeIDs[arc.place] ?? "p_" + arc.place
+                    edges.append(Edge(from: place, to: id, label: Self.cut(arc.inscriptions.map(\.rendered).joined(separator: ", ")),
+                                      onTrace: !steps.isEmpty && kind != .inhibitor, kind: kind))
+                }
             }
             for arc in t.outputs {
                 let place = placeIDs[arc.place] ?? "p_" + arc.place

@@ -229,7 +229,7 @@ import Testing
 
     @Test func everyCommandHasHelp() throws {
         for command in ["draft", "revise", "check", "verify", "simulate", "replay", "review", "graph", "run", "tokens", "status",
-                        "log", "export", "convert", "explain", "schema"] {
+                        "log", "partition", "export", "convert", "explain", "schema"] {
             let run = try CLI.run(["help", command])
             #expect(run.status == 0, "\(command)")
             #expect(run.stdout.contains("USAGE: cpn-author \(command)"), "\(command)")

@@ -126,6 +126,70 @@ func states(_ net: CheckedNet) -> Int {
         }
     }
 
+    /// Read arcs (as a self-loop) and inhibitor arcs (as TAPAAL's) survive
+    /// a round trip: the same states, and `unless` comes back as `unless`.
+    @Test func readAndUnlessArcsSurviveExportThenImport() throws {
+        let net = try load(Self.readerWriter)
+        let pnml = try PNMLExport.pnml(net)
+        #expect(pnml.contains("<type value=\"inhibitor\"/>"))
+        let converted = try PNMLImport.convert(data: Data(pnml.utf8), path: "x.pnml").get()
+        #expect(converted.yaml.contains("unless:"), "\(converted.yaml)")
+        #expect(states(try load(converted.yaml)) == states(net))
+    }
+
+    /// "Fewer than 2 over several values" has no PNML inhibitor arc: refused, naming the construct.
+    @Test func anUnlessCountOverSeveralValuesIsRefusedForPNML() throws {
+        let net = try load("""
+            cpn: 1
+            colors:
+              J: { int: [0, 1] }
+            places:
+              q: { color: J, initial: [0, 1] }
+              go: { color: Unit, initial: 1 }
+              went: Unit
+            transitions:
+              t: { in: { go: 1 }, unless: { q: { token: _, count: 2 } }, out: { went: 1 } }
+              drain: { in: { q: _ } }
+            """)
+        #expect { try PNMLExport.pnml(net) } throws: { error in
+            (error as? InteropError)?.message.contains("`unless` arc with a count of 2") == true
+        }
+        // Promela says it with a sum over the counters.
+        let promela = try PromelaExport.promela(net, sourcePath: "t.yaml")
+        #expect(promela.contains("(p_q_0 + p_q_1) < 2"), "\(promela)")
+    }
+
+    /// Readers read the lock, the writer needs no reader inside.
+    static let readerWriter = """
+        cpn: 1
+        places:
+          lock: { color: Unit, initial: 1 }
+          idle: { color: Unit, initial: 2 }
+          reading: Unit
+          writer: { color: Unit, initial: 1 }
+          writing: Unit
+        transitions:
+          enter: { in: { idle: 1 }, read: { lock: 1 }, out: { reading: 1 } }
+          leave: { in: { reading: 1 }, out: { idle: 1 } }
+          write: { in: { writer: 1 }, read: { lock: 1 }, unless: { reading: 1 }, out: { writing: 1 } }
+          done: { in: { writing: 1 }, out: { writer: 1 } }
+        """
+
+    @Test func prioritiesAreRefusedForExportNamingTheConstruct() throws {
+        let net = try load("""
+            cpn: 1
+            places:
+              jobs: { color: Unit, initial: 2 }
+              done: Unit
+            transitions:
+              fast: { in: { jobs: 1 }, out: { done: 1 }, priority: 1 }
+              slow: { in: { jobs: 1 }, out: { done: 1 } }
+            """)
+        for export in [{ try PNMLExport.pnml(net) }, { try PromelaExport.promela(net, sourcePath: "t.yaml") }] as [() throws -> String] {
+            #expect { try export() } throws: { error in (error as? InteropError)?.message.contains("`fast` has a priority") == true }
+        }
+    }
+
     @Test func capacitiesAreRefusedForPNML() throws {
         #expect(throws: InteropError.self) { try PNMLExport.pnml(try load(coloredNet)) }
     }

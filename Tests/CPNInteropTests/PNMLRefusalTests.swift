@@ -28,11 +28,28 @@ import Testing
 
     static let nodes = "<place id=\"p\"><initialMarking><text>1</text></initialMarking></place><transition id=\"t\"/>"
 
-    @Test(arguments: ["inhibitor", "reset", "transport", "read", "test", "timed", "tapnInhibitor", "weird"])
+    @Test(arguments: ["reset", "transport", "timed", "weird"])
     func everyArcTypeButNormalIsRefusedInBothForms(type: String) {
         let expected = type == "weird" ? "has type `weird`" : "arc `a`"
         Self.refused(Self.nodes + "<arc id=\"a\" source=\"p\" target=\"t\" type=\"\(type)\"/>", column: 90, expected)
         Self.refused(Self.nodes + "<arc id=\"a\" source=\"p\" target=\"t\"><type value=\"\(type)\"/></arc>", column: 124, expected)
+    }
+
+    /// TAPAAL's inhibitor arcs (both spellings, both forms) become `unless:`
+    /// arcs, read/test arcs `read:` arcs, with their weights.
+    @Test(arguments: [("inhibitor", "unless"), ("tapnInhibitor", "unless"), ("read", "read"), ("test", "read")])
+    func inhibitorAndReadArcsAreReadInBothForms(type: String, key: String) throws {
+        for arc in ["<arc id=\"a\" source=\"p\" target=\"t\" type=\"\(type)\"><inscription><text>2</text></inscription></arc>",
+                    "<arc id=\"a\" source=\"p\" target=\"t\"><inscription><text>2</text></inscription><type value=\"\(type)\"/></arc>"] {
+            let text = Self.header + Self.nodes + arc + "<arc id=\"b\" source=\"t\" target=\"p\"/>\n" + Self.footer
+            let r = try PNMLImport.convert(data: Data(text.utf8), path: "net.pnml").get()
+            #expect(r.yaml.contains("t: { \(key): { p: 2 }, out: { p: 1 } }"), "\(r.yaml)")
+        }
+    }
+
+    @Test func anInhibitorArcFromATransitionIsRefused() {
+        Self.refused(Self.nodes + "<arc id=\"a\" source=\"t\" target=\"p\" type=\"inhibitor\"/>", column: 90,
+                     "arc `a` is an inhibitor arc but does not go from a place to a transition")
     }
 
     @Test func normalArcsInEitherFormAreRead() throws {

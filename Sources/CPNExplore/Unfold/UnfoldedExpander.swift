@@ -193,7 +193,7 @@ struct UnfoldedExpander: ParallelStateExpander {
         }
         for b in unfolded.unconditional {
             try spend()
-            candidates.append(b)
+            if !isInhibited(Int(b)) { candidates.append(b) }
         }
         if candidates.count > 1 { candidates.sort() }
     }
@@ -209,7 +209,20 @@ struct UnfoldedExpander: ParallelStateExpander {
         where ready[Int(unfolded.preCell[k])] < unfolded.preCount[k] {
             return false
         }
-        return true
+        return !isInhibited(b)
+    }
+
+    /// Whether an `unless:` arc of binding `b` sees enough matching ready tokens.
+    @inline(__always)
+    private func isInhibited(_ b: Int) -> Bool {
+        for g in Int(unfolded.inhibitStart[b])..<Int(unfolded.inhibitStart[b + 1]) {
+            var matching = 0
+            for k in Int(unfolded.inhibitCellStart[g])..<Int(unfolded.inhibitCellStart[g + 1]) {
+                matching += Int(ready[Int(unfolded.inhibitCell[k])])
+            }
+            if matching >= Int(unfolded.inhibitLimit[g]) { return true }
+        }
+        return false
     }
 
     /// Fills `passing` with the bindings of one transition that fire: within

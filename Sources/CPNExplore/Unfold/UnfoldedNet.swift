@@ -85,6 +85,14 @@ final class UnfoldedNet: Sendable {
     let checkPlace: [Int32]
     let checkNet: [Int]
     let transitionOrdered: [Bool]
+    /// `unless:` arcs: binding `b` is enabled only while, for every group `g`
+    /// in `inhibitStart[b] ..< inhibitStart[b + 1]`, the ready tokens of the
+    /// counters `inhibitCell[inhibitCellStart[g] ..< inhibitCellStart[g + 1]]`
+    /// number fewer than `inhibitLimit[g]`.
+    let inhibitStart: [Int32]
+    let inhibitCellStart: [Int32]
+    let inhibitCell: [Int32]
+    let inhibitLimit: [Int32]
 
     /// The bindings indexed by their most selective input counter: a marking
     /// only looks at the bindings whose that counter is ready.
@@ -111,6 +119,11 @@ final class UnfoldedNet: Sendable {
     init?(net: CheckedNet, codec: StateCodec, timed: Bool, limits: Limits = limits,
           shouldStop: @escaping @Sendable () -> String? = { nil }) {
         guard Self.numbersTokensByColor(net, limits: limits) else { return nil }
+        // Counters hold ready tokens only; a `cancel:` arc takes waiting ones too,
+        // so such nets keep the dynamic engine (`specs/semantics.md` §8).
+        guard !net.transitions.contains(where: \.cancels) else { return nil }
+        // Priorities compare transitions across a marking: the dynamic engine decides them.
+        guard !net.hasPriorities else { return nil }
         var builder = Builder(net: net, limits: limits, shouldStop: shouldStop)
         for t in net.transitions.indices {
             guard builder.unfold(transition: t) else { return nil }
@@ -134,7 +147,11 @@ final class UnfoldedNet: Sendable {
         checkStart = builder.checkStart
         checkPlace = builder.checkPlace
         checkNet = builder.checkNet
-        transitionOrdered = net.transitions.map { t in t.inputs.contains { net.places[$0.place].order != nil } }
+        transitionOrdered = net.transitions.map { t in t.inputs.contains { !$0.reads && net.places[$0.place].order != nil } }
+        inhibitStart = builder.inhibitStart
+        inhibitCellStart = builder.inhibitCellStart
+        inhibitCell = builder.inhibitCell
+        inhibitLimit = builder.inhibitLimit
         (bucketStart, bucketBinding, unconditional) = Self.index(cells: Int(builder.cellStart[net.places.count]),
                                                                  preStart: builder.preStart, preCell: builder.preCell)
     }
@@ -180,6 +197,7 @@ final class UnfoldedNet: Sendable {
         var deltaCount: [Int32] = []
         var checkStart: [Int32] = [0], checkPlace: [Int32] = [], checkPlaceNet: [Int] = []
         var checkNet: [Int] { checkPlaceNet }
+        var inhibitStart: [Int32] = [0], inhibitCellStart: [Int32] = [0], inhibitCell: [Int32] = [], inhibitLimit: [Int32] = []
 
         /// Set when the unfolding is given up (a limit, an interruption).
         private(set) var abandoned = false
@@ -200,7 +218,8 @@ final class UnfoldedNet: Sendable {
 
         /// A binding found so far: its inputs (cell, count) and key vector.
         private struct Partial {
-            var consumed: [(place: Int, cell: Int32, count: Int)] = []
+            /// Read copies (`reads`) are needed like taken ones, but not removed.
+            var consumed: [(place: Int, cell: Int32, count: Int, reads: Bool)] = []
             var keys: [Int] = []
         }
 
@@ -209,7 +228,9 @@ final class UnfoldedNet: Sendable {
             var keys: [Int]
             var error: Bool
             var produced: [(place: Int, token: Int, count: Int, delay: Int)]
-            var consumed: [(place: Int, cell: Int32, count: Int)]
+            var consumed: [(place: Int, cell: Int32, count: Int, reads: Bool)]
+            /// Per `unless:` arc: the counters its pattern matches, and the limit.
+            var inhibitors: [(cells: [Int32], limit: Int32)]
         }
 
         /// Appends the bindings of transition `t`; false when the unfolding is abandoned.
@@ -237,10 +258,16 @@ final class UnfoldedNet: Sendable {
                 preCount.append(count)
             }
             preStart.append(Int32(preCell.count))
+            for (cells, limit) in b.inhibitors {
+                inhibitCell.append(contentsOf: cells)
+                inhibitCellStart.append(Int32(inhibitCell.count))
+                inhibitLimit.append(limit)
+            }
+            inhibitStart.append(Int32(inhibitLimit.count))
             if !b.error {
                 var delta: [DeltaKey: Int] = [:]
                 var net: [Int: Int] = [:]
-                for c in b.consumed {
+                for c in b.consumed where !c.reads {
                     delta[DeltaKey(place: c.place, token: Int(c.cell - cellStart[c.place]), ready: 0), default: 0] -= c.count
                     net[c.place, default: 0] -= c.count
                 }
@@ -302,14 +329,14 @@ final class UnfoldedNet: Sendable {
                 let saved = ctx.slots
                 defer { ctx.slots = saved }
                 let keyCount = partial.keys.count
-                partial.consumed.append((p, cell, input.count))
+                partial.consumed.append((p, cell, input.count, input.reads))
                 defer {
                     partial.consumed.removeLast()
                     partial.keys.removeSubrange(keyCount...)
                 }
                 do {
                     guard try input.pattern.match(value, &ctx) else { continue }
-                    if let order = place.order {
+                    if !input.reads, let order = place.order {
                         var orderContext = EvalContext(slotCount: order.slotCount, budget: budget)
                         guard try order.pattern.match(value, &orderContext) else { continue }
                         let key = try order.key(&orderContext).asInt ?? 0
@@ -331,7 +358,23 @@ final class UnfoldedNet: Sendable {
                                        _ found: inout [Complete]) {
             var produced: [(place: Int, token: Int, count: Int, delay: Int)] = []
             var perPlace: [Int: Int] = [:]
+            var inhibitors: [(cells: [Int32], limit: Int32)] = []
             do throws(EvaluationError) {
+                for inhibitor in t.inhibitors {
+                    let color = net.places[inhibitor.place].color
+                    var cells: [Int32] = []
+                    if let constant = inhibitor.pattern.constant {
+                        if let index = color.index(of: constant) { cells.append(cellStart[inhibitor.place] + Int32(index)) }
+                    } else {
+                        for index in 0..<(color.cardinality ?? 0) {
+                            try budget.spend()
+                            guard let value = color.value(at: index), try inhibitor.pattern.match(value, &ctx) else { continue }
+                            cells.append(cellStart[inhibitor.place] + Int32(index))
+                        }
+                    }
+                    // No counter matches: the arc can never disable this binding.
+                    if !cells.isEmpty { inhibitors.append((cells, Int32(clamping: inhibitor.count))) }
+                }
                 if let g = t.guardExpr, try g.evaluate(&ctx) != .bool(true) { return }
                 for o in t.outputs {
                     let value = try o.value.evaluate(&ctx)
@@ -360,18 +403,19 @@ final class UnfoldedNet: Sendable {
                 record(partial, error: true, produced: [], &found)
                 return
             }
-            record(partial, error: false, produced: produced, &found)
+            record(partial, error: false, produced: produced, inhibitors: inhibitors, &found)
         }
 
         /// Adds a binding unless it can never be enabled (it takes more copies
         /// of one value than a place can hold).
         private func record(_ partial: Partial, error: Bool, produced: [(place: Int, token: Int, count: Int, delay: Int)],
-                            _ found: inout [Complete]) {
+                            inhibitors: [(cells: [Int32], limit: Int32)] = [], _ found: inout [Complete]) {
             var need: [Int32: Int] = [:]
             for c in partial.consumed { need[c.cell, default: 0] += c.count }
             guard need.values.allSatisfy({ $0 <= NetLimits.maximumTokensPerPlace }) else { return }
             let pre = need.keys.sorted().map { (cell: $0, count: Int32(need[$0]!)) }
-            found.append(Complete(pre: pre, keys: partial.keys, error: error, produced: produced, consumed: partial.consumed))
+            found.append(Complete(pre: pre, keys: partial.keys, error: error, produced: produced, consumed: partial.consumed,
+                                  inhibitors: inhibitors))
         }
     }
 }

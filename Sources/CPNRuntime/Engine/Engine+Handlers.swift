@@ -23,7 +23,7 @@ extension Engine {
         // The outcomes whose guards allow exactly these tokens: the rule on a
         // marking made of them alone, where no capacity or better token interferes.
         var alone = Array(repeating: [FiringRule.Token](), count: net.checked.places.count)
-        for move in firing.consumed { alone[move.place].append(FiringRule.Token(value: move.value, ready: true, count: move.count)) }
+        for move in firing.consumed + firing.read { alone[move.place].append(FiringRule.Token(value: move.value, ready: true, count: move.count)) }
         let handler = handlers[h]
         let indices = handler.transitions.compactMap { net.transitionIndex($0) }
         let wanted = Self.bag(firing.consumed)

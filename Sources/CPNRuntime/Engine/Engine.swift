@@ -161,7 +161,7 @@ public final class Engine {
     /// when an invariant would break.
     func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment,
                 held: [TokenRef]?, claim: Claim?) throws -> (event: EventRecord, after: RuntimeMarking, groups: [TokenGroup])? {
-        if held == nil && !hasOrderedInputs(firing.transition) { return try commitInOneCall(firing, tx: tx, at: m, claim: claim) }
+        if held == nil && !needsLockingPath(firing) { return try commitInOneCall(firing, tx: tx, at: m, claim: claim) }
         let now = m.net
         var base = m.groups
         let taken: [TokenRef]
@@ -170,6 +170,8 @@ public final class Engine {
         } else {
             if !tx.isExclusive { try tx.lockPlaces(placesToLock(firing.transition)) }
             guard let refs = try lockInputs(firing, tx: tx, at: m) else { return nil }
+            // Read tokens stay, but locked until the commit: no one takes them meanwhile.
+            guard try lockInputs(firing.read, tx: tx, at: m) != nil else { return nil }
             taken = refs
             if !tx.isExclusive {
                 // Others may have fired since the marking was read: read again, now
@@ -245,7 +247,18 @@ public final class Engine {
     /// depends on the best token there, which only the rule can judge, so its
     /// firing reads the marking again once the place is locked.
     func hasOrderedInputs(_ transition: Int) -> Bool {
-        net.checked.transitions[transition].inputs.contains { net.checked.places[$0.place].order != nil }
+        net.checked.transitions[transition].inputs.contains { !$0.reads && net.checked.places[$0.place].order != nil }
+    }
+
+    /// Whether a firing must lock and read the marking again before writing
+    /// (the general path) rather than go as one `FiringWrite`: an ordered input
+    /// place; `read:` tokens, locked but kept; `cancel:` inputs, taken while
+    /// still waiting; or places its enabling depends on beyond its own inputs
+    /// (`unless:` arcs, outputs that another transition tests empty).
+    func needsLockingPath(_ firing: FiringRule.Firing) -> Bool {
+        hasOrderedInputs(firing.transition) || !firing.read.isEmpty || firing.consumed.contains(where: \.anyReadyTime)
+            || !net.checked.transitions[firing.transition].inhibitors.isEmpty
+            || net.checked.transitions[firing.transition].outputs.contains { inhibitedPlaces.contains($0.place) }
     }
 
     /// The output tokens of a firing at net time `now`, in the order of `out`.
@@ -267,9 +280,8 @@ public final class Engine {
         }
     }
 
-    /// The input moves as distinct (place, value) pairs with their counts.
-    /// Moves on the same value are locked together: a transaction does not
-    /// skip rows it has locked itself.
+    /// The input moves as distinct (place, value) pairs with their counts, for
+    /// the one-call firing (which never has `cancel:` or `read:` arcs).
     func wantedInputs(_ firing: FiringRule.Firing) -> [FiringWrite.Input] {
         var wanted: [FiringWrite.Input] = []
         for move in firing.consumed {
@@ -281,10 +293,23 @@ public final class Engine {
     }
 
     /// Locks rows for every input move; nil when some are already taken.
+    /// Moves on the same value are locked together: a transaction does not
+    /// skip rows it has locked itself.
     func lockInputs(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
+        try lockInputs(firing.consumed, tx: tx, at: m)
+    }
+
+    func lockInputs(_ moves: [FiringRule.Move], tx: any StoreTransaction, at m: Moment) throws -> [TokenRef]? {
+        var wanted: [(place: String, value: String, count: Int, anyReadyTime: Bool)] = []
+        for move in moves {
+            let place = net.checked.places[move.place].name, value = text.format(move.value, place: move.place)
+            if let i = wanted.firstIndex(where: { $0.place == place && $0.value == value }) { wanted[i].count += move.count }
+            else { wanted.append((place, value, move.count, move.anyReadyTime)) }
+        }
         var refs: [TokenRef] = []
-        for w in wantedInputs(firing) {
-            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: m.net, now: m.real)
+        for w in wanted {
+            // A `cancel:` arc takes a copy that is still waiting too.
+            let got = try tx.lockTokens(place: w.place, value: w.value, count: w.count, readyBy: w.anyReadyTime ? Int64.max : m.net, now: m.real)
             guard got.count == w.count else { return nil }
             refs += got.map { TokenRef(id: $0, place: w.place, value: w.value) }
         }
@@ -293,15 +318,24 @@ public final class Engine {
 
     /// Places whose state decides whether a firing of `transition` is enabled
     /// beyond its own input tokens: output places with a capacity (their size)
-    /// and ordered input places (their best token). Sorted, so that workers
-    /// always lock in the same order and cannot deadlock each other.
+    /// and ordered input places (their best token); places it has `unless:`
+    /// arcs on (their absence of tokens), and output places some transition
+    /// has an `unless:` arc on (so that filling one waits for, or is seen by,
+    /// a firing that tests it empty). Sorted, so that workers always lock in
+    /// the same order and cannot deadlock each other.
     func placesToLock(_ transition: Int) -> [String] {
         let t = net.checked.transitions[transition]
         var names = Set<String>()
-        for o in t.outputs where net.checked.places[o.place].capacity != nil { names.insert(net.checked.places[o.place].name) }
-        for i in t.inputs where net.checked.places[i.place].order != nil { names.insert(net.checked.places[i.place].name) }
+        for o in t.outputs where net.checked.places[o.place].capacity != nil || inhibitedPlaces.contains(o.place) {
+            names.insert(net.checked.places[o.place].name)
+        }
+        for i in t.inputs where !i.reads && net.checked.places[i.place].order != nil { names.insert(net.checked.places[i.place].name) }
+        for i in t.inhibitors { names.insert(net.checked.places[i.place].name) }
         return names.sorted()
     }
+
+    /// Places some transition has an `unless:` arc on.
+    var inhibitedPlaces: Set<Int> { Set(net.checked.transitions.flatMap { $0.inhibitors.map(\.place) }) }
 
     // MARK: - The rule, invariants, `final`
 

@@ -28,7 +28,7 @@ enum HandlerValidation {
                 }
                 index[t] = h
                 var inputs: [String: Int] = [:]
-                for i in net.checked.transitions[t].inputs { inputs[net.checked.places[i.place].name, default: 0] += i.count }
+                for i in net.checked.transitions[t].inputs where !i.reads { inputs[net.checked.places[i.place].name, default: 0] += i.count }
                 if let shape, shape != inputs {
                     throw RuntimeError(.invalidInput, "handler `\(handler.name)`: `\(first)` and `\(name)` take different input tokens, so they cannot be outcomes of the same work",
                                        details: ["  \(first): " + describe(shape), "  \(name): " + describe(inputs),

@@ -27,11 +27,16 @@ struct TransitionKeys {
         case opaque(String)
     }
 
+    /// The arcs whose tokens the binding matches: `in:`, `cancel:` (taken
+    /// whatever their ready time) and `read:` (left in place, but the token must
+    /// be in the same shard all the same).
+    var takenOrRead: [Arc] { transition.inputs + transition.cancels + transition.reads }
+
     func verdict() -> PartitionProof.TransitionEntry {
         var classes = TermClasses()
         var arcs: [(arc: PartitionProof.ArcKey, term: Term?)] = []
         // Inputs: each copy is a token term; the pattern equates its parts with variables or expressions.
-        for (a, arc) in transition.inputs.enumerated() {
+        for (a, arc) in takenOrRead.enumerated() {
             let entry = place(arc.place)
             for (c, inscription) in arc.inscriptions.enumerated() {
                 let token = Term.token(arc: a, copy: c)
@@ -69,6 +74,14 @@ struct TransitionKeys {
             if case .ambiguous(let paths) = p.role {
                 return entry(.crosses("`\(p.name)` holds the key at \(paths.count) positions (\(paths.joined(separator: ", "))), so its tokens belong to no single shard", [a.arc]))
             }
+        }
+        // An `unless:` arc tests that no matching token exists anywhere in its place: for a
+        // keyed place that is a question about every shard at once.
+        for arc in transition.inhibitors {
+            guard let p = place(arc.place), case .keyed = p.role else { continue }
+            let a = PartitionProof.ArcKey(direction: .input, place: arc.place, inscription: arc.inscriptions.first?.expr.rendered ?? "_",
+                                          key: "-", span: arc.inscriptions.first?.span ?? transition.span)
+            return entry(.crosses("its `unless:` arc on keyed place `\(p.name)` tests for tokens of every key, which no single shard holds", [a]))
         }
         let keyed = arcs.filter { $0.term != nil }
         let global = arcs.filter { $0.term == nil }
@@ -166,7 +179,7 @@ struct TransitionKeys {
 
     func render(_ t: Term) -> String {
         switch t {
-        case .token(let a, _): return "the token from `\(transition.inputs[a].place)`"
+        case .token(let a, _): return "the token from `\(takenOrRead[a].place)`"
         case .variable(let n), .constant(let n), .opaque(let n): return n
         case .part(let base, let step): return render(base) + step.text
         }

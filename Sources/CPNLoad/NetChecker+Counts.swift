@@ -1,0 +1,39 @@
+import CPNDiagnostics
+import CPNExpressions
+import CPNModel
+
+/// Numbers written as constants: wherever a count goes (a Unit place's
+/// initial tokens and arcs, `count:`, `capacity:`), a constant or a constant
+/// expression (`MAX`, `MAX - 1`) may stand for it, so a limit is written once.
+extension NetChecker {
+    /// How many `()` tokens a term on a Unit place stands for: a bare integer,
+    /// or an Int expression computable at load time (`initial: MAX`). Nil when
+    /// the term is a token expression (`()`, a variable): it is checked as one.
+    func unitCount(_ i: Inscription) -> Int? {
+        if let n = i.bareCount { return n }
+        guard i.delay == nil, i.countExpr == nil else { return nil }
+        let compiler = ExpressionCompiler(symbols: symbols, context: .constant)
+        guard let result = compiler.compile(i.expr), !compiler.diagnostics.hasErrors else { return nil }
+        return result.constant?.asInt
+    }
+
+    /// `count: N`: the value of N, from 1 to the most tokens a place holds; nil (reported) otherwise.
+    mutating func resolvedCount(_ i: Inscription) -> Int? {
+        guard let e = i.countExpr else { return i.count }
+        guard let n = constantValue(e, color: .anyInt, what: "`count`")?.asInt else { return nil }
+        guard n >= 1, n <= NetLimits.maximumTokensPerPlace else {
+            diagnostics.add(.badInteger, "`count` must be from 1 to \(NetLimits.maximumTokensPerPlace), but `\(e.rendered)` is \(n)", at: e.span,
+                            help: "`count` is how many copies of the token there are; remove the token to have none")
+            return nil
+        }
+        return n
+    }
+
+    /// Says, on a type mismatch at a term of a Unit place, what a number means there.
+    static func unitCountHelp(_ d: Diagnostic, spans: Set<SourceSpan>) -> Diagnostic {
+        guard d.code == .typeMismatch, d.help == nil, let span = d.span, spans.contains(span) else { return d }
+        var d = d
+        d.help = "on a Unit place a number is a count of `()` tokens: a literal or a constant (`MAX`) computable when the net is loaded; for one token write `\"()\"`"
+        return d
+    }
+}
