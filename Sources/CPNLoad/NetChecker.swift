@@ -19,6 +19,8 @@ struct NetChecker {
     static let maximumColorDepth = 64
     /// Token counts are stored as `Int32` by the explorer and the runtime.
     static let maximumTokensPerPlace = Int(Int32.max)
+    /// Simulation weights stay small enough that any sum of them fits.
+    static let maximumWeight = 1_000_000
     /// Where terms on Unit places are written: a type mismatch there gets a
     /// help line saying that a number is a count (see `unitCountHelp`).
     var unitTermSpans: Set<SourceSpan> = []
