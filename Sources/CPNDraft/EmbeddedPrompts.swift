@@ -119,6 +119,8 @@ Rules that matter:
   instead of counting in a guard.
 - `priority: 1` on a transition: when it and lower-priority transitions are enabled, only it fires
   (borrow an idle connection before opening a new one). Default 0; higher wins.
+- `weight: n` only steers `simulate` (a crash should not fire as often as the work); `verify`
+  still explores every choice.
 - `cancel: { timeout: r }` takes a token even while it is still waiting on its delay: cancel a
   timer in the same step that makes it pointless, instead of a later "drop stale timer" step.
 - Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never

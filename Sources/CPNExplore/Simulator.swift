@@ -137,7 +137,7 @@ public struct Simulator {
                     ended = true
                     break
                 }
-                let (s, next) = options[random.below(options.count)]
+                let (s, next) = options[pick(options.map(\.0), &random)]
                 step += 1
                 switch s.kind {
                 case .fire(let t):
@@ -163,5 +163,22 @@ public struct Simulator {
         result.maxTokens = net.places.indices.map { PlaceBound(place: net.places[$0].name, max: maxTokens[$0], capacity: net.places[$0].capacity) }
         if generator.timed, result.totalTime > 0 { result.throughput = Double(firings) / Double(result.totalTime) }
         return result
+    }
+
+    /// The step to take: uniform among `steps` when every transition has the
+    /// same weight (so seeds replay as before weights existed), otherwise with
+    /// probability proportional to each step's transition's `weight` (a tick weighs 1).
+    private func pick(_ steps: [Step], _ random: inout SplitMix64) -> Int {
+        let weights = steps.map { s -> Int in
+            if case .fire(let t) = s.kind { return net.transitions[t].weight }
+            return 1
+        }
+        guard Set(net.transitions.map(\.weight)).count > 1 else { return random.below(steps.count) }
+        var r = random.below(weights.reduce(0, +))
+        for (k, w) in weights.enumerated() {
+            if r < w { return k }
+            r -= w
+        }
+        return steps.count - 1
     }
 }

@@ -64,6 +64,9 @@ public struct CheckedTransition: Sendable {
     /// `priority:` (0 when not given): only the enabled transitions of the
     /// highest priority in a marking fire.
     public var priority = 0
+    /// `weight:` (1 when not given): `simulate` picks among enabled bindings
+    /// with probability proportional to their transition's weight.
+    public var weight = 1
 
     /// Whether some input is a `cancel:` arc (it takes waiting tokens).
     public var cancels: Bool { inputs.contains { $0.anyReadyTime } }

@@ -149,6 +149,16 @@ extension NetChecker {
         } else if t.priorityExpr != nil {
             return nil
         }
+        if let w = t.weight ?? t.weightExpr.flatMap({ constantValue($0, color: .anyInt, what: "a weight")?.asInt }) {
+            guard (1...Self.maximumWeight).contains(w) else {
+                diagnostics.add(.badInteger, "`weight` must be from 1 to \(Self.maximumWeight), found \(w)", at: t.weightSpan ?? t.span,
+                                help: "a weight is how often `simulate` picks this transition relative to the others (default 1); to never fire it, remove it")
+                return nil
+            }
+            checked.weight = w
+        } else if t.weightExpr != nil {
+            return nil
+        }
         return checked
     }
 

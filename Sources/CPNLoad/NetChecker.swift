@@ -17,6 +17,8 @@ struct NetChecker {
     /// (and so do hashing, formatting and enumerating values later): a chain
     /// of 1,000 colors, each a tuple of the next, overflowed the stack.
     static let maximumColorDepth = 64
+    /// Simulation weights stay small enough that any sum of them fits.
+    static let maximumWeight = 1_000_000
     /// Where terms on Unit places are written: a type mismatch there gets a
     /// help line saying that a number is a count (see `unitCountHelp`).
     var unitTermSpans: Set<SourceSpan> = []

@@ -20,6 +20,11 @@ extension NetDecoder {
             if let v = m["read"] { t.reads = arcs(v, input: true, key: "read") }
             if let v = m["unless"] { t.inhibitors = arcs(v, input: true, key: "unless") }
             if let v = m["cancel"] { t.cancels = arcs(v, input: true, key: "cancel") }
+            if let v = m["weight"], let number = integerOrConstant(v, what: "`weight`") {
+                t.weight = number.literal
+                t.weightExpr = number.expr
+                t.weightSpan = v.span
+            }
             if let v = m["priority"], let number = integerOrConstant(v, what: "`priority`") {
                 t.priority = number.literal
                 t.priorityExpr = number.expr

@@ -70,6 +70,8 @@ extension Net {
             mapped.inhibitors = arcs(t.inhibitors)
             mapped.cancels = arcs(t.cancels)
             mapped.priorityExpr = t.priorityExpr?.mappingSpans(f)
+            mapped.weightExpr = t.weightExpr?.mappingSpans(f)
+            mapped.weightSpan = t.weightSpan.map(f)
             mapped.guardExpr = t.guardExpr?.mappingSpans(f)
             mapped.span = f(t.span)
             return mapped

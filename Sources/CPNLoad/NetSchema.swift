@@ -208,6 +208,10 @@ public enum NetSchema {
           "additionalProperties": { "$ref": "#/$defs/tokens" }
         },
         "guard": { "$ref": "#/$defs/expression", "description": "Boolean condition over the bound variables." },
+        "weight": {
+          "anyOf": [{ "type": "integer", "minimum": 1, "maximum": 1000000 }, { "$ref": "#/$defs/expression" }],
+          "description": "How often simulate picks this transition's bindings relative to the others (default 1); verify ignores it."
+        },
         "priority": {
           "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/expression" }],
           "description": "Among the transitions enabled in a marking only those of the highest priority fire (default 0; higher wins). An integer or a constant."

@@ -156,6 +156,11 @@ public struct Transition: Sendable {
     /// in a marking only the enabled transitions of the highest priority fire.
     public var priority: Int?
     public var priorityExpr: Expr?
+    /// `weight: n` (literal, or a constant in `weightExpr`): how often
+    /// `simulate` picks this transition's bindings relative to others.
+    public var weight: Int?
+    public var weightExpr: Expr?
+    public var weightSpan: SourceSpan?
     public var guardExpr: Expr?
     public var description: String?
     /// `expect: dead`: the transition must never be enabled (a defensive
