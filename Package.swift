@@ -64,7 +64,7 @@ let package = Package(
         // directories, globs, bytes; YAML or PNML), verify them, render report sets,
         // build the pull-request review, run a drafting session. The CLI (and the MCP server) parse, call, print.
         .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics",
-                                                    "CPNDraft", "CPNLLM", "CPNJSON"]),
+                                                    "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres"]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
@@ -81,7 +81,7 @@ let package = Package(
         .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft"]),
         .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad", "CPNModel"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore", "CPNDiagnostics"]),
-        .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics", "CPNDraft", "CPNLLM"]),
+        .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics", "CPNDraft", "CPNLLM", "CPNRuntime"]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM", "CPNJSON"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport", "CPNWorkflow"]),

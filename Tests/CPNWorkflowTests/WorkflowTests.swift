@@ -4,6 +4,7 @@ import CPNExplore
 import CPNLLM
 import CPNLoad
 import CPNReport
+import CPNRuntime
 import CPNWorkflow
 import Foundation
 import Testing
@@ -159,7 +160,7 @@ final class TemporaryDirectory {
         func asking(round: Int) { asked.append(round) }
         func receiving(round: Int, _ progress: StreamProgress) {}
         func retrying(round: Int, _ notice: RetryPolicy.Notice) {}
-        func received(round: Int, _ completion: Completion) {}
+        func received(round: Int, _ completion: CPNLLM.Completion) {}
         func verdict(_ round: DraftRound) { verdicts.append(round.outcome.passed) }
         func clearLine() {}
     }
@@ -186,5 +187,31 @@ final class TemporaryDirectory {
         #expect(outcome.summary(input: "requirements.md").contains("VERIFIED in round 2"))
         let written = try String(contentsOfFile: dir.path + "/again.jsonl", encoding: .utf8)
         #expect(written.contains(#""type":"session""#) && written.contains(#""cpn_author_version":"test""#))
+    }
+}
+
+/// Opening runtime stores from their URLs, as `run`, `tokens`, `status` and `log` do.
+@Suite struct RuntimeStoreTests {
+    @Test func badURLsAndPlantedPathsAreRefused() throws {
+        let dir = try TemporaryDirectory()
+        #expect(throws: StoreError.self) { try RuntimeStores.open("mysql://x", mustExist: false) }
+        #expect(throws: StoreError.self) { try RuntimeStores.open("sqlite:", mustExist: false) }
+        #expect(throws: StoreError.self) { try RuntimeStores.open("sqlite:\(dir.path)/s.db?sync=maybe", mustExist: false) }
+        #expect(throws: StoreError.self) { try RuntimeStores.open("sqlite:\(dir.path)/missing.db", mustExist: true) }
+        try FileManager.default.createSymbolicLink(atPath: dir.path + "/link.db", withDestinationPath: dir.path + "/target.db")
+        #expect(throws: StoreError.self) { try RuntimeStores.open("sqlite:\(dir.path)/link.db", mustExist: false) }
+        #expect(!FileManager.default.fileExists(atPath: dir.path + "/target.db"), "nothing created through the link")
+    }
+
+    @Test func aSessionPutsTheNetIntoAnEmptyStoreAndAttachesLater() throws {
+        let dir = try TemporaryDirectory()
+        let spec = "sqlite:\(dir.path)/state.db"
+        let net = VerificationTests.root + "/examples/job-pipeline/net.yaml"
+        let first = try RuntimeSession.open(store: spec, net: net)
+        first.store.close()
+        let again = try RuntimeSession.open(store: spec, mustExist: true)
+        defer { again.store.close() }
+        #expect(again.engine.net.checked.places.map(\.name).contains("backlog"), "the store holds the job pipeline")
+        #expect(throws: ValidationFailure.self) { try RuntimeSession.open(store: "sqlite:\(dir.path)/none.db", mustExist: true) }
     }
 }

@@ -51,7 +51,7 @@ struct LogCommand: ParsableCommand {
         }
 
         func run() throws {
-            try withEngine(store, mustExist: true) { engine in
+            try store.withEngine(mustExist: true) { engine in
                 let events = try EventLog.all(engine.store)
                 let text: String
                 let summary: String

@@ -43,7 +43,7 @@ struct StatusCommand: ParsableCommand {
     }
 
     func run() throws {
-        try withEngine(store, mustExist: true) { engine in
+        try store.withEngine(mustExist: true) { engine in
             let report = try StatusReport(engine: engine, windowMicros: RuntimeDuration.parse(window) ?? 60_000_000)
             switch format {
             case .text: print(TerminalText.inert(report.text), terminator: "")

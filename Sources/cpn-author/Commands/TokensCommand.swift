@@ -50,7 +50,7 @@ struct TokensCommand: ParsableCommand {
         }
 
         func run() throws {
-            try withEngine(store, net: net) { engine in
+            try store.withEngine(net: net) { engine in
                 let event = try engine.addTokens(place: place, values: tokens, delay: delay)
                 print("added \(tokens.count) token\(tokens.count == 1 ? "" : "s") to \(place) (event \(event.id))")
             }
@@ -70,7 +70,7 @@ struct TokensCommand: ParsableCommand {
         @OptionGroup var store: RuntimeStoreOptions
 
         func run() throws {
-            try withEngine(store, mustExist: true) { engine in
+            try store.withEngine(mustExist: true) { engine in
                 for p in places { _ = try engine.place(named: p) }
                 let snapshot = try engine.snapshot()
                 let wanted = places.isEmpty ? engine.net.checked.places.map(\.name) : places
@@ -147,7 +147,7 @@ struct TokensCommand: ParsableCommand {
 /// written (a full disk, a closed pipe) the transaction rolls back and the
 /// tokens stay in the store.
 private func take(place: String, count: Int?, value: String?, format: TokensCommand.TakeFormat, store: RuntimeStoreOptions) throws {
-    try withEngine(store, mustExist: true) { engine in
+    try store.withEngine(mustExist: true) { engine in
         let event = try engine.takeTokens(place: place, count: count, value: value) { event in
             for t in event.consumed {
                 switch format {
@@ -162,31 +162,5 @@ private func take(place: String, count: Int?, value: String?, format: TokensComm
             var err = StandardError()
             print("no ready token in \(place)", to: &err)
         }
-    }
-}
-
-/// Opens the store's net (or puts `net` in an empty store) and runs `body`,
-/// turning runtime errors into messages and exit codes.
-func withEngine(_ options: RuntimeStoreOptions, net: String? = nil, mustExist: Bool = false, _ body: (Engine) throws -> Void) throws {
-    let worker = RuntimeStores.workerID("cli")
-    do {
-        let store = try options.open(mustExist: mustExist && net == nil)
-        defer { store.close() }
-        let engine: Engine
-        if let net {
-            switch RuntimeNet.load(path: net) {
-            case .failure(let f):
-                throw RuntimeError(.invalidInput, "\(net) has \(f.result.errorCount) error\(f.result.errorCount == 1 ? "" : "s"); run `cpn-author check \(net)`")
-            case .success(let n):
-                engine = try Engine(net: n, store: store, worker: worker)
-                try engine.open()
-            }
-        } else {
-            engine = try Engine.attach(store: store, worker: worker)
-        }
-        try body(engine)
-    } catch let e as RuntimeError {
-        e.print()
-        throw e.exitCode
     }
 }

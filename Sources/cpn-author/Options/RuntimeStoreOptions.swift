@@ -1,8 +1,6 @@
 import ArgumentParser
 import CPNDiagnostics
 import CPNRuntime
-import CPNRuntimePostgres
-import CPNRuntimeSQLite
 import Foundation
 import CPNWorkflow
 
@@ -15,6 +13,19 @@ struct RuntimeStoreOptions: ParsableArguments {
         valueName: "store"))
     var store: String = "sqlite:state.db"
 
+    /// Opens the store's net (or puts `net` in an empty store) and runs `body`,
+    /// turning runtime errors into messages and exit codes.
+    func withEngine(net: String? = nil, mustExist: Bool = false, _ body: (Engine) throws -> Void) throws {
+        do {
+            let (engine, store) = try RuntimeSession.open(store: self.store, net: net, mustExist: mustExist)
+            defer { store.close() }
+            try body(engine)
+        } catch let e as RuntimeError {
+            e.print()
+            throw e.exitCode
+        }
+    }
+
     /// Opens the store. `mustExist`: a SQLite file must already be there
     /// (commands that only look at a store do not create one by accident).
     func open(mustExist: Bool = false) throws -> any TokenStore {
@@ -23,51 +34,6 @@ struct RuntimeStoreOptions: ParsableArguments {
         } catch let e as StoreError {
             throw ValidationFailure(e.message)
         }
-    }
-}
-
-enum RuntimeStores {
-    static func open(_ spec: String, mustExist: Bool) throws -> any TokenStore {
-        if spec.hasPrefix("postgres://") || spec.hasPrefix("postgresql://") {
-            return try PostgresStore(url: spec)
-        }
-        guard spec.hasPrefix("sqlite:") else {
-            throw StoreError("`\(spec)` is not a store; write sqlite:FILE or postgres://USER@HOST:PORT/DB")
-        }
-        var path = String(spec.dropFirst("sqlite:".count))
-        var durability = SQLiteStore.Durability.full
-        if let q = path.firstIndex(of: "?") {
-            let query = path[path.index(after: q)...]
-            path = String(path[..<q])
-            for item in query.split(separator: "&") {
-                switch item {
-                case "sync=full": durability = .full
-                case "sync=normal": durability = .normal
-                default: throw StoreError("unknown store option `\(item)`; sqlite: takes sync=full or sync=normal")
-                }
-            }
-        }
-        if path.hasPrefix("//") { path.removeFirst(2) }
-        guard !path.isEmpty else { throw StoreError("sqlite: needs a file name, e.g. sqlite:state.db") }
-        if mustExist && !FileManager.default.fileExists(atPath: path) {
-            throw StoreError("there is no store at \(path); start one with `cpn-author run NET.yaml --store sqlite:\(path)`")
-        }
-        // As for output files (SECURITY.md): SQLite would follow a link planted at the
-        // store's path, and would block on a FIFO.
-        var info = stat()
-        if lstat(path, &info) == 0 {
-            switch info.st_mode & S_IFMT {
-            case S_IFREG: break
-            case S_IFLNK: throw StoreError("\(VisibleText.escaped(path)) is a symbolic link; give the store file's own path")
-            default: throw StoreError("\(VisibleText.escaped(path)) is \(AtomicFile.kindName(info.st_mode)), not a store file")
-            }
-        }
-        return try SQLiteStore(path: path, durability: durability)
-    }
-
-    /// `host:pid:k`: unique among live workers, readable in the event log.
-    static func workerID(_ suffix: String) -> String {
-        "\(ProcessInfo.processInfo.hostName):\(getpid()):\(suffix)"
     }
 }
 
