@@ -39,10 +39,20 @@ public final class SQLiteStore: TokenStore {
         }
         let synchronous = durability == .full ? "FULL" : "NORMAL"
         config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = \(synchronous)") }
-        do {
-            queue = try DatabaseQueue(path: path, configuration: config)
-        } catch {
-            throw StoreError("cannot open \(path): \(Self.describe(error))")
+        // Opening switches the file to WAL, which needs a moment with no writer;
+        // a worker starting while another migrates or fires gets SQLITE_BUSY from
+        // the open itself, past the busy handler: retry it within the same timeout.
+        let start = RuntimeClock.monotonic()
+        while true {
+            do {
+                queue = try DatabaseQueue(path: path, configuration: config)
+                break
+            } catch let error as DatabaseError where (error.resultCode == .SQLITE_BUSY || error.resultCode == .SQLITE_LOCKED)
+                && RuntimeClock.monotonic() - start < Int64(busyTimeout * 1_000_000) {
+                RuntimeClock.sleep(micros: 2_000)
+            } catch {
+                throw StoreError("cannot open \(path): \(Self.describe(error))")
+            }
         }
     }
 
