@@ -29,6 +29,28 @@ extension NetChecker {
         return n
     }
 
+    /// An arc's term with its count: `count:` resolved, and on a Unit place a
+    /// number (or a constant) turned into that many `()` tokens, at least one
+    /// (`tooFew` words the error for fewer). Nil, reported, when a count is wrong.
+    mutating func arcTerm(_ i: Inscription, color: Color,
+                          tooFew: (Int) -> (message: String, help: String)) -> (expr: Expr, count: Int)? {
+        guard var count = resolvedCount(i) else { return nil }
+        var expr = i.expr
+        if color.kind == .unit {
+            unitTermSpans.insert(i.expr.span)
+            if let n = unitCount(i) {
+                guard n >= 1 else {
+                    let words = tooFew(n)
+                    diagnostics.add(.badInteger, words.message, at: i.span, help: words.help)
+                    return nil
+                }
+                expr = Expr(.unit, i.expr.span)
+                count = n
+            }
+        }
+        return (expr, count)
+    }
+
     /// Says, on a type mismatch at a term of a Unit place, what a number means there.
     static func unitCountHelp(_ d: Diagnostic, spans: Set<SourceSpan>) -> Diagnostic {
         guard d.code == .typeMismatch, d.help == nil, let span = d.span, spans.contains(span) else { return d }

@@ -44,22 +44,12 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var inscription = i
-                guard var count = resolvedCount(i) else {
+                guard let (expr, count) = arcTerm(i, color: color, tooFew: { ("an arc takes at least one token, found \($0)", "remove the arc instead") }) else {
                     ok = false
                     continue
                 }
-                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
-                if color.kind == .unit, let n = unitCount(i) {
-                    guard n >= 1 else {
-                        diagnostics.add(.badInteger, "an arc takes at least one token, found \(n)", at: i.span,
-                                        help: "remove the arc instead")
-                        ok = false
-                        continue
-                    }
-                    inscription.expr = Expr(.unit, i.expr.span)
-                    count = n
-                }
+                var inscription = i
+                inscription.expr = expr
                 let names = PatternNames(inscription.expr) { n in
                     symbols.constants[n] != nil || symbols.enumCases[n] != nil
                 }
@@ -102,20 +92,9 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                guard var count = resolvedCount(i) else {
+                guard let (expr, count) = arcTerm(i, color: color, tooFew: { ("an arc produces at least one token, found \($0)", "remove the arc instead") }) else {
                     ok = false
                     continue
-                }
-                var expr = i.expr
-                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
-                if color.kind == .unit, let n = unitCount(i) {
-                    guard n >= 1 else {
-                        diagnostics.add(.badInteger, "an arc produces at least one token, found \(n)", at: i.span, help: "remove the arc instead")
-                        ok = false
-                        continue
-                    }
-                    expr = Expr(.unit, i.expr.span)
-                    count = n
                 }
                 let value = compiler.compile(expr, expected: color)
                 var delay: CompiledExpr? = nil
@@ -173,21 +152,12 @@ extension NetChecker {
                 continue
             }
             for i in arc.inscriptions {
-                var expr = i.expr
-                guard var count = resolvedCount(i) else {
+                let tooFew = { (n: Int) in
+                    ("an `unless` arc needs a count of at least one, found \(n)", "`unless: { \(arc.place): 1 }` means \"while `\(arc.place)` is empty\"")
+                }
+                guard let (expr, count) = arcTerm(i, color: color, tooFew: tooFew) else {
                     ok = false
                     continue
-                }
-                if color.kind == .unit { unitTermSpans.insert(i.expr.span) }
-                if color.kind == .unit, let n = unitCount(i) {
-                    guard n >= 1 else {
-                        diagnostics.add(.badInteger, "an `unless` arc needs a count of at least one, found \(n)", at: i.span,
-                                        help: "`unless: { \(arc.place): 1 }` means \"while `\(arc.place)` is empty\"")
-                        ok = false
-                        continue
-                    }
-                    expr = Expr(.unit, i.expr.span)
-                    count = n
                 }
                 let names = PatternNames(expr) { symbols.constants[$0] != nil || symbols.enumCases[$0] != nil }
                 if let fresh = names.binding.first(where: { !bound.contains($0) }) {
