@@ -6,8 +6,9 @@ BIN_DEBUG := .build/debug/cpn-author
 BIN_RELEASE := .build/release/cpn-author
 # Debian packages the build and the tests need (libcurl: LLM client; libsqlite3: runtime
 # store; postgresql: the server the runtime's multi-worker tests start on 127.0.0.1;
-# curl: the fetch handler of the polite scraper's end-to-end test).
-DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config postgresql curl
+# curl: the fetch handler of the polite scraper's end-to-end test; python3-venv: the virtual
+# environment the MCP client check installs the official MCP Python SDK into).
+DEB_PACKAGES := libcurl4-openssl-dev libyaml-dev libsqlite3-dev pkg-config postgresql curl python3-venv
 
 .PHONY: all deps build release test fuzz demo bench embed check-embed clean
 
@@ -37,11 +38,14 @@ release: deps
 # A throwaway PostgreSQL server of its own (a private data directory, the next free
 # port from 54329) runs on 127.0.0.1 for the duration of the tests
 # (scripts/postgres-for-tests.sh; the runtime's PostgreSQL tests read its URL).
+# Then the official MCP Python SDK (installed into .build/mcp-venv) drives `cpn-author mcp`
+# (scripts/mcp-client-check.sh).
 test: deps check-embed
 	@pg=$$(CPN_PG_DIR=$$(mktemp -u /tmp/cpn-pg-XXXXXX) scripts/postgres-for-tests.sh start) || { echo "test: could not start PostgreSQL for the runtime tests" >&2; exit 2; }; \
 	eval "$$pg"; trap 'scripts/postgres-for-tests.sh stop' EXIT; \
 	echo "test: PostgreSQL for the runtime tests at $$CPN_TEST_POSTGRES_URL"; \
 	$(SWIFT) test
+	@scripts/mcp-client-check.sh $(BIN_DEBUG)
 
 # The seeded mutation fuzzers (YAML loader, PNML importer, trace loader, store
 # decoder) with a long budget; `make test` runs them with a small one. FUZZ_MUTANTS
@@ -64,10 +68,12 @@ bench: release
 embed:
 	@scripts/embed-schema.sh
 	@scripts/embed-prompts.sh
+	@scripts/embed-documents.sh
 
 check-embed:
 	@scripts/embed-schema.sh --check
 	@scripts/embed-prompts.sh --check
+	@scripts/embed-documents.sh --check
 
 clean:
 	rm -rf .build

@@ -22,12 +22,15 @@ let package = Package(
         .library(name: "CPNRuntimeSQLite", targets: ["CPNRuntimeSQLite"]),
         .library(name: "CPNRuntimePostgres", targets: ["CPNRuntimePostgres"]),
         .library(name: "CPNWorkflow", targets: ["CPNWorkflow"]),
+        .library(name: "CPNMCP", targets: ["CPNMCP"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         .target(name: "CPNDiagnostics"),
@@ -65,12 +68,17 @@ let package = Package(
         // build the pull-request review, run a drafting session. The CLI (and the MCP server) parse, call, print.
         .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics",
                                                     "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres"]),
+        // The Model Context Protocol server (`cpn-author mcp`): tools, resources and prompts
+        // over the workflow library, for coding agents; the official Swift SDK speaks the protocol.
+        .target(name: "CPNMCP", dependencies: ["CPNWorkflow", "CPNLoad", "CPNExplore", "CPNReport", "CPNModel", "CPNDiagnostics",
+                                               "CPNDraft", "CPNJSON", .product(name: "MCP", package: "swift-sdk"),
+                                               .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
                 "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
                 "CPNInterop", "CPNLLM", "CPNDraft", "CPNWorkflow", "CPNJSON",
-                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
+                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNMCP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -82,6 +90,7 @@ let package = Package(
         .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad", "CPNModel"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore", "CPNDiagnostics"]),
         .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics", "CPNDraft", "CPNLLM", "CPNRuntime"]),
+        .testTarget(name: "CPNMCPTests", dependencies: ["CPNMCP", "CPNJSON", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM", "CPNJSON"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport", "CPNWorkflow"]),

@@ -16,6 +16,8 @@ public struct NetGate: Sendable {
     public var maxMemory = min(ExplorationOptions.defaultMaxMemory, 4 << 30)
     /// Accept a net whose exploration hit a bound without finding a violation.
     public var acceptBounded: Bool
+    /// Polled during exploration: a cancelled session stops its verify early (the outcome is then `bounded`).
+    public var isCancelled: @Sendable () -> Bool = { false }
 
     public init(maxStates: Int = 200_000, maxDepth: Int? = nil, timeLimit: Double? = 60, acceptBounded: Bool = false) {
         self.maxStates = maxStates
@@ -78,6 +80,7 @@ public struct NetGate: Sendable {
         options.maxDepth = maxDepth
         options.timeLimit = timeLimit
         options.maxMemory = maxMemory
+        options.isCancelled = isCancelled
         let result = Explorer(net: net, options: options).run(file: path)
         let report = TextReport(showTiming: false, useColor: false).render(result)
         switch result.verdict {

@@ -42,7 +42,7 @@ public struct ReviewJSONReport: Sendable {
             ("net", .string(r.displayName)),
             ("base_outcome", r.base.map { .string($0.outcome.rawValue) }),
             ("head_outcome", r.head.map { .string($0.outcome.rawValue) }),
-            ("structure", r.diff.map { diff in .array(diff.changes.map(change)) }),
+            ("structure", r.diff.map { diff in .array(diff.changes.map(Self.change)) }),
             ("properties", .array(r.properties.map(property))),
             ("newly_dead_transitions", .array(r.newlyDeadTransitions.map(JSONValue.string))),
             ("diagnostics", r.head.map { head in .array(head.diagnostics.map { d in
@@ -53,7 +53,8 @@ public struct ReviewJSONReport: Sendable {
         )
     }
 
-    private func change(_ c: NetDiff.Change) -> JSONValue {
+    /// One structural change: kind, element, name, details, and the line in the newer version (else the older).
+    public static func change(_ c: NetDiff.Change) -> JSONValue {
         JSONValue.members(
             ("kind", .string(c.kind.rawValue)),
             ("element", .string(c.element.rawValue)),

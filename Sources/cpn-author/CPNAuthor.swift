@@ -55,6 +55,7 @@ struct CPNAuthor: ParsableCommand {
                 RunCommand.self, TokensCommand.self, StatusCommand.self, LogCommand.self, PartitionCommand.self,
             ]),
             CommandGroup(name: "Other formats", subcommands: [ExportCommand.self, ConvertCommand.self]),
+            CommandGroup(name: "For coding agents", subcommands: [MCPCommand.self]),
             CommandGroup(name: "Reference", subcommands: [ExplainCommand.self, SchemaCommand.self]),
         ]
     )

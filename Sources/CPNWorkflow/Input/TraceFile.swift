@@ -16,6 +16,12 @@ public enum TraceFile {
         case .success(let contents): data = contents.data
         case .failure(let f): throw ValidationFailure("cannot read the trace: \(f.message)")
         }
+        return try decode(data, path: path)
+    }
+
+    /// A trace from bytes already in hand (a request argument), shown as `path` in messages.
+    public static func decode(_ data: Data, path: String) throws -> Trace {
+        guard data.count <= maximumBytes else { throw ValidationFailure("\(path) is larger than \(maximumBytes >> 20) MiB; traces are limited to that") }
         let trace: Trace
         do {
             trace = try JSONDecoder().decode(Trace.self, from: data)

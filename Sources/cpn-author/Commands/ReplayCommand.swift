@@ -48,52 +48,29 @@ struct ReplayCommand: ParsableCommand {
         }
         if diff.count == 2 {
             try check(diff[0]); try check(diff[1])
-            print(render(difference(marking(trace, diff[0]), marking(trace, diff[1])), from: diff[0], to: diff[1],
-                         clocks: (clock(trace, diff[0]), clock(trace, diff[1]))), terminator: "")
+            print(render(difference(TraceReplay.marking(trace, at: diff[0]), TraceReplay.marking(trace, at: diff[1])), from: diff[0], to: diff[1],
+                         clocks: (TraceReplay.clock(trace, at: diff[0]), TraceReplay.clock(trace, at: diff[1]))), terminator: "")
             return
         }
         if let step {
             try check(step)
-            print(show(trace, step, text), terminator: "")
+            print(TraceReplay.describe(trace, at: step, text), terminator: "")
             return
         }
         if isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1 {
             interactive(trace, text)
             return
         }
-        for k in 0...last { print(show(trace, k, text)) }
+        for k in 0...last { print(TraceReplay.describe(trace, at: k, text)) }
     }
 
     private func load() throws -> Trace { try TraceFile.load(file) }
-
-    private func clock(_ trace: Trace, _ k: Int) -> Int { k == 0 ? 0 : trace.steps[k - 1].clock }
-
-    private func marking(_ trace: Trace, _ k: Int) -> [PlaceMarking] {
-        k == 0 ? trace.initial : trace.steps[k - 1].marking
-    }
-
-    private func show(_ trace: Trace, _ k: Int, _ text: TextReport) -> String {
-        let last = trace.steps.count
-        // Which property the trace is the counterexample of, on every step shown.
-        let of = trace.property.map { " of the counterexample to `\($0)`" } ?? ""
-        if k == 0 { return "step 0 of \(last)\(of): initial marking\n" + text.marking(trace.initial, indent: "   ") }
-        let s = trace.steps[k - 1]
-        var out = "step \(k) of \(last)\(of): " + (s.transition ?? "clock advances to \(s.clock)")
-        if !s.binding.isEmpty { out += "  " + s.binding.map { "\($0.variable) = \($0.value)" }.joined(separator: ", ") }
-        out += "\n"
-        if s.kind == .fire { out += text.describe(s, indent: "").split(separator: "\n", omittingEmptySubsequences: false).dropFirst().joined(separator: "\n") }
-        out += "marking after step \(k)\(s.clock > 0 ? " (clock \(s.clock))" : ""):\n" + text.marking(s.marking, indent: "   ")
-        if k == last, let f = trace.failure {
-            out += "then \(f.transition) fails: \(f.message) (\(f.location.file):\(f.location.line):\(f.location.column))\n"
-        }
-        return out
-    }
 
     private func interactive(_ trace: Trace, _ text: TextReport) {
         var k = 0
         let last = trace.steps.count
         while true {
-            print(show(trace, k, text))
+            print(TraceReplay.describe(trace, at: k, text))
             print("[n]ext  [p]revious  [g K] go to step  [q]uit > ", terminator: "")
             guard let line = readLine()?.trimmingCharacters(in: .whitespaces) else { return }
             switch line.first {

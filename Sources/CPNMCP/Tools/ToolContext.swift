@@ -1,0 +1,39 @@
+import CPNExplore
+import Foundation
+import MCP
+
+/// What a tool call may use besides its arguments: the roots it is confined
+/// to, a way to report progress, the slots heavy work runs in, and the client
+/// (for sampling).
+struct ToolContext: Sendable {
+    let roots: RootConfinement
+    let toolVersion: String
+    let slots: WorkSlots
+    /// Sends `notifications/progress` when the client gave a progress token; does nothing otherwise.
+    let progress: @Sendable (_ done: Double, _ total: Double?, _ message: String) -> Void
+    /// Asks the client's model (`sampling/createMessage`); nil when the client does not offer sampling.
+    let sample: (@Sendable (_ system: String, _ messages: [Sampling.Message], _ maxTokens: Int) async throws -> String)?
+    /// Writes a line to the server's standard error (the client's log of the server).
+    let log: @Sendable (String) -> Void
+
+    /// Runs synchronous checker work in a slot, on its own thread; nil when
+    /// the call was cancelled before or during it.
+    func work<T: Sendable>(_ body: @escaping @Sendable (CancelFlag) -> T) async -> T? {
+        let value = await slots.withSlot { await BlockingWork.run(body) }
+        return Task.isCancelled ? nil : value
+    }
+
+    /// Exploration progress as MCP progress: states so far out of the state
+    /// bound (the size of the state space is not known in advance), with
+    /// depth and rate in the message.
+    func explorationProgress(maxStates: Int) -> @Sendable (ExplorationOptions.Progress) -> Void {
+        let progress = self.progress
+        return { p in
+            progress(Double(p.states), Double(maxStates),
+                     "\(p.states) states, depth \(p.depth), \(Int(p.statesPerSecond)) states/s")
+        }
+    }
+}
+
+/// The call was cancelled by the client (`notifications/cancelled`); no response is sent.
+struct ToolCancelled: Error {}
