@@ -2161,6 +2161,119 @@ Only the first evaluation error found (in breadth-first order) is reported.
 `expression-errors`; an invariant that fails to evaluate counts as violated there.
 
 """####),
+        ("specs/mcp.md", ####"""
+# The MCP server (`cpn-author mcp`)
+
+`cpn-author mcp` serves the checker to coding agents over the Model Context Protocol. This
+page settles what it offers and how it answers; `Tests/mcp-client/mcp_client_check.py`
+drives it with the official MCP Python SDK on every `make test`, and
+`Tests/CPNMCPTests` tests its parts.
+
+## 1. Transport and protocol
+
+- **stdio**: one JSON-RPC 2.0 message per line on standard input and output (UTF-8, no
+  embedded newlines), as the MCP stdio transport defines. Standard error carries the
+  server's log lines, each starting `cpn-author mcp: `. The server exits when its input ends.
+- **Protocol revision 2025-11-25** (the newest the initialize handshake reaches; the Swift
+  SDK 0.12.1 also accepts 2025-06-18, 2025-03-26 and 2024-11-05 from older clients). A client
+  that probes `server/discover` first (revision 2026-07-28) gets `-32601 method not found`
+  and falls back to `initialize`, as that revision prescribes.
+- **Message size**: a message longer than 64 MiB is dropped unread and answered with
+  `-32600` (`request larger than 64 MiB; pass the net by path instead`) under the id read
+  from its first bytes; the server goes on. Nets themselves are limited to 8 MiB, as
+  everywhere (`E0002`).
+- **Concurrency**: requests are handled concurrently; at most `--concurrent-work` (default
+  2) calls explore, simulate or draft at once, the others wait for a slot (a cancelled call
+  leaves the queue).
+
+## 2. Nets, paths and roots
+
+Every tool that takes a net takes it either inline as `net` (YAML text, or PNML when the
+text starts with `<`; `name` sets the file name diagnostics show, default `net.yaml`) or as
+`path`, never both. Two-net tools (`diff`, `review`) take `base`/`base_path` and
+`head`/`head_path`.
+
+Paths are confined to the client's **roots** (`roots/list`, asked again after
+`notifications/roots/list_changed`); a client without the roots capability confines the
+server to its working directory. A relative path resolves against the working directory
+when it lies in a root, else against the first root. Links and `..` are resolved before the
+check, so a link out of a root or `../../etc/passwd` is refused; an empty roots list admits
+no path (inline nets still work). Files are read bounded and without blocking on a FIFO.
+
+Nothing is written unless a tool's `output` argument asks for it (`graph`, `draft`); the
+file must lie in a root, must not be a symbolic link, and is written atomically (a
+temporary file in the same directory, renamed into place).
+
+## 3. Results and errors
+
+Each tool returns one `text` content (what the CLI would print, without color) and
+`structuredContent` matching the tool's `outputSchema`. Output schemas are JSON Schema
+2020-12 objects with the `$defs` of [report.schema.json](report.schema.json) in scope, plus
+`#/$defs/report` (the whole `verify --format json` document) and `#/$defs/diagnostic`.
+
+- **A net that fails is a result**, never an error: an invalid net comes back with
+  `verdict: invalid` (or `ok: false` from `check`) and its diagnostics (code, message, file,
+  line, column, help); a violated property with its shortest trace, each step's transition,
+  variable bindings and tokens moved.
+- **Misuse is a tool error** (`isError: true`, one text content starting `error: `): an
+  unknown or ill-typed argument, a bound out of range, `net` and `path` together, a path
+  outside the roots, an unknown diagnostic code, a step outside a trace. The text names the
+  argument and what it should be.
+- **Protocol errors**: an unknown tool, resource or prompt is `-32602 invalid params`.
+- **Cancellation** (`notifications/cancelled`): the exploration, simulation or drafting
+  stops within one binding's evaluation (the same budget as `--time-limit`), no response is
+  sent, and the server logs `verify cancelled by the client (PATH)` to standard error.
+- **Progress**: a call with a `progressToken` gets `notifications/progress` once a second
+  during exploration (`progress` = states so far, `total` = the state bound, a message with
+  depth and rate), and after each drafting round.
+
+## 4. Tools
+
+| tool | arguments (besides the net) | structured content |
+|---|---|---|
+| `check` | `deny_warnings` | `#/$defs/checkReport` |
+| `verify` | `max_states` (default 1,000,000, at most 50,000,000), `max_depth`, `max_seconds` (default 60, at most 600), `max_memory_mb` (default 2048), `fail_fast`, `accept_bounded`, `structure` | `verdict` (`pass`, `violated`, `bounded`, `invalid`), `exit_code` (what `verify` would exit with), `summary`, `report` (`#/$defs/report`, absent when invalid), `diagnostics` |
+| `simulate` | `seed`, `runs` (≤ 10,000), `steps` (≤ 100,000; runs × steps ≤ 10,000,000), `include_trace` | `verdict` (`pass`, `violated`, `invalid`), `report` (`#/$defs/simulationReport`), `trace`, `diagnostics` |
+| `replay` | `trace` (object or JSON text) or `trace_path`; `step`; optionally the net, to check the trace fits it | `step`, `steps`, `property`, `clock`, `marking`, `fired` (`#/$defs/traceStep`), `failure` |
+| `explain` | `code` (optional) | `codes`: code, title, explanation |
+| `graph` | `format` (`mermaid` or `dot`), `trace`, `output` | `format`, `graph`, `written` |
+| `diff` | two nets | `summary`, `changes`: kind, element, name, details, line |
+| `review` | two nets, the exploration bounds, `strict` | `exit_code`, `summary`, `review` (the `review --format json` document) |
+| `schema` | — | `schema`: [cpn-net.schema.json](cpn-net.schema.json) |
+| `draft` | `requirements`, `max_rounds` (≤ 10), `max_states`, `max_tokens`, `output` | `verdict` (`pass`, `failed`), `net`, `rounds`, `report`, `written` |
+
+`draft` is listed only when the client declares the sampling capability. It runs the loop of
+`cpn-author draft` with the client's model: `sampling/createMessage` with the system prompt
+and the conversation so far (`includeContext: none`), each reply checked and verified, each
+failure quoted back in a repair round. No API key is involved. A client without sampling
+drafts with its own model from the `draft` prompt and calls `verify`.
+
+## 5. Resources
+
+| URI | content |
+|---|---|
+| `cpn-author://specs/FILE` | every file of `specs/` (Markdown, JSON Schema) |
+| `cpn-author://diagnostics` | every diagnostic code with its explanation and fix (Markdown) |
+| `cpn-author://examples/NAME/net.yaml` | each example net (it verifies) |
+| `cpn-author://examples/NAME/requirements.md` | the requirements it was written from |
+| `cpn-author://examples/NAME/bugs/BUG.yaml` | its seeded-bug variants (each fails `verify`) |
+
+They are embedded in the binary (`make embed`; `make test` fails when they are stale).
+
+## 6. Prompts
+
+| prompt | arguments | messages |
+|---|---|---|
+| `draft` | `requirements` | the system prompt and the draft prompt of `cpn-author draft` (prompts/system.md, prompts/draft.md), as one user message |
+| `repair` | `net`, `report` | the system prompt and the repair prompt (prompts/repair.md) with the net numbered by line |
+
+## 7. Not offered
+
+Elicitation (asking the user when requirements leave a choice open) is not implemented:
+the server never sends `elicitation/create`. Resource subscriptions, completions, logging
+levels and the HTTP transports are not offered.
+
+"""####),
         ("specs/net-format.md", ####"""
 # The net format, version 1
 
