@@ -156,3 +156,22 @@ import Testing
         await server.stop()
     }
 }
+
+@Suite struct OpenChoicesTests {
+    @Test func asksOnlyWhatTheRequirementsLeaveOpen() {
+        #expect(OpenChoices.find(in: "A failed job is retried. Every job is eventually done.").map(\.key) == ["max_retries", "eventually"])
+        // A number, a bound or a word for one settles the retries; "from any state" settles "eventually".
+        #expect(OpenChoices.find(in: "A failed fetch is retried at most 3 times.").isEmpty)
+        #expect(OpenChoices.find(in: "Retry twice, then give up.").isEmpty)
+        #expect(OpenChoices.find(in: "After MAX_ATTEMPT retries the call fails.").isEmpty)
+        #expect(OpenChoices.find(in: "Every target eventually ends stored, from any state the system can reach.").isEmpty)
+        #expect(OpenChoices.find(in: "Two workers share one lock.").isEmpty)
+    }
+
+    @Test func answersBecomeAParagraphOfTheRequirements() {
+        let choices = OpenChoices.find(in: "A failed job is retried.")
+        let text = OpenChoices.clarification(choices, answers: ["max_retries": .int(3)])
+        #expect(text?.contains("retried before it is given up? 3") == true)
+        #expect(OpenChoices.clarification(choices, answers: [:]) == nil)
+    }
+}

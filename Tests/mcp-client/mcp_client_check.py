@@ -62,6 +62,14 @@ async def sampling(context, params: types.CreateMessageRequestParams):
         stop_reason="endTurn")
 
 
+elicitations = []
+
+
+async def elicitation(context, params):
+    elicitations.append(params)
+    return types.ElicitResult(action="accept", content={"max_retries": 3, "eventually": "on every run"})
+
+
 async def list_roots(context):
     return types.ListRootsResult(roots=[types.Root(uri=ROOT.as_uri(), name="repository")])
 
@@ -80,7 +88,7 @@ async def main():
         params = StdioServerParameters(command=BINARY, args=["mcp"], cwd=str(ROOT))
         async with stdio_client(params, errlog=errlog) as (read, write):
             async with ClientSession(read, write, sampling_callback=sampling, list_roots_callback=list_roots,
-                                     read_timeout_seconds=300) as session:
+                                     elicitation_callback=elicitation, read_timeout_seconds=300) as session:
                 init = await session.initialize()
                 ok(init.server_info.name == "cpn-author", "initialize: server is cpn-author", str(init.server_info))
                 ok(init.protocol_version == "2025-11-25", f"protocol revision {init.protocol_version}")
@@ -191,6 +199,19 @@ async def main():
                    second[:300])
                 ok(target.read_text() == GOOD_NET, "draft: the verified net was written where asked, inside the roots")
 
+                # elicitation: requirements that leave the retry count and "eventually" open
+                sampling_requests.clear()
+                r = await call(session, "draft", {"requirements": "Workers take jobs from a queue. A failed job is retried. "
+                                                                  "Every job is eventually done.", "max_rounds": 2})
+                sc = r.structured_content
+                asked = elicitations[-1].requested_schema["properties"] if elicitations else {}
+                ok(set(asked) == {"max_retries", "eventually"}, "draft: the open choices are asked of the user (elicitation)",
+                   json.dumps(asked)[:300])
+                first = sampling_requests[0].messages[0].content.text if sampling_requests else ""
+                ok("Answers from the user" in first and "retried before it is given up? 3" in first and "on every run" in first,
+                   "draft: the user's answers reach the model", first[-400:])
+                ok([c.get("answer") for c in sc.get("clarifications", [])] == [3, "on every run"], "draft: the answers are in the result")
+
                 # cancellation: a verify that would run for minutes, abandoned after 2 s
                 try:
                     await call(session, "verify", {"net": counters_net(), "max_seconds": 600}, read_timeout_seconds=2)
@@ -237,6 +258,23 @@ async def main():
                 ok(not r.is_error and r.structured_content["verdict"] == "invalid", "hostile: garbage is an invalid net")
                 tools_again = await session.list_tools()
                 ok(len(tools_again.tools) == len(tools), "hostile: the server is alive after all of it")
+
+        # A client without sampling is not offered `draft`, and a call to it is refused.
+        async with stdio_client(StdioServerParameters(command=BINARY, args=["mcp"], cwd=str(ROOT)), errlog=errlog) as (read, write):
+            async with ClientSession(read, write, read_timeout_seconds=300) as plain:
+                await plain.initialize()
+                names = {t.name for t in (await plain.list_tools()).tools}
+                ok("draft" not in names and "verify" in names, "no sampling: no draft tool", str(sorted(names)))
+                try:
+                    await plain.call_tool("draft", {"requirements": "x"})
+                    ok(False, "no sampling: calling draft is an error")
+                except McpError as e:
+                    ok("unknown tool" in str(e), "no sampling: calling draft is an unknown tool", str(e))
+                r = await plain.call_tool("check", {"path": EXAMPLE})
+                ok(r.structured_content["ok"], "no roots capability: paths resolve in the working directory")
+                r = await plain.call_tool("check", {"path": "/etc/passwd"})
+                ok(r.is_error and "working directory" in text_of(r), "no roots capability: outside the working directory is refused",
+                   text_of(r))
 
     log = errlog_path.read_text()
     ok("verify cancelled by the client" in log, "cancel: the server stopped the cancelled exploration", log[-500:])

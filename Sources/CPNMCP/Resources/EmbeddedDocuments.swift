@@ -19,6 +19,7 @@ bug, and a test should catch it.
 | [semantics.md](semantics.md) | What a net does: markings with ready offsets, bindings, enabling and firing, ordered places, time, dead and final markings, every property `verify` checks, breadth-first exploration and its bounds, verdicts and exit codes, seeded simulation. | normative |
 | [runtime.md](runtime.md) | Running a net for real: transactions, the net's clock, handlers, stores and locking with many workers, the event log and its export as a trace. | normative |
 | [diagnostics.md](diagnostics.md) | How diagnostics are printed, exit codes, `--deny-warnings`, the stability promise, and every diagnostic code with a failing example and its fix. | normative |
+| [mcp.md](mcp.md) | The MCP server (`cpn-author mcp`): transport and protocol revision, nets, paths and roots, results and errors, every tool with its arguments and structured content, resources, prompts, what is not offered. | normative |
 | [report.schema.json](report.schema.json) | JSON Schema (2020-12) of `verify --format json`, with `$defs` for `simulate --format json`, `check --format json` and trace files (`--trace-out`, input of `replay`). | normative for the JSON it describes |
 | [cpn-net.schema.json](cpn-net.schema.json) | JSON Schema (2020-12) of the net format, for editors (`# yaml-language-server: $schema=...`). Printed by `cpn-author schema`. | informative: it checks shape only; net-format.md and the loader decide |
 
@@ -2240,13 +2241,28 @@ Each tool returns one `text` content (what the CLI would print, without color) a
 | `diff` | two nets | `summary`, `changes`: kind, element, name, details, line |
 | `review` | two nets, the exploration bounds, `strict` | `exit_code`, `summary`, `review` (the `review --format json` document) |
 | `schema` | — | `schema`: [cpn-net.schema.json](cpn-net.schema.json) |
-| `draft` | `requirements`, `max_rounds` (≤ 10), `max_states`, `max_tokens`, `output` | `verdict` (`pass`, `failed`), `net`, `rounds`, `report`, `written` |
+| `draft` | `requirements`, `max_rounds` (≤ 10), `max_states`, `max_tokens`, `output` | `verdict` (`pass`, `failed`), `net`, `rounds`, `report`, `written`, `clarifications` |
 
 `draft` is listed only when the client declares the sampling capability. It runs the loop of
 `cpn-author draft` with the client's model: `sampling/createMessage` with the system prompt
 and the conversation so far (`includeContext: none`), each reply checked and verified, each
 failure quoted back in a repair round. No API key is involved. A client without sampling
 drafts with its own model from the `draft` prompt and calls `verify`.
+
+When the client also declares elicitation, `draft` first reads the requirements sentence by
+sentence for choices they leave open that change the net, and asks the user about them in
+one `elicitation/create` form before the first round:
+
+- a sentence about retrying with no number, bound or number word in it (`retried`, but not
+  `retried at most 3 times`, `twice`, `MAX_ATTEMPT`): "How many times may a failed attempt
+  be retried before it is given up?" (an integer, 0 to 10);
+- an `eventually` that does not say from where (not `from any state`, `every run`,
+  `whatever`, `always`): on every run (a `leads_to`), or reachable from every state (`final`
+  stays reachable)?
+
+Accepted answers are appended to the requirements the model sees ("Answers from the user to
+choices the requirements left open: …") and returned as `clarifications`; a declined or
+cancelled form leaves the choice to the model.
 
 ## 5. Resources
 
@@ -2269,9 +2285,8 @@ They are embedded in the binary (`make embed`; `make test` fails when they are s
 
 ## 7. Not offered
 
-Elicitation (asking the user when requirements leave a choice open) is not implemented:
-the server never sends `elicitation/create`. Resource subscriptions, completions, logging
-levels and the HTTP transports are not offered.
+Elicitation beyond the two open choices above, resource subscriptions, completions,
+logging levels and the HTTP transports are not offered.
 
 """####),
         ("specs/net-format.md", ####"""

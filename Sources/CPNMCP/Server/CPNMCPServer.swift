@@ -77,7 +77,8 @@ public struct CPNMCPServer: Sendable {
             let context = ToolContext(
                 roots: await client.roots(server, log: log), toolVersion: toolVersion, slots: slots,
                 progress: Self.progress(params._meta?.progressToken, server),
-                sample: sampling ? Self.sampler(server) : nil, log: log)
+                sample: sampling ? Self.sampler(server) : nil,
+                elicit: await client.offersElicitation ? Self.elicitor(server) : nil, log: log)
             do {
                 let values = (params.arguments ?? [:]).mapValues { JSONValue($0) }
                 let arguments = try ToolArguments(tool: tool.name, values: values, known: Set(tool.arguments.map(\.0)))
@@ -125,6 +126,19 @@ public struct CPNMCPServer: Sendable {
         }
     }
 
+    /// The user, through `elicitation/create`: one form with a field per open choice.
+    static func elicitor(_ server: Server) -> @Sendable (String, [OpenChoice]) async throws -> [String: JSONValue]? {
+        { [weak server] message, choices in
+            guard let server else { return nil }
+            let schema = Elicitation.RequestSchema(
+                title: "Choices the requirements leave open",
+                properties: Dictionary(choices.map { c in (c.key, c.schema.merging(description: c.question).mcpValue) }, uniquingKeysWith: { a, _ in a }))
+            let result = try await server.requestElicitation(message: message, requestedSchema: schema)
+            guard result.action == .accept else { return nil }
+            return (result.content ?? [:]).mapValues { JSONValue($0) }
+        }
+    }
+
     public static let standardError: @Sendable (String) -> Void = { line in
         FileHandle.standardError.write(Data(("cpn-author mcp: " + line + "\n").utf8))
     }
@@ -142,6 +156,7 @@ actor ClientState {
     func connected(_ capabilities: Client.Capabilities) { self.capabilities = capabilities }
     func forgetRoots() { cachedRoots = nil }
     var offersSampling: Bool { capabilities?.sampling != nil }
+    var offersElicitation: Bool { capabilities?.elicitation != nil }
 
     func roots(_ server: Server, log: @Sendable (String) -> Void) async -> RootConfinement {
         if let cachedRoots { return cachedRoots }

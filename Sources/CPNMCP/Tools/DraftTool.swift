@@ -34,6 +34,7 @@ struct DraftTool: CPNTool {
         ("rounds", .init(##"{"type": "array", "items": {"type": "object", "required": ["round", "outcome"], "additionalProperties": false, "properties": {"round": {"type": "integer"}, "outcome": {"type": "string"}, "passed": {"type": "boolean"}}}}"##)),
         ("report", .init(##"{"type": "string", "description": "The last round's verify report or diagnostics."}"##)),
         ("written", .init(##"{"type": "string"}"##)),
+        ("clarifications", .init(##"{"type": "array", "description": "Choices the requirements left open, asked of the user by elicitation before the first round, with the answers (absent: declined).", "items": {"type": "object", "required": ["question"], "additionalProperties": false, "properties": {"question": {"type": "string"}, "answer": {}}}}"##)),
     ], required: ["verdict", "rounds"])
 
     func call(_ a: ToolArguments, _ context: ToolContext) async throws -> ToolOutcome {
@@ -51,6 +52,16 @@ struct DraftTool: CPNTool {
         } else {
             target = nil
         }
+        // Ask the user, when the client can, what the requirements leave open (before any model round).
+        var drafted = requirements
+        var clarifications: JSONValue?
+        let choices = OpenChoices.find(in: requirements)
+        if let elicit = context.elicit, !choices.isEmpty {
+            let answers = try await elicit("The requirements leave \(choices.count == 1 ? "a choice" : "choices") open that change the net; answer to settle \(choices.count == 1 ? "it" : "them"), or decline to let the model choose.", choices)
+            if let answers, let extra = OpenChoices.clarification(choices, answers: answers) { drafted += extra }
+            clarifications = .array(choices.map { c in .members(("question", .string(c.question)), ("answer", answers?[c.key])) })
+        }
+        let prompt = drafted
         let progress = context.progress
         guard let outcome = await context.work({ flag -> Result<DraftResult, Error> in
             var gate = NetGate(maxStates: maxStates)
@@ -61,7 +72,7 @@ struct DraftTool: CPNTool {
                 }
             }
             var model = SamplingDraftModel(sample: sample, maxTokens: maxTokens, cancel: flag)
-            return Result { try session.draft(requirements: requirements, path: "requirements.md", model: &model) }
+            return Result { try session.draft(requirements: prompt, path: "requirements.md", model: &model) }
         }) else {
             context.log("draft cancelled by the client")
             throw ToolCancelled()
@@ -88,7 +99,8 @@ struct DraftTool: CPNTool {
         if !result.passed, let last { text += "\n" + last.outcome.failureText + "\n" }
         return ToolOutcome(text: text, structured: .members(
             ("verdict", .string(verdict)), ("net", (result.net ?? last?.yaml).map(JSONValue.string)), ("rounds", rounds),
-            ("report", last.map { .string($0.outcome.failureText) }), ("written", written.map(JSONValue.string))))
+            ("report", last.map { .string($0.outcome.failureText) }), ("written", written.map(JSONValue.string)),
+            ("clarifications", clarifications)))
     }
 }
 

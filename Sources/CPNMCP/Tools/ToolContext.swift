@@ -1,4 +1,5 @@
 import CPNExplore
+import CPNJSON
 import Foundation
 import MCP
 
@@ -13,6 +14,10 @@ struct ToolContext: Sendable {
     let progress: @Sendable (_ done: Double, _ total: Double?, _ message: String) -> Void
     /// Asks the client's model (`sampling/createMessage`); nil when the client does not offer sampling.
     let sample: (@Sendable (_ system: String, _ messages: [Sampling.Message], _ maxTokens: Int) async throws -> String)?
+    /// Asks the user to answer `choices` (`elicitation/create`, a form); the
+    /// answers when accepted, nil when declined or cancelled. Nil when the
+    /// client does not offer elicitation.
+    let elicit: (@Sendable (_ message: String, _ choices: [OpenChoice]) async throws -> [String: JSONValue]?)?
     /// Writes a line to the server's standard error (the client's log of the server).
     let log: @Sendable (String) -> Void
 
