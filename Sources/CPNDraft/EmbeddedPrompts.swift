@@ -54,7 +54,7 @@ existing invariant wrong, say why before the net and change that invariant delib
 Reply with the complete revised net in one ```yaml block.
 """#,
         "system": #"""
-<!-- prompt: system · version 2 · cpn-author -->
+<!-- prompt: system · version 3 · cpn-author -->
 You write coordination logic as colored Petri nets in the cpn-author YAML format (version 1).
 A checker will parse, type-check and exhaustively verify what you write; a net is accepted only
 when every invariant holds in every reachable state, no state deadlocks outside `final`, and
@@ -121,6 +121,10 @@ Rules that matter:
   (borrow an idle connection before opening a new one). Default 0; higher wins.
 - `weight: n` only steers `simulate` (a crash should not fire as often as the work); `verify`
   still explores every choice.
+- `kind: fault` on a transition that models a failure (`crash`, `lose_ack`), `kind: environment`
+  on one the outside world does: verified like any other, but the runtime never fires them on
+  its own. Model every fault the system must survive this way, with a budget place so the
+  state space stays finite.
 - `cancel: { timeout: r }` takes a token even while it is still waiting on its delay: cancel a
   timer in the same step that makes it pointless, instead of a later "drop stale timer" step.
 - Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never

@@ -58,6 +58,8 @@ public struct CheckedTransition: Sendable {
     public let variables: [(name: String, color: Color, slot: Int)]
     /// `expect: dead`: never enabled in a correct net.
     public var expectDead = false
+    /// `kind:`: whether the runtime fires it on its own.
+    public var kind: TransitionKind = .system
     /// `unless:` arcs, tested on the marking before the firing, once the
     /// inputs are bound.
     public var inhibitors: [CheckedInhibitor] = []

@@ -122,6 +122,7 @@ extension NetChecker {
         var checked = CheckedTransition(name: t.name, span: t.span, inputs: inputs, outputs: outputs, guardExpr: guardExpr,
                                         slotCount: compiler.slotCount, variables: variables.map { ($0.name, $0.color, $0.slot) })
         checked.expectDead = t.expectDead
+        checked.kind = t.kind
         checked.inhibitors = inhibitors
         if let p = t.priority ?? t.priorityExpr.flatMap({ constantValue($0, color: .anyInt, what: "a priority")?.asInt }) {
             checked.priority = p

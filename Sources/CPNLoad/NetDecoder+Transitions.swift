@@ -38,6 +38,15 @@ extension NetDecoder {
                                     help: "write `expect: dead` for a transition that must never be enabled, or remove the key")
                 }
             }
+            if let v = m["kind"], let word = text(v, what: "`kind`") {
+                if let kind = TransitionKind(rawValue: word) { t.kind = kind } else {
+                    let near = NameSuggestion.closest(to: word, among: TransitionKind.allCases.map(\.rawValue))
+                    diagnostics.add(.wrongYAMLType, "`kind` of transition `\(name)` must be `system`, `fault` or `environment`, found `\(word)`",
+                                    at: v.span,
+                                    help: near.map { "did you mean `\($0)`?" }
+                                        ?? "`fault` and `environment` transitions are verified like any other, but `run` never fires them on its own")
+                }
+            }
             return t
         }
     }

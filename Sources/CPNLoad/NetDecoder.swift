@@ -24,7 +24,7 @@ struct NetDecoder {
 
     static let topKeys = ["cpn", "name", "description", "constants", "colors", "places", "transitions", "invariants", "leads_to", "final"]
     static let placeKeys = ["color", "initial", "capacity", "order", "description"]
-    static let transitionKeys = ["in", "read", "unless", "cancel", "out", "guard", "priority", "weight", "expect", "description"]
+    static let transitionKeys = ["in", "read", "unless", "cancel", "out", "guard", "priority", "weight", "expect", "kind", "description"]
     static let colorKinds = ["enum", "int", "record", "tuple"]
     static let inscriptionKeys = ["token", "count"]
     static let invariantKeys = ["expr", "description"]

@@ -216,6 +216,7 @@ public enum NetSchema {
           "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/expression" }],
           "description": "Among the transitions enabled in a marking only those of the highest priority fire (default 0; higher wins). An integer or a constant."
         },
+        "kind": { "enum": ["system", "fault", "environment"], "default": "system", "description": "Who fires it when the net runs: `system` (the runtime), or `fault`/`environment`, explored by verify and simulate like any other transition but never fired by `run` on its own (`cpn-author inject` fires them)." },
         "expect": { "const": "dead", "description": "The transition must never be enabled (a defensive branch): verify reports it only if it becomes enabled, as a violation with its trace." },
         "description": { "type": "string" }
       }

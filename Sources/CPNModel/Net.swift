@@ -166,6 +166,9 @@ public struct Transition: Sendable {
     /// `expect: dead`: the transition must never be enabled (a defensive
     /// branch); verify reports it only if it becomes enabled.
     public var expectDead = false
+    /// `kind: fault` or `kind: environment`: explored like any other, never
+    /// fired by the runtime on its own (`cpn-author inject` fires it).
+    public var kind: TransitionKind = .system
     public var span: SourceSpan
     public init(name: String, inputs: [Arc] = [], outputs: [Arc] = [], guardExpr: Expr? = nil,
                 description: String? = nil, span: SourceSpan) {
@@ -176,6 +179,23 @@ public struct Transition: Sendable {
         self.description = description
         self.span = span
     }
+}
+
+/// Who fires a transition when the net runs for real. `verify` and
+/// `simulate` treat every kind alike: a fault or an outside event can happen
+/// in any marking that enables it, and the net must stay correct.
+public enum TransitionKind: String, Sendable, CaseIterable {
+    /// Work the system does: the runtime fires it (through a handler when one is bound).
+    case system
+    /// A failure the model allows for (`crash`, `lose_ack`): fired only by
+    /// `cpn-author inject`, or by a handler bound to it.
+    case fault
+    /// Something the outside world does (a user cancels, a clock ticks
+    /// elsewhere): fired only by `cpn-author inject`, or by a handler bound to it.
+    case environment
+
+    /// Whether `run` fires it on its own.
+    public var firedByRuntime: Bool { self == .system }
 }
 
 public struct Invariant: Sendable {

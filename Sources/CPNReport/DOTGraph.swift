@@ -24,7 +24,7 @@ public enum DOTGraph {
             var attributes: [String]
             switch node.kind {
             case .place: attributes = ["shape=ellipse"]
-            case .transition: attributes = ["shape=box"]
+            case .transition: attributes = node.external ? ["shape=box", "style=dashed"] : ["shape=box"]
             }
             if node.onTrace {
                 lines.append(NetGraph.stepsLabel(node.steps))

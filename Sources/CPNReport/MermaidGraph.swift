@@ -24,6 +24,12 @@ public enum MermaidGraph {
             out += "  \(edge.from) \(arrow)" + (edge.label.isEmpty ? "" : "|\"\(escape(edge.label))\"|") + " \(edge.to)\n"
             if edge.onTrace { traceEdges.append(i) }
         }
+        let external = graph.nodes.filter(\.external).map(\.id)
+        if !external.isEmpty {
+            // Fault and environment transitions: dashed, as the runtime never fires them on its own.
+            out += "  classDef external stroke-dasharray:5 5\n"
+            out += "  class \(external.joined(separator: ",")) external\n"
+        }
         let fired = graph.nodes.filter(\.onTrace).map(\.id)
         if !fired.isEmpty {
             out += "  classDef trace fill:#fdd,stroke:#c00,stroke-width:3px,color:#900\n"

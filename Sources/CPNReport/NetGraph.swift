@@ -19,6 +19,8 @@ public struct NetGraph: Sendable {
         /// Trace steps at which this transition fires (empty: not on the trace).
         public var steps: [Int]
         public var onTrace: Bool { !steps.isEmpty }
+        /// A `fault` or `environment` transition: drawn dashed, its kind under its name.
+        public var external = false
     }
 
     /// How an arc is drawn: each kind has its own arrow.
@@ -69,8 +71,11 @@ public struct NetGraph: Sendable {
         for t in net.transitions where seenTransitions.insert(t.name).inserted {
             let id = "t_" + t.name
             let steps = fired[t.name] ?? []
-            nodes.append(Node(id: id, kind: .transition, name: t.name,
-                              details: t.guardExpr.map { ["[" + Self.cut($0.rendered) + "]"] } ?? [], steps: steps))
+            var details = t.guardExpr.map { ["[" + Self.cut($0.rendered) + "]"] } ?? []
+            if !t.kind.firedByRuntime { details.insert("«\(t.kind.rawValue)»", at: 0) }
+            var node = Node(id: id, kind: .transition, name: t.name, details: details, steps: steps)
+            node.external = !t.kind.firedByRuntime
+            nodes.append(node)
             for arc in t.inputs {
                 // An arc to an undeclared place still shows, as a place of its own.
                 let place = placeIDs[arc.place] ?? "p_" + arc.place

@@ -52,7 +52,7 @@ struct CPNAuthor: ParsableCommand {
             ]),
             CommandGroup(name: "Reviewing and pictures", subcommands: [ReviewCommand.self, GraphCommand.self]),
             CommandGroup(name: "Running a net for real", subcommands: [
-                RunCommand.self, TokensCommand.self, StatusCommand.self, LogCommand.self, PartitionCommand.self,
+                RunCommand.self, TokensCommand.self, InjectCommand.self, StatusCommand.self, LogCommand.self, PartitionCommand.self,
             ]),
             CommandGroup(name: "Other formats", subcommands: [ExportCommand.self, ConvertCommand.self]),
             CommandGroup(name: "For coding agents", subcommands: [MCPCommand.self]),

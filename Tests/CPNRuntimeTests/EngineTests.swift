@@ -182,3 +182,36 @@ final class Box: @unchecked Sendable {
     func add(_ s: String) { lock.withLock { items.append(s) } }
     var values: [String] { lock.withLock { items } }
 }
+
+/// `kind: fault`: explored by verify, never fired by the runtime on its own,
+/// fired once by `inject` (Engine.fire), listed by `status`.
+@Suite struct FaultTransitionTests {
+    @Test func theRuntimeNeverFiresAFaultButInjectDoes() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteStore(path: dir.appendingPathComponent("state.db").path)
+        defer { store.close() }
+        let engine = try Engine(net: try RuntimeTest.net("Tests/Fixtures/runtime/fault-worker.yaml"), store: store, worker: "test")
+        try engine.open()
+        var sawCrashEnabled = false
+        for _ in 0..<300 {
+            if try engine.snapshot().enabled.contains(where: { $0.transition == "crash" }) { sawCrashEnabled = true }
+            guard case .fired = try engine.step() else { break }
+        }
+        #expect(sawCrashEnabled, "status lists the fault's bindings")
+        #expect(try !EventLog.all(store).contains { $0.transition == "crash" }, "run fired a fault on its own")
+        // Inject: run until the worker is busy, then fire `crash` by hand.
+        var crashBinding: EnabledBinding?
+        for _ in 0..<10 {
+            if let b = try engine.snapshot().enabled.first(where: { $0.transition == "crash" }) { crashBinding = b; break }
+            _ = try engine.step()
+        }
+        let binding = try #require(crashBinding)
+        let event = try #require(try engine.fire(binding))
+        #expect(event.transition == "crash")
+        // The budget is spent: the fault is never enabled again, and the runtime restarts the worker.
+        for _ in 0..<20 { _ = try engine.step() }
+        #expect(try !engine.snapshot().enabled.contains { $0.transition == "crash" })
+        #expect(try EventLog.all(store).contains { $0.transition == "restart" })
+    }
+}

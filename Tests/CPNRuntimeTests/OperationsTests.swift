@@ -152,3 +152,43 @@ import CPNJSON
         #expect(report?["latency_us"]?["p99"]?.int != nil)
     }
 }
+
+/// `cpn-author inject`: a fault the runtime never fires, fired by hand.
+@Suite struct InjectCommandTests {
+    static let net = """
+        cpn: 1
+        name: stuck-worker
+        places:
+          idle:    { color: Unit, initial: 1 }
+          busy:    Unit
+          crashed: Unit
+          budget:  { color: Unit, initial: 1 }
+        transitions:
+          start:   { in: { idle: 1 }, out: { busy: 1 } }
+          crash:   { kind: fault, in: { busy: 1, budget: 1 }, out: { crashed: 1 } }
+          restart: { in: { crashed: 1 }, out: { idle: 1 } }
+        final: "size(busy) == 1"
+        """
+
+    @Test func injectFiresAFaultOnceAndSaysWhenItCannot() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try Self.net.write(to: dir.appendingPathComponent("w.yaml"), atomically: true, encoding: .utf8)
+        // The run stops at `final` (busy) although `crash` is enabled there: the runtime never fires a fault.
+        let run = try RuntimeTest.run(["run", "w.yaml", "--store", "sqlite:w.db"], in: dir)
+        #expect(run.status == 0, "\(run.output)")
+        let store = try SQLiteStore(path: dir.appendingPathComponent("w.db").path)
+        defer { store.close() }
+        #expect(try !EventLog.all(store).contains { $0.transition == "crash" })
+        let injected = try RuntimeTest.runCapturing(["inject", "crash", "--store", "sqlite:w.db"], in: dir)
+        #expect(injected.status == 0 && injected.stdout.hasPrefix("injected crash"), "\(injected.stdout)\(injected.stderr)")
+        #expect(try EventLog.all(store).filter { $0.transition == "crash" }.count == 1)
+        // The budget is spent: nothing to inject, exit 1, nothing changed.
+        let again = try RuntimeTest.runCapturing(["inject", "crash", "--store", "sqlite:w.db"], in: dir)
+        #expect(again.status == 1 && again.stderr.contains("crash is not enabled now"), "\(again.stderr)")
+        let unknown = try RuntimeTest.runCapturing(["inject", "crsh", "--store", "sqlite:w.db"], in: dir)
+        #expect(unknown.status == 2 && unknown.stderr.contains("did you mean `crash`?"), "\(unknown.stderr)")
+        let badVariable = try RuntimeTest.runCapturing(["inject", "restart", "--bind", "w=w1", "--store", "sqlite:w.db"], in: dir)
+        #expect(badVariable.status == 2 && badVariable.stderr.contains("has no variable `w`"), "\(badVariable.stderr)")
+    }
+}

@@ -273,6 +273,7 @@ paste; those marked as failing fail with the code named.
           "anyOf": [{ "type": "integer" }, { "$ref": "#/$defs/expression" }],
           "description": "Among the transitions enabled in a marking only those of the highest priority fire (default 0; higher wins). An integer or a constant."
         },
+        "kind": { "enum": ["system", "fault", "environment"], "default": "system", "description": "Who fires it when the net runs: `system` (the runtime), or `fault`/`environment`, explored by verify and simulate like any other transition but never fired by `run` on its own (`cpn-author inject` fires them)." },
         "expect": { "const": "dead", "description": "The transition must never be enabled (a defensive branch): verify reports it only if it becomes enabled, as a violation with its trace." },
         "description": { "type": "string" }
       }
@@ -2664,6 +2665,7 @@ A transition given as anything but a mapping is refused with E0103.
 | `weight` | no | integer 1–1,000,000 or constant | How often `simulate` picks this transition's bindings relative to the others (default 1; [semantics.md](semantics.md) §9). `verify` ignores it. |
 | `guard` | no | expression | A Bool condition on the variables bound by `in`. Default: true. |
 | `expect` | no | `dead` | The transition must never be enabled: a defensive branch. It is left out of the dead-transition warnings, and `verify` reports the property named after it (kind `expected-dead`) violated, with the trace to the first marking that enables it, if it ever is. |
+| `kind` | no | `system`, `fault` or `environment` | Who fires it when the net runs for real. `system` (the default): the runtime. `fault` (a crash, a lost message) and `environment` (something the outside world does): `verify` and `simulate` explore them like any other transition, since they can happen in any marking that enables them, but `run` never fires them on its own: `cpn-author inject TRANSITION` fires one binding, or a handler bound to the transition does ([runtime.md](runtime.md) §1). Graphs draw them dashed; Promela and PNML exports keep them as ordinary transitions (the fault is part of the verified behaviour). |
 | `description` | no | text | Free text; not interpreted. |
 
 A transition with neither `in`, `read`, `cancel` nor `out` arcs is refused with E0408. Each key of `in`
@@ -3469,6 +3471,26 @@ Exit codes: 0 stopped as asked; 1 an invariant would break, an expression failed
 `expression-errors` in [semantics.md](semantics.md) §7), a deadlock, or the net does not
 verify; 2 invalid input, a failed handler, an unusable store; 3 verification stopped at a
 bound.
+
+### Fault and environment transitions
+
+A transition with `kind: fault` (a crash, a lost acknowledgement) or `kind: environment`
+(something the outside world does) is verified like any other: it can happen in any marking
+that enables it, and the net must stay correct. `run` never fires one on its own, unless the
+handlers file binds it to a command (then that command's work is the fault, fired as any
+handled transition). Its bindings are not counted as enabled when `run` decides that there
+is nothing to do (`--until idle`), that time may pass, or that the marking is a deadlock;
+`status` and `tokens list` still show them.
+
+```sh
+cpn-author inject crash --store sqlite:jobs.db --bind w=w1   # fire one binding of `crash` now
+```
+
+`inject` fires one enabled binding of the transition (the first, or the one whose variables
+have the `--bind NAME=VALUE` values, written as `status` shows them) as one transaction with
+its event, checked against capacities and invariants like any firing, whatever the
+transitions' priorities; exit 1 when no such binding is enabled (nothing changes). Any
+transition can be injected; a handler bound to it is not run.
 
 ## 2. One firing, one transaction
 
@@ -4710,6 +4732,9 @@ transitions:
     out: { done: j, idle: w }
   crash:
     # The worker dies with the job finished but not acknowledged (the worst moment).
+    # A fault: verified like any transition, but `run` never fires it on its own;
+    # `cpn-author inject crash` does (chaos testing of the running pipeline).
+    kind: fault
     in:  { working: "(w, _j, _g)", crashes: 1 }
     out: { crashed: w }
   restart:

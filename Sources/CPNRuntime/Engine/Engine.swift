@@ -30,6 +30,9 @@ public final class Engine {
     let text: TokenText
     /// Transition index → index in `handlers`.
     let handlerOfTransition: [Int: Int]
+    /// The transitions the runtime fires on its own: all but the `fault` and
+    /// `environment` ones no handler is bound to (nil: all of them).
+    let automatic: [Int]?
     var random: SplitMix64
 
     public init(net: RuntimeNet, store: any TokenStore, worker: String, handlers: [Handler] = [],
@@ -43,7 +46,11 @@ public final class Engine {
         self.rule = FiringRule(net: net.checked)
         self.text = TokenText(net: net.checked)
         self.random = SplitMix64(seed: options.seed)
-        self.handlerOfTransition = try HandlerValidation.index(handlers, net: net)
+        let handlerOfTransition = try HandlerValidation.index(handlers, net: net)
+        self.handlerOfTransition = handlerOfTransition
+        let transitions = net.checked.transitions
+        self.automatic = transitions.allSatisfy(\.kind.firedByRuntime) ? nil
+            : transitions.indices.filter { transitions[$0].kind.firedByRuntime || handlerOfTransition[$0] != nil }
     }
 
     // MARK: - Opening a store
@@ -103,7 +110,9 @@ public final class Engine {
         try transaction { tx in
             let rows = try tx.tokens()
             let m = try moment(tx, settle: false)
-            return RuntimeSnapshot(now: m.net, real: m.real, clockRunning: m.clock.running, tokens: rows, enabled: m.candidates.map(describe),
+            // Fault and environment bindings are listed too: `inject` can fire them.
+            let enabled = automatic == nil ? m.candidates : try enabledFirings(m.marking, transitions: Array(net.checked.transitions.indices))
+            return RuntimeSnapshot(now: m.net, real: m.real, clockRunning: m.clock.running, tokens: rows, enabled: enabled.map(describe),
                                    isFinal: isFinal(m.marking), brokenInvariants: brokenInvariants(m.marking).map(\.name))
         }
     }
@@ -146,11 +155,12 @@ public final class Engine {
     }
 
     /// Fires this binding if it is still enabled (handlers are not run: the
-    /// caller chose the outcome). Nil when it is no longer enabled.
+    /// caller chose the outcome), a `fault` or `environment` one included
+    /// (`cpn-author inject`). Nil when it is no longer enabled.
     public func fire(_ binding: EnabledBinding) throws -> EventRecord? {
         try clockedTransaction { tx in
             let m = try moment(tx, settle: true)
-            guard m.candidates.contains(binding.firing) else { return nil }
+            guard try enabledFirings(m.marking, transitions: [binding.firing.transition]).contains(binding.firing) else { return nil }
             return try commit(binding.firing, tx: tx, at: m, held: nil, claim: nil)?.event
         }
     }
@@ -341,7 +351,7 @@ public final class Engine {
 
     func enabledFirings(_ marking: RuntimeMarking, transitions: [Int]? = nil) throws -> [FiringRule.Firing] {
         do {
-            return try rule.enabled(in: marking.tokens, transitions: transitions)
+            return try rule.enabled(in: marking.tokens, transitions: transitions ?? automatic)
         } catch {
             let t = net.checked.transitions[error.transition]
             let vars = t.variables.compactMap { v in v.slot < error.variables.count ? "\(v.name) = \(v.color.format(error.variables[v.slot]))" : nil }
