@@ -8025,6 +8025,292 @@ invariants:
 final: "size(done) + size(gave_up) == N_CALLS"
 
 """####),
+        ("examples/rw-lock/requirements.md", ####"""
+# Reader–writer lock with writer preference
+
+A configuration cache is read by many request handlers and rewritten now and then by a
+reload job. Readers may share the cache; a writer needs it alone.
+
+- Any number of readers may read at the same time.
+- A writer writes alone: no reader and no other writer while it writes.
+- **Writer preference**: once a writer is waiting, no new reader may start; the readers
+  already inside finish, then the writer goes in. (A steady stream of readers must not
+  keep the reload out forever.)
+- A reader that finishes, or a writer that finishes, may come back for more at any time.
+
+Properties:
+
+1. At most one writer writes at a time.
+2. Nobody reads while a writer writes.
+3. A waiting writer eventually gets in, whatever the readers do.
+
+Instance: two readers, two writers (the reload job and an admin tool).
+
+"""####),
+        ("examples/rw-lock/net.yaml", ####"""
+# yaml-language-server: $schema=../../specs/cpn-net.schema.json
+#
+# A reader–writer lock with writer preference, written with inhibitor arcs (`unless:`):
+# a reader starts only while no writer writes *and* none waits; a writer starts only while
+# nobody reads or writes. Without inhibitor arcs the same lock needs a counter of readers
+# inside and one of writers waiting, threaded through every transition and its guards
+# ("only when the count is 0" cannot be a guard: guards see the binding, not the marking).
+#
+# `writer_gets_in` is checked under verify's fairness (a random scheduler, specs/semantics.md
+# §6): a lock without writer preference passes it too, since readers that could all leave
+# eventually do. What the `w_waiting` inhibitor buys is that the writer gets in as soon as
+# the readers already inside are done. Instance: 2 readers, 2 writers.
+cpn: 1
+name: rw-lock
+description: Shared reads, exclusive writes, and a waiting writer is never starved by readers.
+
+colors:
+  Reader: { int: [0, 1] }
+  Writer: { int: [0, 1] }
+
+places:
+  r_idle:    { color: Reader, initial: [0, 1] }
+  reading:   Reader
+  w_idle:    { color: Writer, initial: [0, 1] }
+  w_waiting: Writer                           # wants the lock: from now on no reader enters
+  writing:   Writer
+
+transitions:
+  start_read:
+    # Writer preference: not while a writer writes, and not while one is waiting.
+    in:     { r_idle: r }
+    unless: { writing: _, w_waiting: _ }
+    out:    { reading: r }
+  end_read:
+    in:  { reading: r }
+    out: { r_idle: r }
+  want_write:
+    in:  { w_idle: w }
+    out: { w_waiting: w }
+  start_write:
+    # Alone: no reader inside, no other writer writing.
+    in:     { w_waiting: w }
+    unless: { reading: _, writing: _ }
+    out:    { writing: w }
+  end_write:
+    in:  { writing: w }
+    out: { w_idle: w }
+
+invariants:
+  one_writer:
+    expr: "size(writing) <= 1"
+    description: at most one writer writes at a time
+  no_read_while_writing:
+    expr: "size(writing) == 0 || size(reading) == 0"
+    description: nobody reads while a writer writes
+  writers_conserved:
+    expr: "size(w_idle) + size(w_waiting) + size(writing) == 2"
+    description: every writer is idle, waiting or writing
+  readers_conserved:
+    expr: "size(r_idle) + size(reading) == 2"
+    description: every reader is idle or reading
+
+leads_to:
+  writer_gets_in:
+    from: "size(w_waiting) > 0"
+    to: "size(writing) > 0"
+    description: a waiting writer eventually writes, whatever the readers do
+
+"""####),
+        ("examples/rw-lock/bugs/two-writers.yaml", ####"""
+# yaml-language-server: $schema=../../../specs/cpn-net.schema.json
+# bug: start_write checks for readers but not for another writer: two writers write at once
+# expect: one_writer
+#
+# A seeded-bug variant of ../net.yaml: one realistic mistake, which verify must catch.
+# Both writers wait, no reader is inside, and both start.
+cpn: 1
+name: rw-lock
+description: Shared reads, exclusive writes, and a waiting writer is never starved by readers.
+
+colors:
+  Reader: { int: [0, 1] }
+  Writer: { int: [0, 1] }
+
+places:
+  r_idle:    { color: Reader, initial: [0, 1] }
+  reading:   Reader
+  w_idle:    { color: Writer, initial: [0, 1] }
+  w_waiting: Writer                           # wants the lock: from now on no reader enters
+  writing:   Writer
+
+transitions:
+  start_read:
+    # Writer preference: not while a writer writes, and not while one is waiting.
+    in:     { r_idle: r }
+    unless: { writing: _, w_waiting: _ }
+    out:    { reading: r }
+  end_read:
+    in:  { reading: r }
+    out: { r_idle: r }
+  want_write:
+    in:  { w_idle: w }
+    out: { w_waiting: w }
+  start_write:
+    # Alone: no reader inside, no other writer writing.
+    in:     { w_waiting: w }
+    unless: { reading: _ }
+    out:    { writing: w }
+  end_write:
+    in:  { writing: w }
+    out: { w_idle: w }
+
+invariants:
+  one_writer:
+    expr: "size(writing) <= 1"
+    description: at most one writer writes at a time
+  no_read_while_writing:
+    expr: "size(writing) == 0 || size(reading) == 0"
+    description: nobody reads while a writer writes
+  writers_conserved:
+    expr: "size(w_idle) + size(w_waiting) + size(writing) == 2"
+    description: every writer is idle, waiting or writing
+  readers_conserved:
+    expr: "size(r_idle) + size(reading) == 2"
+    description: every reader is idle or reading
+
+leads_to:
+  writer_gets_in:
+    from: "size(w_waiting) > 0"
+    to: "size(writing) > 0"
+    description: a waiting writer eventually writes, whatever the readers do
+
+"""####),
+        ("examples/rw-lock/bugs/writer-ignores-readers.yaml", ####"""
+# yaml-language-server: $schema=../../../specs/cpn-net.schema.json
+# bug: start_write forgets the readers inside: a writer starts while a reader is still reading
+# expect: no_read_while_writing
+#
+# A seeded-bug variant of ../net.yaml: one realistic mistake, which verify must catch.
+# The writer waits for other writers only; a reader that entered before the writer
+# started waiting is still inside when it writes.
+cpn: 1
+name: rw-lock
+description: Shared reads, exclusive writes, and a waiting writer is never starved by readers.
+
+colors:
+  Reader: { int: [0, 1] }
+  Writer: { int: [0, 1] }
+
+places:
+  r_idle:    { color: Reader, initial: [0, 1] }
+  reading:   Reader
+  w_idle:    { color: Writer, initial: [0, 1] }
+  w_waiting: Writer                           # wants the lock: from now on no reader enters
+  writing:   Writer
+
+transitions:
+  start_read:
+    # Writer preference: not while a writer writes, and not while one is waiting.
+    in:     { r_idle: r }
+    unless: { writing: _, w_waiting: _ }
+    out:    { reading: r }
+  end_read:
+    in:  { reading: r }
+    out: { r_idle: r }
+  want_write:
+    in:  { w_idle: w }
+    out: { w_waiting: w }
+  start_write:
+    # Alone: no reader inside, no other writer writing.
+    in:     { w_waiting: w }
+    unless: { writing: _ }
+    out:    { writing: w }
+  end_write:
+    in:  { writing: w }
+    out: { w_idle: w }
+
+invariants:
+  one_writer:
+    expr: "size(writing) <= 1"
+    description: at most one writer writes at a time
+  no_read_while_writing:
+    expr: "size(writing) == 0 || size(reading) == 0"
+    description: nobody reads while a writer writes
+  writers_conserved:
+    expr: "size(w_idle) + size(w_waiting) + size(writing) == 2"
+    description: every writer is idle, waiting or writing
+  readers_conserved:
+    expr: "size(r_idle) + size(reading) == 2"
+    description: every reader is idle or reading
+
+leads_to:
+  writer_gets_in:
+    from: "size(w_waiting) > 0"
+    to: "size(writing) > 0"
+    description: a waiting writer eventually writes, whatever the readers do
+
+"""####),
+        ("examples/rw-lock/bugs/writer-not-returned.yaml", ####"""
+# yaml-language-server: $schema=../../../specs/cpn-net.schema.json
+# bug: end_write forgets to give the writer back: after its first write the reload job is gone
+# expect: writers_conserved
+#
+# A seeded-bug variant of ../net.yaml: one realistic mistake, which verify must catch.
+# The lock stays safe and the readers go on, but each writer writes once and vanishes,
+# so the reload silently stops happening.
+cpn: 1
+name: rw-lock
+description: Shared reads, exclusive writes, and a waiting writer is never starved by readers.
+
+colors:
+  Reader: { int: [0, 1] }
+  Writer: { int: [0, 1] }
+
+places:
+  r_idle:    { color: Reader, initial: [0, 1] }
+  reading:   Reader
+  w_idle:    { color: Writer, initial: [0, 1] }
+  w_waiting: Writer                           # wants the lock: from now on no reader enters
+  writing:   Writer
+
+transitions:
+  start_read:
+    # Writer preference: not while a writer writes, and not while one is waiting.
+    in:     { r_idle: r }
+    unless: { writing: _, w_waiting: _ }
+    out:    { reading: r }
+  end_read:
+    in:  { reading: r }
+    out: { r_idle: r }
+  want_write:
+    in:  { w_idle: w }
+    out: { w_waiting: w }
+  start_write:
+    # Alone: no reader inside, no other writer writing.
+    in:     { w_waiting: w }
+    unless: { reading: _, writing: _ }
+    out:    { writing: w }
+  end_write:
+    in:  { writing: w }
+    out: {}
+
+invariants:
+  one_writer:
+    expr: "size(writing) <= 1"
+    description: at most one writer writes at a time
+  no_read_while_writing:
+    expr: "size(writing) == 0 || size(reading) == 0"
+    description: nobody reads while a writer writes
+  writers_conserved:
+    expr: "size(w_idle) + size(w_waiting) + size(writing) == 2"
+    description: every writer is idle, waiting or writing
+  readers_conserved:
+    expr: "size(r_idle) + size(reading) == 2"
+    description: every reader is idle or reading
+
+leads_to:
+  writer_gets_in:
+    from: "size(w_waiting) > 0"
+    to: "size(writing) > 0"
+    description: a waiting writer eventually writes, whatever the readers do
+
+"""####),
         ("examples/saga/requirements.md", ####"""
 # Order saga
 
