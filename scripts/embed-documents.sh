@@ -8,7 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=Sources/CPNMCP/Resources/EmbeddedDocuments.swift
 files() {
-  ls specs/*.md specs/*.json 2>/dev/null | LC_ALL=C sort
+  # The net schema is served from NetSchema.json (scripts/embed-schema.sh), not embedded twice.
+  ls specs/*.md specs/*.json 2>/dev/null | grep -v '^specs/cpn-net.schema.json$' | LC_ALL=C sort
   for d in $(ls -d examples/*/ | LC_ALL=C sort); do
     for f in "$d"requirements.md "$d"net.yaml; do [ -f "$f" ] && echo "$f"; done
     ls "$d"bugs/*.yaml 2>/dev/null | LC_ALL=C sort || true
@@ -34,14 +35,5 @@ HEAD
   done < <(files)
   printf '    ]\n}\n'
 }
-if [ "${1:-}" = "--check" ]; then
-  if ! diff -q <(render) "$out" >/dev/null 2>&1; then
-    echo "embed: $out is out of date with specs/ and examples/; run \`make embed\`" >&2
-    exit 1
-  fi
-  exit 0
-fi
-tmp=$(mktemp "$out.XXXXXX")
-render > "$tmp"
-mv "$tmp" "$out"
-echo "embed: wrote $out"
+. scripts/embed-lib.sh
+embed_write "$out" "specs/ and examples/" "$@"

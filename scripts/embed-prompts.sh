@@ -26,15 +26,5 @@ HEAD
   if [ -f "$example" ]; then emit "example" "$example"; fi
   printf '    ]\n}\n'
 }
-if [ "${1:-}" = "--check" ]; then
-  if ! diff -q <(render) "$out" >/dev/null 2>&1; then
-    echo "embed: $out is out of date with prompts/ and $example; run \`make embed\`" >&2
-    exit 1
-  fi
-  exit 0
-fi
-mkdir -p "$(dirname "$out")"
-tmp=$(mktemp "$out.XXXXXX")
-render > "$tmp"
-mv "$tmp" "$out"
-echo "embed: wrote $out"
+. scripts/embed-lib.sh
+embed_write "$out" "prompts/ and $example" "$@"

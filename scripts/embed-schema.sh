@@ -17,14 +17,5 @@ HEAD
   cat "$spec"
   printf '"""#\n}\n'
 }
-if [ "${1:-}" = "--check" ]; then
-  if ! diff -q <(render) "$out" >/dev/null; then
-    echo "embed: $out is out of date with $spec; run \`make embed\`" >&2
-    exit 1
-  fi
-  exit 0
-fi
-tmp=$(mktemp "$out.XXXXXX")
-render > "$tmp"
-mv "$tmp" "$out"
-echo "embed: wrote $out"
+. scripts/embed-lib.sh
+embed_write "$out" "$spec" "$@"

@@ -1,4 +1,5 @@
 import CPNDiagnostics
+import CPNLoad
 import MCP
 
 /// What the server offers to read: the normative specs, the diagnostic
@@ -8,8 +9,11 @@ enum ResourceCatalog {
     static let scheme = "cpn-author://"
     static let diagnosticsURI = scheme + "diagnostics"
 
+    /// The embedded files, and the net schema the loader already embeds (`NetSchema`).
+    static let files: [(path: String, text: String)] = EmbeddedDocuments.files + [("specs/cpn-net.schema.json", NetSchema.json)]
+
     static var resources: [Resource] {
-        var list = EmbeddedDocuments.files.map { file in
+        var list = files.map { file in
             Resource(name: file.path, uri: scheme + file.path, title: title(file.path), description: describe(file.path),
                      mimeType: mimeType(file.path), size: file.text.utf8.count)
         }
@@ -26,7 +30,7 @@ enum ResourceCatalog {
             }.joined(separator: "\n")
             return .init(contents: [.text(text, uri: uri, mimeType: "text/markdown")])
         }
-        guard uri.hasPrefix(scheme), let file = EmbeddedDocuments.files.first(where: { scheme + $0.path == uri }) else {
+        guard uri.hasPrefix(scheme), let file = files.first(where: { scheme + $0.path == uri }) else {
             throw MCPError.invalidParams("unknown resource `\(VisibleText.escaped(String(uri.prefix(200))))`; resources/list lists them")
         }
         return .init(contents: [.text(file.text, uri: uri, mimeType: mimeType(file.path))])

@@ -25,18 +25,9 @@ struct ReviewTool: CPNTool {
     func call(_ a: ToolArguments, _ context: ToolContext) async throws -> ToolOutcome {
         let base = try NetArgument.prefixed("base").source(a, roots: context.roots)
         let head = try NetArgument.prefixed("head").source(a, roots: context.roots)
-        var options = try ExplorationArguments.options(a)
+        let options = try ExplorationArguments.options(a)
         let strict = try a.bool("strict")
-        options.progress = context.explorationProgress(maxStates: options.maxStates)
-        let prepared = options
-        guard let reports = await context.work({ flag in
-            var o = prepared
-            o.isCancelled = { flag.isCancelled }
-            return Verification.verify([base, head], options: o)
-        }) else {
-            context.log("review cancelled by the client")
-            throw ToolCancelled()
-        }
+        let reports = try await context.explore(options, "review") { o in Verification.verify([base, head], options: o) }
         let review = ReviewReport(baseRef: base.path, baseCommit: "-",
                                   reviews: [NetReview(path: head.path, basePath: base.path == head.path ? nil : base.path,
                                                       fileChange: .modified, base: reports[0], head: reports[1])],

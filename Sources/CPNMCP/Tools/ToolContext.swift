@@ -28,6 +28,24 @@ struct ToolContext: Sendable {
         return Task.isCancelled ? nil : value
     }
 
+    /// Runs an exploration with `options` (progress reported, cancellation
+    /// polled inside it); throws `ToolCancelled` when the client cancelled.
+    func explore<T: Sendable>(_ options: ExplorationOptions, _ what: String, about subject: String? = nil,
+                              _ body: @escaping @Sendable (ExplorationOptions) -> T) async throws -> T {
+        var prepared = options
+        prepared.progress = explorationProgress(maxStates: options.maxStates)
+        let ready = prepared
+        guard let value = await work({ flag in
+            var o = ready
+            o.isCancelled = { flag.isCancelled }
+            return body(o)
+        }) else {
+            log("\(what) cancelled by the client" + (subject.map { " (\($0))" } ?? ""))
+            throw ToolCancelled()
+        }
+        return value
+    }
+
     /// Exploration progress as MCP progress: states so far out of the state
     /// bound (the size of the state space is not known in advance), with
     /// depth and rate in the message.

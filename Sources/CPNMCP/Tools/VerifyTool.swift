@@ -37,18 +37,11 @@ struct VerifyTool: CPNTool {
 
     func call(_ a: ToolArguments, _ context: ToolContext) async throws -> ToolOutcome {
         let source = try NetArgument.single.source(a, roots: context.roots)
-        var options = try ExplorationArguments.options(a)
+        let options = try ExplorationArguments.options(a)
         let structure = try a.bool("structure")
         let acceptBounded = try a.bool("accept_bounded")
-        options.progress = context.explorationProgress(maxStates: options.maxStates)
-        let prepared = options
-        guard let report = await context.work({ flag in
-            var o = prepared
-            o.isCancelled = { flag.isCancelled }
-            return Verification.verify(source, options: o, structure: structure)
-        }) else {
-            context.log("verify cancelled by the client (\(source.path))")
-            throw ToolCancelled()
+        let report = try await context.explore(options, "verify", about: source.path) { o in
+            Verification.verify(source, options: o, structure: structure)
         }
         return Self.outcome(report, structure: structure, acceptBounded: acceptBounded, toolVersion: context.toolVersion)
     }
