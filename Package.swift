@@ -31,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", from: "0.12.1"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         .target(name: "CPNDiagnostics"),
@@ -67,7 +68,10 @@ let package = Package(
         // directories, globs, bytes; YAML or PNML), verify them, render report sets,
         // build the pull-request review, run a drafting session. The CLI (and the MCP server) parse, call, print.
         .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics",
-                                                    "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres"]),
+                                                    "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
+                                                    // The HTTP endpoint of `run --metrics` (swift-nio is already there, under postgres-nio).
+                                                    .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                                                    .product(name: "NIOHTTP1", package: "swift-nio")]),
         // The Model Context Protocol server (`cpn-author mcp`): tools, resources and prompts
         // over the workflow library, for coding agents; the official Swift SDK speaks the protocol.
         .target(name: "CPNMCP", dependencies: ["CPNWorkflow", "CPNLoad", "CPNExplore", "CPNReport", "CPNModel", "CPNDiagnostics",

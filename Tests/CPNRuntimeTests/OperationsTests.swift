@@ -192,3 +192,52 @@ import CPNJSON
         #expect(badVariable.status == 2 && badVariable.stderr.contains("has no variable `w`"), "\(badVariable.stderr)")
     }
 }
+
+/// `run --metrics`: the Prometheus text over HTTP while the workers fire.
+@Suite struct MetricsEndpointTests {
+    static func curl(_ arguments: [String]) throws -> String {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        p.arguments = ["curl", "-s", "--max-time", "60"] + arguments
+        let pipe = Pipe()
+        p.standardOutput = pipe
+        try p.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    @Test func aRunServesItsMetricsUntilItStops() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let child = try RuntimeTest.Child(["run", RuntimeTest.path("Tests/Fixtures/runtime/fault-worker.yaml"), "--store", "sqlite:m.db",
+                                           "--until", "600s", "--metrics", ":0"], in: dir, name: "metrics")
+        // Wait (generously) for the line that names the port the system chose.
+        var url: String?
+        for _ in 0..<1200 where url == nil {
+            let err = (try? String(contentsOf: child.stderr, encoding: .utf8)) ?? ""
+            url = err.split(separator: "\n").first { $0.hasPrefix("metrics at ") }.map { String($0.dropFirst("metrics at ".count)) }
+            if url == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let metrics = try #require(url, "no `metrics at` line: \(child.output)")
+        var body = ""
+        for _ in 0..<100 where !body.contains("transition=\"finish\"") {
+            body = try Self.curl([metrics])
+            if !body.contains("transition=\"finish\"") { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        #expect(body.contains("# TYPE cpn_firings_total counter") && body.contains("cpn_firings_total{net=\"fault-worker\",transition=\"finish\"}"), "\(body)")
+        #expect(!body.contains("transition=\"crash\"} 1"), "a fault was fired by the run")
+        let missing = try Self.curl(["-o", "/dev/null", "-w", "%{http_code}", metrics.replacingOccurrences(of: "/metrics", with: "/other")])
+        #expect(missing == "404")
+        kill(child.process.processIdentifier, SIGTERM)
+        #expect(child.wait() == 143, "\(child.output)")
+    }
+
+    @Test func aBadAddressIsRefusedBeforeAnythingRuns() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let r = try RuntimeTest.runCapturing(["run", RuntimeTest.path("Tests/Fixtures/runtime/fault-worker.yaml"), "--store", "sqlite:m.db",
+                                              "--metrics", "localhost"], in: dir)
+        #expect(r.status == 2 && r.stderr.contains("--metrics takes [HOST]:PORT"), "\(r.stderr)")
+    }
+}

@@ -81,6 +81,9 @@ struct RunCommand: ParsableCommand {
     @Option(help: "Report format: text or json.")
     var format: TextOrJSON = .text
 
+    @Option(help: ArgumentHelp("Serve Prometheus metrics at http://ADDRESS/metrics while running (:9464 is 127.0.0.1:9464; what `status --format prometheus` prints).", valueName: "[host]:port"))
+    var metrics: String?
+
     /// One hour: `Int64.max` µs is about 2.56e9 hours, above the largest delay (`Int32.max` units).
     static let maximumTickMicros = StoreRowCheck.maximumTickMicros
 
@@ -96,6 +99,9 @@ struct RunCommand: ParsableCommand {
             guard t <= RunCommand.maximumTickMicros else {
                 throw ValidationError("--tick must be at most 1h (found \(tick)): a delay of up to \(Int32.max) time units must fit the clock")
             }
+        }
+        if let metrics, MetricsEndpoint.address(metrics) == nil {
+            throw ValidationError("--metrics takes [HOST]:PORT, e.g. :9464 or 0.0.0.0:9464, not `\(metrics)`")
         }
         if let until, !["final", "idle"].contains(until), RuntimeDuration.parse(until) == nil {
             throw ValidationError("--until takes final, idle or a duration such as 30s, not `\(until)`")
@@ -170,6 +176,8 @@ struct RunCommand: ParsableCommand {
         let termination = TerminationSignal.install()
         let handlersForWorkers = handlerList
         let engineOptions = options
+        let endpoint = try metrics.map { try serveMetrics($0, spec: spec) }
+        defer { endpoint?.stop() }
         let report = Runner.run(workers: workers, goal: goal, isCancelled: { interrupt.isSet || termination.isSet }) { i in
             var o = engineOptions
             o.seed = engineOptions.seed &+ UInt64(i) &* 0xD1B5_4A32_D192_ED03
@@ -187,6 +195,20 @@ struct RunCommand: ParsableCommand {
         }
         if let error = report.error { throw error.exitCode }
         if report.reason == .interrupted { throw ExitCode(termination.isSet ? TerminationSignal.exitStatus : 130) }
+    }
+
+    /// Starts the metrics endpoint on a store connection of its own.
+    private func serveMetrics(_ address: String, spec: String) throws -> MetricsEndpoint {
+        guard let (host, port) = MetricsEndpoint.address(address) else { throw ValidationFailure("--metrics: not an address: \(address)") }
+        let reader = try MetricsReader(engine: Engine.attach(store: RuntimeStores.open(spec, mustExist: true), worker: RuntimeStores.workerID("metrics")))
+        do {
+            let endpoint = try MetricsEndpoint.start(host: host, port: port) { reader.prometheus() }
+            var err = StandardError()
+            print("metrics at http://\(host.contains(":") ? "[\(host)]" : host):\(endpoint.port)/metrics", to: &err)
+            return endpoint
+        } catch {
+            throw ValidationFailure("--metrics \(address): cannot listen there (\(error))")
+        }
     }
 
     private func goal(_ net: RuntimeNet) throws -> RunGoal {
@@ -232,6 +254,21 @@ struct RunCommand: ParsableCommand {
                 print("  help: add --accept-bounded to run it anyway, or --no-verify", to: &err)
                 throw ExitCode(ExitStatus.bounded)
             }
+        }
+    }
+}
+
+/// The store connection a metrics scrape reads through; one scrape at a time.
+private final class MetricsReader: @unchecked Sendable {
+    private let engine: Engine
+    private let lock = NSLock()
+
+    init(engine: Engine) { self.engine = engine }
+
+    func prometheus() -> String {
+        lock.withLock {
+            do { return try StatusReport(engine: engine, windowMicros: 60_000_000).prometheus }
+            catch { return "# cpn-author: reading the store failed: \(String(describing: error).replacingOccurrences(of: "\n", with: " "))\n" }
         }
     }
 }
