@@ -33,6 +33,12 @@ public final class Engine {
     /// The transitions the runtime fires on its own: all but the `fault` and
     /// `environment` ones no handler is bound to (nil: all of them).
     let automatic: [Int]?
+    /// With several priority levels: the places whose tokens decide whether a
+    /// transition above the lowest level is enabled (its `in:`, `read:`,
+    /// `cancel:` and `unless:` places). A lower-priority firing depends on
+    /// them staying that way, so it locks them, and every firing that changes
+    /// one locks it too; empty when the net has one level.
+    let priorityWatched: Set<Int>
     var random: SplitMix64
 
     public init(net: RuntimeNet, store: any TokenStore, worker: String, handlers: [Handler] = [],
@@ -51,6 +57,8 @@ public final class Engine {
         let transitions = net.checked.transitions
         self.automatic = transitions.allSatisfy(\.kind.firedByRuntime) ? nil
             : transitions.indices.filter { transitions[$0].kind.firedByRuntime || handlerOfTransition[$0] != nil }
+        let lowest = transitions.map(\.priority).min() ?? 0
+        self.priorityWatched = Set(transitions.filter { $0.priority > lowest }.flatMap { t in t.inputs.map(\.place) + t.inhibitors.map(\.place) })
     }
 
     // MARK: - Opening a store
@@ -161,7 +169,7 @@ public final class Engine {
         try clockedTransaction { tx in
             let m = try moment(tx, settle: true)
             guard try enabledFirings(m.marking, transitions: [binding.firing.transition]).contains(binding.firing) else { return nil }
-            return try commit(binding.firing, tx: tx, at: m, held: nil, claim: nil)?.event
+            return try commit(binding.firing, tx: tx, at: m, held: nil, claim: nil, respectingPriorities: false)?.event
         }
     }
 
@@ -169,8 +177,11 @@ public final class Engine {
     /// is completed), adds its outputs, appends the event. Nil when another
     /// worker took the tokens first. Throws, rolling the transaction back,
     /// when an invariant would break.
+    /// `respectingPriorities`: the firing must still be of the highest enabled
+    /// priority when its places are locked (false for `inject`, which fires
+    /// whatever the priorities).
     func commit(_ firing: FiringRule.Firing, tx: any StoreTransaction, at m: Moment,
-                held: [TokenRef]?, claim: Claim?) throws -> (event: EventRecord, after: RuntimeMarking, groups: [TokenGroup])? {
+                held: [TokenRef]?, claim: Claim?, respectingPriorities: Bool = true) throws -> (event: EventRecord, after: RuntimeMarking, groups: [TokenGroup])? {
         if held == nil && !needsLockingPath(firing) { return try commitInOneCall(firing, tx: tx, at: m, claim: claim) }
         let now = m.net
         var base = m.groups
@@ -188,7 +199,9 @@ public final class Engine {
                 // that the inputs and the places the rule depends on are locked.
                 base = try tx.tokenGroups(floor: m.clock.netMicros, now: m.real, worker: worker)
                 let fresh = try RuntimeMarking(groups: base, net: net, text: text, now: now)
-                guard try enabledFirings(fresh, transitions: [firing.transition]).contains(firing) else { return nil }
+                // With priorities, against every transition: one of a higher level may have become enabled.
+                let rivals = respectingPriorities && !priorityWatched.isEmpty ? nil : [firing.transition]
+                guard try enabledFirings(fresh, transitions: rivals).contains(firing) else { return nil }
             }
         }
         let deleted = try tx.deleteTokens(taken.map(\.id))
@@ -269,6 +282,18 @@ public final class Engine {
         hasOrderedInputs(firing.transition) || !firing.read.isEmpty || firing.consumed.contains(where: \.anyReadyTime)
             || !net.checked.transitions[firing.transition].inhibitors.isEmpty
             || net.checked.transitions[firing.transition].outputs.contains { inhibitedPlaces.contains($0.place) }
+            || !priorityWatchedPlaces(firing.transition).isEmpty
+    }
+
+    /// The places of `priorityWatched` a firing of `transition` must lock: all
+    /// of them below the highest level (its enabling depends on them), and
+    /// those it takes from or adds to (it changes them).
+    func priorityWatchedPlaces(_ transition: Int) -> Set<Int> {
+        guard !priorityWatched.isEmpty else { return [] }
+        let t = net.checked.transitions[transition]
+        let highest = net.checked.transitions.map(\.priority).max() ?? 0
+        if t.priority < highest { return priorityWatched }
+        return priorityWatched.intersection(t.inputs.map(\.place) + t.outputs.map(\.place))
     }
 
     /// The output tokens of a firing at net time `now`, in the order of `out`.
@@ -331,8 +356,9 @@ public final class Engine {
     /// and ordered input places (their best token); places it has `unless:`
     /// arcs on (their absence of tokens), and output places some transition
     /// has an `unless:` arc on (so that filling one waits for, or is seen by,
-    /// a firing that tests it empty). Sorted, so that workers always lock in
-    /// the same order and cannot deadlock each other.
+    /// a firing that tests it empty); with several priority levels, the
+    /// places of `priorityWatchedPlaces`. Sorted, so that workers always lock
+    /// in the same order and cannot deadlock each other.
     func placesToLock(_ transition: Int) -> [String] {
         let t = net.checked.transitions[transition]
         var names = Set<String>()
@@ -341,6 +367,7 @@ public final class Engine {
         }
         for i in t.inputs where !i.reads && net.checked.places[i.place].order != nil { names.insert(net.checked.places[i.place].name) }
         for i in t.inhibitors { names.insert(net.checked.places[i.place].name) }
+        for p in priorityWatchedPlaces(transition) { names.insert(net.checked.places[p].name) }
         return names.sorted()
     }
 
