@@ -3201,6 +3201,7 @@ transitions and invariants may change.
 | `--tick DURATION` | the length of one time unit (`@+ 1`) for a store created now (default `1s`, at most `1h`: the longest delay, 2,147,483,647 units, must fit the clock's 64-bit microseconds); on an existing store its unit is used, and a different `--tick` is refused (exit 2) |
 | `--batch N` | firings per transaction, at most (default 16 on SQLite, 1 on PostgreSQL; below) |
 | `--seed S` | seeds the choice among enabled bindings (default: from the process id) |
+| `--metrics [HOST]:PORT` | serve Prometheus metrics at `http://HOST:PORT/metrics` while running (host default 127.0.0.1; port 0 lets the system choose, and the line `metrics at URL` on standard error says which): what `status --format prometheus` prints, read through a store connection of its own at each scrape; other paths answer 404, other methods 405 |
 
 `--until final` stops when `final` holds and no handler is working. A marking where
 nothing is enabled, no token waits and no handler works, and which is not final, is a
@@ -3433,15 +3434,20 @@ undo the last commits (never half of one).
 Transactions run at READ COMMITTED and do not serialize on one lock. A firing:
 
 1. takes transaction-scoped advisory locks on the places its enabling depends on beyond
-   its own inputs — output places with a capacity (their size) and ordered input places
-   (their best token) — always in the same order, so workers cannot deadlock;
+   its own inputs — output places with a capacity (their size), ordered input places
+   (their best token), `unless:` places and output places some transition tests empty,
+   and, in a net with several `priority:` levels, the input and `unless:` places of every
+   transition above the lowest level (for a firing below the highest level, all of them:
+   a transition of a higher level must still be disabled; for any firing, those it takes
+   from or adds to) — always in the same order, so workers cannot deadlock;
 2. locks the rows of the tokens it takes with `SELECT … FOR UPDATE SKIP LOCKED`: two
    workers never get the same row; the second skips it and takes another copy of the value,
    or another binding;
 3. checks that its binding is still enabled, now that what it relies on is locked: the
    capacities of its output places are counted again; a transition that takes from an
-   ordered place reads the marking again and asks the firing rule; if not, it gives up and
-   chooses again;
+   ordered place, or depends on `unless:` places or on priorities, reads the marking again
+   and asks the firing rule (with priorities, over every transition the runtime fires); if
+   not, it gives up and chooses again;
 4. writes and commits as in §2.
 
 A firing that takes from no ordered place does steps 1 to 4 in **one call** of the
