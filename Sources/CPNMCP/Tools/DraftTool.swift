@@ -57,9 +57,10 @@ struct DraftTool: CPNTool {
         var clarifications: JSONValue?
         let choices = OpenChoices.find(in: requirements)
         if let elicit = context.elicit, !choices.isEmpty {
-            let answers = try await elicit("The requirements leave \(choices.count == 1 ? "a choice" : "choices") open that change the net; answer to settle \(choices.count == 1 ? "it" : "them"), or decline to let the model choose.", choices)
-            if let answers, let extra = OpenChoices.clarification(choices, answers: answers) { drafted += extra }
-            clarifications = .array(choices.map { c in .members(("question", .string(c.question)), ("answer", answers?[c.key])) })
+            // A client that cannot ask now (an error) is treated as a declined form: the model chooses.
+            let answers = try? await elicit("The requirements leave \(choices.count == 1 ? "a choice" : "choices") open that change the net; answer to settle \(choices.count == 1 ? "it" : "them"), or decline to let the model choose.", choices)
+            if let answers = answers ?? nil, let extra = OpenChoices.clarification(choices, answers: answers) { drafted += extra }
+            clarifications = .array(choices.map { c in .members(("question", .string(c.question)), ("answer", (answers ?? nil)?[c.key])) })
         }
         let prompt = drafted
         let progress = context.progress
