@@ -91,6 +91,14 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     /// How many responses the session recorded.
     public var recordedCount: Int { responses.count }
 
+    /// The reply mode of the next response to be served (nil when none is left): a
+    /// replayed session asks in the mode the recorded one used.
+    public var upcomingReplyMode: StructuredReplyMode? {
+        lock.lock()
+        defer { lock.unlock() }
+        return served < responses.count ? responses[served].replyMode : nil
+    }
+
     /// How many have been served so far.
     public var servedCount: Int {
         lock.lock()
@@ -121,11 +129,14 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     }
 
     private static func completion(from record: JSONValue, requestBody: Data) -> Completion {
-        Completion(text: record["text"]?.string ?? "", model: record["model"]?.string,
-                   stopReason: record["stop_reason"]?.string,
-                   usage: TokenUsage(input: record["usage"]?["input"]?.int, output: record["usage"]?["output"]?.int),
-                   status: record["status"]?.int ?? 200, seconds: record["seconds"]?.double ?? 0,
-                   attempts: record["attempts"]?.int ?? 1, streamed: record["streamed"]?.bool ?? false,
-                   requestBody: requestBody, responseBody: Data((record["body"]?.string ?? "").utf8))
+        var completion = Completion(text: record["text"]?.string ?? "", model: record["model"]?.string,
+                                    stopReason: record["stop_reason"]?.string,
+                                    usage: TokenUsage(input: record["usage"]?["input"]?.int, output: record["usage"]?["output"]?.int),
+                                    status: record["status"]?.int ?? 200, seconds: record["seconds"]?.double ?? 0,
+                                    attempts: record["attempts"]?.int ?? 1, streamed: record["streamed"]?.bool ?? false,
+                                    requestBody: requestBody, responseBody: Data((record["body"]?.string ?? "").utf8))
+        // Lines written before structured replies have no mode: their text is fenced YAML.
+        completion.replyMode = record["reply_mode"]?.string.flatMap(StructuredReplyMode.init(rawValue:)) ?? .fencedYAML
+        return completion
     }
 }
