@@ -67,6 +67,11 @@ public enum JSONNetYAML {
         if case .string(let text) = value, let literal = literalBlock(text, indent: indent + 2) {
             return [prefix + " " + literal[0]] + literal.dropFirst()
         }
+        // A large value is never flow: checked first, so that a big reply is not rendered
+        // once per level of its nesting.
+        guard isScalar(value) || isEmpty(value) || !exceeds(value, width) else {
+            return [prefix] + block(value, indent: indent + 2, path: path)
+        }
         let inline = flow(value, path: path)
         if isScalar(value) || (prefix.count + 1 + inline.count <= width && !isTopLevelSection(path)) || isEmpty(value) {
             return [prefix + " " + inline]
@@ -82,8 +87,10 @@ public enum JSONNetYAML {
             return ordered(members, by: order(at: path)).flatMap { entry(key: $0.0, value: $0.1, indent: indent, path: path + [$0.0]) }
         case .array(let items) where !items.isEmpty:
             return items.flatMap { item -> [String] in
-                let inline = flow(item, path: path + ["[]"])
-                if isScalar(item) || pad.count + 2 + inline.count <= width { return [pad + "- " + inline] }
+                if isScalar(item) || !exceeds(item, width) {
+                    let inline = flow(item, path: path + ["[]"])
+                    if pad.count + 2 + inline.count <= width || isScalar(item) { return [pad + "- " + inline] }
+                }
                 let nested = block(item, indent: indent + 2, path: path + ["[]"])
                 // The first line of the nested block moves up beside the dash.
                 return [pad + "- " + nested[0].dropFirst(indent + 2)] + nested.dropFirst()
@@ -144,6 +151,32 @@ public enum JSONNetYAML {
 
     /// `colors`, `places`, `transitions`… are always blocks, one name per line.
     static func isTopLevelSection(_ path: [String]) -> Bool { path.count == 1 && !["cpn", "name", "description", "final"].contains(path[0]) }
+
+    /// Whether the flow rendering of `value` is surely longer than `limit`: counts what it
+    /// holds (keys, strings in UTF-8 bytes, a few characters per separator) and stops once
+    /// past the limit. Bytes overcount non-ASCII text: such a value may go in a block
+    /// though it would have fit, which only changes the layout.
+    static func exceeds(_ value: JSONValue, _ limit: Int) -> Bool {
+        var left = limit
+        func visit(_ v: JSONValue) -> Bool {
+            switch v {
+            case .object(let members):
+                for (key, member) in members {
+                    left -= key.utf8.count + 4
+                    if left < 0 || visit(member) { return true }
+                }
+            case .array(let items):
+                for item in items {
+                    left -= 2
+                    if left < 0 || visit(item) { return true }
+                }
+            case .string(let s): left -= s.utf8.count
+            default: left -= 1
+            }
+            return left < 0
+        }
+        return visit(value)
+    }
 
     static func isScalar(_ value: JSONValue) -> Bool {
         switch value {

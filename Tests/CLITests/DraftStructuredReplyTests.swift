@@ -232,4 +232,25 @@ import Testing
         }
         #expect(modes == ["json_object", "json_object", "json_object", "json_object"])
     }
+
+    // MARK: - Hostile JSON replies
+
+    /// Nesting past the JSON parser's cap, a reply that is a JSON array, and 3 MB of JSON
+    /// (a description that long, on a place of an undeclared color): each is a check
+    /// failure with a position, never a crash or a hang, and the next round still passes.
+    /// (Not 50,000 places: `check` itself takes minutes on that many, fenced YAML or not.)
+    @Test func hostileJSONRepliesAreCheckFailures() throws {
+        let deep = #"{"cpn": 1, "places": "# + String(repeating: "[", count: 5_000) + String(repeating: "]", count: 5_000) + "}"
+        let huge = #"{"cpn": 1, "places": {"p": {"color": "Nowhere", "description": ""# + String(repeating: "x", count: 3_000_000) + #""}}}"#
+        let s = try T.draft([.openAIChat(text: deep), .openAIChat(text: "[1, 2]"), .openAIChat(text: huge), .openAIChat(text: Self.goodJSON)],
+                            stream: false)
+        defer { try? FileManager.default.removeItem(at: s.directory) }
+        #expect(s.run.status == 0, "\(s.all.prefix(3_000))")
+        let summaries = Self.records(s, "event").filter { $0["name"] as? String == "verdict" }.compactMap { $0["summary"] as? String }
+        #expect(summaries.count == 4)
+        #expect(summaries.prefix(3).allSatisfy { $0.hasPrefix("check failed") }, "\(summaries)")
+        #expect(s.lastUserMessage(1).contains("round-1.yaml:1:"), "\(s.lastUserMessage(1).prefix(1_000))")
+        #expect(s.lastUserMessage(2).contains("round-2.yaml:2:"), "\(s.lastUserMessage(2).prefix(1_000))")
+        #expect(s.outputText == Self.goodYAML(round: 4))
+    }
 }
