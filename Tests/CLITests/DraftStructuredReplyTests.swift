@@ -222,7 +222,8 @@ import Testing
         #expect(replay.status == 0, "\(replay.stdout)\(replay.stderr)")
         #expect(try String(contentsOf: s.directory.appendingPathComponent("replayed.yaml"), encoding: .utf8) == Self.goodYAML(mode: "json_object", round: 2))
         #expect(replay.stderr.contains("round 1: check failed: 1 error"), "\(replay.stderr)")
-        #expect(replay.stdout.contains("  replies  json_object"), "\(replay.stdout)")
+        #expect(replay.stdout.contains("  replies  json_object (refused: json_schema)"), "\(replay.stdout)")
+        #expect(replay.stderr.contains("draft: recorded: round 1's server refused json_schema replies"), "\(replay.stderr)")
         // The replay's own transcript says the same modes.
         let again = try String(contentsOf: s.directory.appendingPathComponent("again.jsonl"), encoding: .utf8)
         let modes = again.split(separator: "\n").compactMap { line -> String? in
@@ -252,5 +253,23 @@ import Testing
         #expect(s.lastUserMessage(1).contains("round-1.yaml:1:"), "\(s.lastUserMessage(1).prefix(1_000))")
         #expect(s.lastUserMessage(2).contains("round-2.yaml:2:"), "\(s.lastUserMessage(2).prefix(1_000))")
         #expect(s.outputText == Self.goodYAML(round: 4))
+    }
+
+    // MARK: - revise
+
+    @Test func reviseWithAJSONReplyWritesYAMLAndShowsTheDiff() throws {
+        let threeClients = Self.goodJSON.replacingOccurrences(of: #""waiting": {"color": "Unit", "initial": 2}"#,
+                                                              with: #""waiting": {"color": "Unit", "initial": 3}"#)
+            .replacingOccurrences(of: #""final": "size(done) == 2""#, with: #""final": "size(done) == 3""#)
+        let s = try T.revise([.openAIChat(text: threeClients)])
+        defer { try? FileManager.default.removeItem(at: s.directory) }
+        #expect(s.run.status == 0, "\(s.all)")
+        #expect(s.server.requests.first?.responseFormatType == "json_schema")
+        // The net to change still goes to the model as YAML.
+        #expect(s.lastUserMessage(0).contains("```yaml\ncpn: 1\nname: one-lock"), "\(s.lastUserMessage(0))")
+        let written = try #require(s.outputText)
+        #expect(written.contains("  waiting: { color: Unit, initial: 3 }\n") && written.contains(#"final: "size(done) == 3""#), "\(written)")
+        #expect(s.run.stdout.contains("what the model changed (2 changed):"), "\(s.run.stdout)")
+        #expect(s.run.stdout.contains("`size(done) == 2` → `size(done) == 3`"), "\(s.run.stdout)")
     }
 }

@@ -128,7 +128,7 @@ public struct DraftSessionRunner {
             outcome.cancelled = cancellation.isCancelled
         }
         outcome.rounds = log.rounds
-        outcome.refusedReplyModes = adapter.negotiation.refusals.map(\.mode)
+        outcome.refusedReplyModes = (outcome.replay?.refusals.map(\.mode) ?? []) + adapter.negotiation.refusals.map(\.mode)
         outcome.seconds = Date().timeIntervalSince(started)
         if outcome.error == nil, let transcriptError = log.transcriptError { outcome.error = transcriptError }
         if let transcript {
@@ -171,6 +171,10 @@ public struct DraftSessionRunner {
             progress.say("\(kind.rawValue): replaying session \(replay.sessionNumber) of \(replay.sessionCount) from \(replay.path): "
                 + "\(replay.recordedCount) recorded repl\(replay.recordedCount == 1 ? "y" : "ies") of \(providerName) \(model) at \(baseURL)\(recorded)")
             for note in replay.notes { progress.say("note (from the transcript): \(note)") }
+            for refusal in replay.refusals {
+                progress.say("\(kind.rawValue): recorded: round \(refusal.round)'s server refused \(refusal.mode.rawValue) replies; "
+                    + "the next reply was asked for in the next mode")
+            }
             progress.say("\(kind.rawValue): offline: no network, no key; the gate checks each recorded net again now")
         } else if let configuration = outcome.configuration {
             progress.say("\(kind.rawValue): \(configuration)")
