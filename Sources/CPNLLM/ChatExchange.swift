@@ -110,6 +110,7 @@ struct ChatExchange<Format: WireFormat> {
             var error = LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(shownEndpoint)",
                                  providerMessage: message, hint: Self.hint(forProviderError: type),
                                  retryable: ErrorBody.isTransient(type: type))
+            // A gateway that answers 200 with an error body is judged as if it had said 400.
             if StructuredReplyNegotiation.isRefusal(status: 400, body: response.body, mode: replyMode) { markRefused(&error) }
             throw error
         }
