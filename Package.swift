@@ -56,7 +56,7 @@ let package = Package(
         // HTTP over libcurl, LLM providers (OpenAI-compatible, Anthropic), streaming, transcripts.
         .target(name: "CPNLLM", dependencies: ["CCurl", "CPNDiagnostics", "CPNJSON"]),
         // The drafting loop: prompts, YAML extraction, the check/verify gate, repair rounds.
-        .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics"]),
+        .target(name: "CPNDraft", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNDiagnostics", "CPNJSON"]),
         // The runtime: runs a checked net for real, one atomic firing per store transaction.
         // Each store is its own target, so an embedding app links only the database it uses.
         .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNJSON"]),
@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "CPNExpressionsTests", dependencies: ["CPNExpressions", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNLoadTests", dependencies: ["CPNLoad", "CPNModel", "CPNDiagnostics"]),
         .testTarget(name: "CPNExploreTests", dependencies: ["CPNExplore", "CPNLoad", "CPNModel"]),
-        .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft"]),
+        .testTarget(name: "CPNDraftTests", dependencies: ["CPNDraft", "CPNJSON", "CPNLoad"]),
         .testTarget(name: "CPNReportTests", dependencies: ["CPNReport", "CPNExplore", "CPNLoad", "CPNModel"]),
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore", "CPNDiagnostics"]),
         .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics", "CPNDraft", "CPNLLM", "CPNRuntime"]),

@@ -14,13 +14,22 @@ public struct ChatTurn: Sendable, Equatable {
 
 /// What the model answered, with the usage it reported.
 public struct ModelReply: Sendable {
+    /// How the text is read: `yaml`, prose with a fenced block; `json`, a JSON net (a
+    /// structured reply), written as YAML before the gate.
+    public enum Format: Sendable { case yaml, json }
+
     public var text: String
     public var inputTokens: Int?
     public var outputTokens: Int?
-    public init(text: String, inputTokens: Int? = nil, outputTokens: Int? = nil) {
+    public var format: Format
+    /// The reply mode that produced it (`json_schema`, `tool`, `fenced_yaml`…), for the record.
+    public var mode: String?
+    public init(text: String, inputTokens: Int? = nil, outputTokens: Int? = nil, format: Format = .yaml, mode: String? = nil) {
         self.text = text
         self.inputTokens = inputTokens
         self.outputTokens = outputTokens
+        self.format = format
+        self.mode = mode
     }
 }
 
@@ -35,7 +44,11 @@ public protocol DraftModel {
 public struct DraftRound: Sendable {
     public var round: Int
     public var outcome: NetGate.Outcome
+    /// The net as the gate checked it: the reply's YAML, or a JSON reply written as YAML.
     public var yaml: String?
+    /// How the reply was asked for and read (see `ModelReply`).
+    public var replyFormat: ModelReply.Format = .yaml
+    public var replyMode: String?
     public var seconds: Double
     public var inputTokens: Int?
     public var outputTokens: Int?
@@ -109,10 +122,10 @@ public struct DraftSession {
             let reply = try model.reply(system: system, conversation: conversation)
             let seconds = Date().timeIntervalSince(start)
             observe(.reply(round: round, reply, seconds: seconds))
-            let yaml = YAMLExtraction.net(from: reply.text)
+            let yaml = NetReply.net(in: reply, round: round)
             let outcome = gate.evaluate(yaml: yaml, path: "round-\(round).yaml")
-            let record = DraftRound(round: round, outcome: outcome, yaml: yaml, seconds: seconds,
-                                    inputTokens: reply.inputTokens, outputTokens: reply.outputTokens)
+            let record = DraftRound(round: round, outcome: outcome, yaml: yaml, replyFormat: reply.format, replyMode: reply.mode,
+                                    seconds: seconds, inputTokens: reply.inputTokens, outputTokens: reply.outputTokens)
             rounds.append(record)
             observe(.verdict(record))
             if outcome.passed || round == maxRounds { break }

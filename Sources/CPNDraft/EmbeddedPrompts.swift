@@ -53,6 +53,20 @@ Keep everything the change does not touch: names, invariants, comments. If the c
 existing invariant wrong, say why before the net and change that invariant deliberately.
 Reply with the complete revised net in one ```yaml block.
 """#,
+        "structured": #"""
+<!-- prompt: structured · version 1 · cpn-author -->
+
+## How to reply in this session
+
+Your replies are constrained to JSON: send the net as one JSON object and nothing else. The
+object has exactly the keys and values of the YAML format above (YAML is a superset of JSON):
+`{"cpn": 1, "name": "…", "colors": {…}, "places": {…}, "transitions": {…}, "invariants": {…}, "final": "…"}`.
+Expressions, patterns and token terms are JSON strings (`"size(holding) <= 1"`, `"(p, t)"`,
+`"{domain: shop, prio: 2, attempt: 0}"`, `"t.domain @+ 5"`); counts and bounds may be numbers.
+Wherever a message asks for a ```yaml block, send this JSON object instead. cpn-author writes
+it as YAML; line:column in its diagnostics refer to that YAML, which is quoted back to you.
+{{schema}}
+"""#,
         "system": #"""
 <!-- prompt: system · version 3 · cpn-author -->
 You write coordination logic as colored Petri nets in the cpn-author YAML format (version 1).

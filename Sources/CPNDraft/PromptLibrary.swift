@@ -7,7 +7,8 @@ import Foundation
 /// template that still has an unfilled one, so a prompt never reaches the
 /// model with a hole in it.
 public struct PromptLibrary: Sendable {
-    public static let names = ["system", "draft", "repair", "revise"]
+    /// `structured` is appended to the system prompt when replies are constrained to JSON.
+    public static let names = ["system", "draft", "repair", "revise", "structured"]
 
     private var texts: [String: String]
 

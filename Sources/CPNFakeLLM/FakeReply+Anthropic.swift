@@ -68,4 +68,56 @@ extension FakeReply {
                                       headers: [String: String] = [:]) -> FakeReply {
         .json(status: status, ["type": "error", "error": ["type": type, "message": message]], headers: headers)
     }
+
+    /// A non-streaming `message` whose one content block is a `tool_use` of `name` with
+    /// `input` (a JSON object's text), as a forced `tool_choice` produces; `text` adds a
+    /// text block before it.
+    public static func anthropicToolUse(name: String = "cpn_net", input: String, text: String? = nil,
+                                        model: String = "fake-claude", inputTokens: Int = 21, outputTokens: Int = 43) -> FakeReply {
+        var content: [[String: Any]] = []
+        if let text { content.append(["type": "text", "text": text]) }
+        content.append(["type": "tool_use", "id": "toolu_fake", "name": name, "input": "\u{1}INPUT\u{1}"])
+        let body = jsonText([
+            "id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+            "content": content, "stop_reason": "tool_use", "stop_sequence": NSNull(),
+            "usage": ["input_tokens": inputTokens, "output_tokens": outputTokens],
+        ])
+        // `input` goes in as written, so its keys keep their order (a serializer would sort them).
+        let placeholder = jsonText(["\u{1}INPUT\u{1}"]).dropFirst().dropLast()
+        return .response(status: 200, headers: ["Content-Type": "application/json"],
+                         body: Data(body.replacingOccurrences(of: String(placeholder), with: input).utf8))
+    }
+
+    /// The SSE events of a streamed forced tool call: `message_start`, a
+    /// `content_block_start` of type `tool_use`, `content_block_delta`s of type
+    /// `input_json_delta` whose `partial_json` pieces (`pieceSize` characters) join up to
+    /// `input`, `content_block_stop`, `message_delta` (stop reason `tool_use`), `message_stop`.
+    public static func anthropicToolStream(name: String = "cpn_net", input: String, pieceSize: Int = 9,
+                                           model: String = "fake-claude", inputTokens: Int = 21, outputTokens: Int = 43) -> FakeReply {
+        var events = [
+            sse(event: "message_start", data: jsonText([
+                "type": "message_start",
+                "message": ["id": "msg_fake", "type": "message", "role": "assistant", "model": model,
+                            "content": [Any](), "stop_reason": NSNull(),
+                            "usage": ["input_tokens": inputTokens, "output_tokens": 1]],
+            ])),
+            sse(event: "content_block_start", data: jsonText([
+                "type": "content_block_start", "index": 0,
+                "content_block": ["type": "tool_use", "id": "toolu_fake", "name": name, "input": [String: Any]()],
+            ])),
+            sse(event: "ping", data: #"{"type": "ping"}"#),
+        ]
+        events += pieces(of: input, size: pieceSize).map {
+            sse(event: "content_block_delta", data: jsonText([
+                "type": "content_block_delta", "index": 0, "delta": ["type": "input_json_delta", "partial_json": $0],
+            ]))
+        }
+        events.append(sse(event: "content_block_stop", data: #"{"type":"content_block_stop","index":0}"#))
+        events.append(sse(event: "message_delta", data: jsonText([
+            "type": "message_delta", "delta": ["stop_reason": "tool_use", "stop_sequence": NSNull()],
+            "usage": ["output_tokens": outputTokens],
+        ])))
+        events.append(sse(event: "message_stop", data: #"{"type":"message_stop"}"#))
+        return eventStream(events)
+    }
 }

@@ -60,4 +60,19 @@ extension FakeReply {
         error["code"] = code ?? NSNull()
         return .json(status: status, ["error": error], headers: headers)
     }
+
+    /// A server refusing `response_format: {type: "json_schema"}` the way llama-cpp-python
+    /// 0.3.36's `llama_cpp.server` was seen to: HTTP 500 carrying the request validation
+    /// error ("Input should be 'text' or 'json_object'"). The body's wording is modelled
+    /// on that report (pydantic's message), not captured from the server.
+    public static func llamaCppJSONSchemaRefusal() -> FakeReply {
+        openAIError(status: 500, message: "1 validation error for CreateChatCompletionRequest\nresponse_format.type\n"
+                        + "  Input should be 'text' or 'json_object' [type=literal_error, input_value='json_schema', input_type=str]",
+                    type: "internal_server_error")
+    }
+
+    /// A server that knows no `response_format` at all: HTTP 400 naming the field.
+    public static func responseFormatUnsupported(status: Int = 400) -> FakeReply {
+        openAIError(status: status, message: "Unrecognized request argument supplied: response_format", type: "invalid_request_error")
+    }
 }

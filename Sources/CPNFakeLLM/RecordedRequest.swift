@@ -27,4 +27,24 @@ public struct RecordedRequest: Sendable {
         ([method + " " + path] + headers.map { "\($0.name): \($0.value)" }).joined(separator: "\n")
             + "\n\n" + bodyText
     }
+
+    /// The body's `response_format` (OpenAI-compatible structured replies), if any.
+    public var responseFormat: [String: Any]? { bodyJSON()?["response_format"] as? [String: Any] }
+
+    /// `response_format.type`: `json_schema`, `json_object`, or nil when none was sent.
+    public var responseFormatType: String? { responseFormat?["type"] as? String }
+
+    /// The body's `tools` (Anthropic: the forced tool of structured replies), if any.
+    public var tools: [[String: Any]]? { bodyJSON()?["tools"] as? [[String: Any]] }
+
+    /// The body's `tool_choice`, if any.
+    public var toolChoice: [String: Any]? { bodyJSON()?["tool_choice"] as? [String: Any] }
+
+    /// The system prompt as sent: OpenAI's first `system` message or Anthropic's `system`.
+    public var systemPrompt: String? {
+        guard let body = bodyJSON() else { return nil }
+        if let system = body["system"] as? String { return system }
+        let messages = body["messages"] as? [[String: Any]] ?? []
+        return messages.first { $0["role"] as? String == "system" }?["content"] as? String
+    }
 }

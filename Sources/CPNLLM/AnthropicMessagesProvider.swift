@@ -15,6 +15,13 @@ import CPNJSON
 /// `text_delta`s, `message_delta` (stop reason, output tokens), `message_stop`; an
 /// `error` event fails the request (and is retried when it is `overloaded_error`).
 ///
+/// **Structured replies.** The `tool` mode sends one tool, `tools: [{name, description,
+/// input_schema}]` with the schema as `input_schema`, and forces it with `tool_choice:
+/// {type: "tool", name}`. The reply is then a `tool_use` content block whose `input` is the
+/// JSON; streamed, a `content_block_start` of type `tool_use` followed by
+/// `content_block_delta`s of type `input_json_delta` whose `partial_json` pieces join up to
+/// it. The completion's text is that JSON.
+///
 /// ```swift
 /// let provider = AnthropicMessagesProvider(baseURL: "https://api.anthropic.com", apiKey: key, model: "claude-sonnet-4-5")
 /// let reply = try provider.complete(ChatRequest(system: "Be brief.", messages: [ChatMessage(.user, "Say hi")]))
@@ -30,6 +37,8 @@ public struct AnthropicMessagesProvider: LLMProvider {
     public static let apiVersion = "2023-06-01"
     /// `max_tokens` when the request sets none; every current Claude model allows it.
     public static let defaultMaxTokens = 4096
+    /// A forced tool call, then no constraint.
+    public var structuredReplyModes: [StructuredReplyMode] { [.tool, .fencedYAML] }
 
     public init(baseURL: String, apiKey: String?, model: String, client: HTTPClient = HTTPClient(),
                 retry: RetryPolicy = RetryPolicy()) {
@@ -61,7 +70,17 @@ public struct AnthropicMessagesProvider: LLMProvider {
         ]
         if let system = request.system, !system.isEmpty { body["system"] = .string(system) }
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
+        if replyMode(of: request) == .tool, let schema = request.replySchema {
+            body["tools"] = [["name": .string(schema.name), "description": .string(schema.description),
+                              "input_schema": schema.schema]]
+            body["tool_choice"] = ["type": "tool", "name": .string(schema.name)]
+        }
         return body
+    }
+
+    /// The mode `body(for:)` puts on the wire: only `tool` exists in this format.
+    func replyMode(of request: ChatRequest) -> StructuredReplyMode {
+        request.effectiveReplyMode == .tool ? .tool : .fencedYAML
     }
 
     public func complete(_ request: ChatRequest, cancellation: CancellationFlag?,
@@ -72,7 +91,7 @@ public struct AnthropicMessagesProvider: LLMProvider {
         if let apiKey, !apiKey.isEmpty { headers.append(HTTPHeader("x-api-key", apiKey)) }
         let exchange = ChatExchange(providerName: name, endpoint: endpoint, headers: headers, body: body(for: request),
                                     stream: request.stream, apiKey: apiKey, client: client, retry: retry,
-                                    format: AnthropicWireFormat(providerName: name))
+                                    format: AnthropicWireFormat(providerName: name), replyMode: replyMode(of: request))
         return try exchange.run(cancellation: cancellation, observe: observe)
     }
 }
@@ -88,6 +107,10 @@ struct AnthropicWireFormat: WireFormat {
         }
         var reply = ParsedReply()
         reply.text = blocks.filter { $0["type"]?.string == "text" }.compactMap { $0["text"]?.string }.joined()
+        // A forced tool call: its input is the reply (any text before it is commentary).
+        if let call = blocks.first(where: { $0["type"]?.string == "tool_use" }) {
+            reply.text = (call["input"] ?? .null).rendered
+        }
         reply.stopReason = json["stop_reason"]?.string
         reply.model = json["model"]?.string
         reply.usage = TokenUsage(input: json["usage"]?["input_tokens"]?.int, output: json["usage"]?["output_tokens"]?.int)
@@ -102,6 +125,10 @@ struct AnthropicWireFormat: WireFormat {
         var deltas = 0
         var characters = 0
         var stopped = false
+        /// The joined `partial_json` of the first `tool_use` block, once it has started.
+        var toolInput: String?
+        var toolIndex: Int?
+        var text = ""
 
         var isComplete: Bool { stopped || reply.stopReason != nil }
 
@@ -116,11 +143,30 @@ struct AnthropicWireFormat: WireFormat {
                 if let model = message["model"]?.string { reply.model = model }
                 reply.usage.input = message["usage"]?["input_tokens"]?.int ?? reply.usage.input
                 reply.usage.output = message["usage"]?["output_tokens"]?.int ?? reply.usage.output
+            case "content_block_start":
+                if json["content_block"]?["type"]?.string == "tool_use", toolInput == nil {
+                    toolInput = ""
+                    toolIndex = json["index"]?.int
+                    reply.text = ""
+                }
             case "content_block_delta":
-                if json["delta"]?["type"]?.string == "text_delta", let piece = json["delta"]?["text"]?.string, !piece.isEmpty {
-                    reply.text += piece
+                let delta = json["delta"] ?? .null
+                switch delta["type"]?.string {
+                case "text_delta":
+                    guard let piece = delta["text"]?.string, !piece.isEmpty else { break }
+                    text += piece
+                    if toolInput == nil { reply.text = text }
                     characters += piece.count
                     deltas += 1
+                case "input_json_delta":
+                    guard toolInput != nil, json["index"]?.int == toolIndex,
+                          let piece = delta["partial_json"]?.string, !piece.isEmpty else { break }
+                    toolInput! += piece
+                    reply.text = toolInput!
+                    characters += piece.count
+                    deltas += 1
+                default:
+                    break
                 }
             case "message_delta":
                 if let reason = json["delta"]?["stop_reason"]?.string { reply.stopReason = reason }
@@ -136,7 +182,7 @@ struct AnthropicWireFormat: WireFormat {
                                    : "the provider's message says what went wrong",
                                retryable: ErrorBody.isTransient(type: type))
             default:
-                break  // ping, content_block_start/stop, and event types added later
+                break  // ping, content_block_stop, and event types added later
             }
         }
     }

@@ -15,6 +15,9 @@ struct ChatExchange<Format: WireFormat> {
     var client: HTTPClient
     var retry: RetryPolicy
     var format: Format
+    /// What the body asks of the reply's form: an HTTP error naming it is a refusal of the
+    /// mode (`StructuredReplyNegotiation.isRefusal`), reported as such and not retried.
+    var replyMode: StructuredReplyMode = .fencedYAML
 
     /// The endpoint as messages and the transcript show it: no user information, no query secrets.
     var shownEndpoint: String { Redactor.display(url: endpoint) }
@@ -81,9 +84,11 @@ struct ChatExchange<Format: WireFormat> {
         } else {
             reply = try parseWhole(response)
         }
-        return Completion(text: reply.text, model: reply.model, stopReason: reply.stopReason, usage: reply.usage,
-                          status: response.status, streamed: stream && isEventStream,
-                          requestBody: body, responseBody: response.body)
+        var completion = Completion(text: reply.text, model: reply.model, stopReason: reply.stopReason, usage: reply.usage,
+                                    status: response.status, streamed: stream && isEventStream,
+                                    requestBody: body, responseBody: response.body)
+        completion.replyMode = replyMode
+        return completion
     }
 
     /// A whole JSON reply: an error body is a provider error, anything not JSON is reported
@@ -102,9 +107,12 @@ struct ChatExchange<Format: WireFormat> {
         if !(json["error"]?.isNull ?? true) || json["type"]?.string == "error" {
             let message = ErrorBody.message(in: json) ?? ErrorBody.snippet(response.body)
             let type = ErrorBody.type(in: json)
-            throw LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(shownEndpoint)",
-                           providerMessage: message, hint: Self.hint(forProviderError: type),
-                           retryable: ErrorBody.isTransient(type: type))
+            var error = LLMError(.providerError, "\(providerName) reported an error in an HTTP \(response.status) reply to POST \(shownEndpoint)",
+                                 providerMessage: message, hint: Self.hint(forProviderError: type),
+                                 retryable: ErrorBody.isTransient(type: type))
+            // A gateway that answers 200 with an error body is judged as if it had said 400.
+            if StructuredReplyNegotiation.isRefusal(status: 400, body: response.body, mode: replyMode) { markRefused(&error) }
+            throw error
         }
         return try format.parseReply(json)
     }
@@ -119,9 +127,22 @@ struct ChatExchange<Format: WireFormat> {
             message += " (\(response.mediaType ?? "body"): \(ErrorBody.snippet(response.body)))"
         }
         let retryable = [429, 500, 502, 503, 504, 529].contains(status)
-        return LLMError(.http(status: status), message, providerMessage: providerMessage,
-                        hint: hint(forStatus: status, location: response.headers.value(for: "location")),
-                        retryable: retryable, retryAfter: retryable ? RetryAfter.seconds(in: response.headers) : nil)
+        var error = LLMError(.http(status: status), message, providerMessage: providerMessage,
+                             hint: hint(forStatus: status, location: response.headers.value(for: "location")),
+                             retryable: retryable, retryAfter: retryable ? RetryAfter.seconds(in: response.headers) : nil)
+        if StructuredReplyNegotiation.isRefusal(status: status, body: response.body, mode: replyMode) { markRefused(&error) }
+        return error
+    }
+
+    /// The server will not answer in `replyMode`: another attempt in it would fail the same
+    /// way (a llama.cpp 500 is no overload), so it is not retried; the caller may ask again
+    /// in another mode.
+    private func markRefused(_ error: inout LLMError) {
+        error.refusedReplyMode = replyMode
+        error.isRetryable = false
+        error.retryAfter = nil
+        error.hint = "the server does not accept \(replyMode.rawValue) replies; cpn-author asks again in the next mode "
+            + "(json_schema, json_object, fenced YAML), or pass --no-structured to ask for fenced YAML from the start"
     }
 
     private func hint(forStatus status: Int, location: String?) -> String {

@@ -36,13 +36,26 @@ public struct ChatRequest: Sendable {
     public var temperature: Double?
     /// Ask for server-sent events and report progress while the reply arrives.
     public var stream: Bool
+    /// How the reply is constrained (`response_format`, a forced tool); `fenced_yaml`
+    /// sends no constraint. A JSON mode needs `replySchema`; without one it is sent as
+    /// `fenced_yaml`.
+    public var replyMode: StructuredReplyMode
+    public var replySchema: ReplySchema?
 
     public init(system: String? = nil, messages: [ChatMessage], maxTokens: Int? = nil,
-                temperature: Double? = nil, stream: Bool = true) {
+                temperature: Double? = nil, stream: Bool = true,
+                replyMode: StructuredReplyMode = .fencedYAML, replySchema: ReplySchema? = nil) {
         self.system = system
         self.messages = messages
         self.maxTokens = maxTokens
         self.temperature = temperature
         self.stream = stream
+        self.replyMode = replyMode
+        self.replySchema = replySchema
+    }
+
+    /// The mode actually sent: a JSON mode without a schema asks for nothing.
+    public var effectiveReplyMode: StructuredReplyMode {
+        replyMode.isJSON && replySchema == nil ? .fencedYAML : replyMode
     }
 }

@@ -13,8 +13,11 @@ public struct TokenUsage: Sendable, Equatable {
 
 /// The model's answer to one `ChatRequest`, with what a transcript needs to record.
 public struct Completion: Sendable {
-    /// The reply text; may be empty (the caller decides whether that is a failure).
+    /// The reply text; may be empty (the caller decides whether that is a failure). For a
+    /// forced tool call (`replyMode == .tool`), the tool's input as JSON text.
     public var text: String
+    /// The mode the request was made in (a replayed reply: the mode recorded).
+    public var replyMode: StructuredReplyMode = .fencedYAML
     /// The model that answered, as the provider named it (may differ from the one asked).
     public var model: String?
     /// Why the reply ended: `stop`, `length` (OpenAI), `end_turn`, `max_tokens` (Anthropic)…

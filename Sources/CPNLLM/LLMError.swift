@@ -50,6 +50,10 @@ public struct LLMError: Error, Sendable, CustomStringConvertible {
     public var retryAfter: Double?
     /// Whether trying again may succeed (429, 5xx, 529, connection errors, timeouts).
     public var isRetryable: Bool
+    /// Set when the server refused the reply mode the request asked for (an HTTP 500
+    /// naming `response_format`, say): asking again in another mode may succeed, asking
+    /// again in this one will not. See `StructuredReplyNegotiation.isRefusal`.
+    public var refusedReplyMode: StructuredReplyMode?
 
     public init(_ kind: Kind, _ message: String, providerMessage: String? = nil, hint: String? = nil,
                 retryable: Bool = false, retryAfter: Double? = nil, attempts: Int = 1) {

@@ -16,6 +16,9 @@ public protocol LLMProvider: Sendable {
     var name: String { get }
     /// The model asked for.
     var model: String { get }
+    /// The reply modes this wire format can ask for, best first (see
+    /// `StructuredReplyNegotiation`); `[.fencedYAML]` when it constrains nothing.
+    var structuredReplyModes: [StructuredReplyMode] { get }
 
     /// Sends `request`, retrying as its policy allows, and returns the reply. Blocks until
     /// done; `observe` is called on the calling thread as things happen. Throws `LLMError`.
@@ -24,6 +27,8 @@ public protocol LLMProvider: Sendable {
 }
 
 extension LLMProvider {
+    public var structuredReplyModes: [StructuredReplyMode] { [.fencedYAML] }
+
     public func complete(_ request: ChatRequest, cancellation: CancellationFlag? = nil) throws -> Completion {
         try complete(request, cancellation: cancellation, observe: { _ in })
     }

@@ -16,6 +16,10 @@ import CPNJSON
 /// `stream_options: {include_usage: true}` so the last chunk carries the token usage.
 /// A stream is complete at `data: [DONE]` or once a `finish_reason` has arrived.
 ///
+/// **Structured replies.** `json_schema` sends `response_format: {type: "json_schema",
+/// json_schema: {name, description, strict, schema}}`, `json_object` sends
+/// `response_format: {type: "json_object"}`; the reply's content is then the JSON text.
+///
 /// ```swift
 /// let provider = OpenAIChatProvider(baseURL: "http://localhost:11434/v1", apiKey: nil, model: "qwen2.5-coder")
 /// let reply = try provider.complete(ChatRequest(messages: [ChatMessage(.user, "Say hi")], stream: false))
@@ -30,6 +34,8 @@ public struct OpenAIChatProvider: LLMProvider {
     public var retry: RetryPolicy
     /// Ask for usage in the last streamed chunk. Turn off for servers that reject `stream_options`.
     public var includeUsageInStream = true
+    /// `json_schema`, then `json_object`, then no constraint.
+    public var structuredReplyModes: [StructuredReplyMode] { [.jsonSchema, .jsonObject, .fencedYAML] }
 
     public init(baseURL: String, apiKey: String?, model: String, client: HTTPClient = HTTPClient(),
                 retry: RetryPolicy = RetryPolicy()) {
@@ -59,7 +65,23 @@ public struct OpenAIChatProvider: LLMProvider {
         if request.stream && includeUsageInStream { body["stream_options"] = ["include_usage": true] }
         if let maxTokens = request.maxTokens { body["max_tokens"] = .int(maxTokens) }
         if let temperature = request.temperature { body["temperature"] = .double(temperature) }
+        switch (request.effectiveReplyMode, request.replySchema) {
+        case (.jsonSchema, let schema?):
+            body["response_format"] = ["type": "json_schema",
+                                       "json_schema": ["name": .string(schema.name), "description": .string(schema.description),
+                                                       "strict": .bool(schema.strict), "schema": schema.schema]]
+        case (.jsonObject, _):
+            body["response_format"] = ["type": "json_object"]
+        default:
+            break  // `tool` is Anthropic's; fenced YAML asks for nothing
+        }
         return body
+    }
+
+    /// The mode `body(for:)` puts on the wire for `request`.
+    func replyMode(of request: ChatRequest) -> StructuredReplyMode {
+        let mode = request.effectiveReplyMode
+        return mode == .tool ? .fencedYAML : mode
     }
 
     public func complete(_ request: ChatRequest, cancellation: CancellationFlag?,
@@ -69,7 +91,7 @@ public struct OpenAIChatProvider: LLMProvider {
         if let apiKey, !apiKey.isEmpty { headers.append(HTTPHeader("Authorization", "Bearer \(apiKey)")) }
         let exchange = ChatExchange(providerName: name, endpoint: endpoint, headers: headers, body: body(for: request),
                                     stream: request.stream, apiKey: apiKey, client: client, retry: retry,
-                                    format: OpenAIWireFormat(providerName: name))
+                                    format: OpenAIWireFormat(providerName: name), replyMode: replyMode(of: request))
         return try exchange.run(cancellation: cancellation, observe: observe)
     }
 }

@@ -19,6 +19,7 @@ public struct RecordingProvider: LLMProvider {
 
     public var name: String { inner.name }
     public var model: String { inner.model }
+    public var structuredReplyModes: [StructuredReplyMode] { inner.structuredReplyModes }
 
     /// Forwards to the wrapped provider. A transcript that cannot be written fails the
     /// call (after the exchange), since a session without its record cannot be audited.
@@ -27,11 +28,13 @@ public struct RecordingProvider: LLMProvider {
         var transcriptError: (any Error)?
         var requestWritten = false
         let completion: Completion
+        // What reached the wire (a replayed session: what was recorded, told by the completion).
+        let mode = request.effectiveReplyMode
         do {
             completion = try inner.complete(request, cancellation: cancellation) { event in
                 if case let .sending(url, headers, body) = event, !requestWritten {
                     requestWritten = true
-                    do { try transcript.request(url: url, headers: headers, body: body) } catch { transcriptError = error }
+                    do { try transcript.request(url: url, headers: headers, body: body, replyMode: mode) } catch { transcriptError = error }
                 }
                 observe(event)
             }
@@ -39,7 +42,7 @@ public struct RecordingProvider: LLMProvider {
             try? transcript.failure(error)
             throw error
         }
-        if !requestWritten { try transcript.request(url: "", headers: [], body: completion.requestBody) }
+        if !requestWritten { try transcript.request(url: "", headers: [], body: completion.requestBody, replyMode: completion.replyMode) }
         if let transcriptError { throw transcriptError }
         try transcript.response(completion)
         return completion

@@ -26,6 +26,10 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     public let sessionCount: Int
     /// The `note` lines written before the session line (see `TranscriptWriter.note`).
     public let notes: [String]
+    /// The reply modes the recorded server refused (`error` lines with
+    /// `refused_reply_mode`), in order, with their round: what a replay tells, since it
+    /// serves only the replies.
+    public let refusals: [(round: Int, mode: StructuredReplyMode)]
     private let responses: [Completion]
     // Guards `served`: calls may come from any thread.
     private let lock = NSLock()
@@ -45,7 +49,8 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     /// Reads session number `session` of transcript text; `path` names it in messages.
     public init(transcript: String, path: String, session: Int = 1) throws {
         self.path = path
-        var sessions: [(header: JSONValue, notes: [String], requests: [Data], responses: [Completion])] = []
+        var sessions: [(header: JSONValue, notes: [String], requests: [Data], responses: [Completion],
+                        refusals: [(round: Int, mode: StructuredReplyMode)])] = []
         var pendingNotes: [String] = []
         for (index, line) in transcript.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             guard !line.trimmingCharacters(in: .whitespaces).isEmpty else { continue }
@@ -58,10 +63,14 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
                 // Writers put notes before the session line they introduce.
                 if let text = record["text"]?.string { pendingNotes.append(text) }
             case "session":
-                sessions.append((record, pendingNotes, [], []))
+                sessions.append((record, pendingNotes, [], [], []))
                 pendingNotes = []
             case "request" where !sessions.isEmpty:
                 sessions[sessions.count - 1].requests.append((record["body"] ?? .null).isNull ? Data() : Data((record["body"] ?? .null).rendered.utf8))
+            case "error" where !sessions.isEmpty:
+                if let mode = record["refused_reply_mode"]?.string.flatMap(StructuredReplyMode.init(rawValue:)) {
+                    sessions[sessions.count - 1].refusals.append((record["round"]?.int ?? 0, mode))
+                }
             case "response" where !sessions.isEmpty:
                 let requests = sessions[sessions.count - 1].requests
                 sessions[sessions.count - 1].responses.append(Self.completion(from: record, requestBody: requests.last ?? Data()))
@@ -84,12 +93,21 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
         sessionNumber = index + 1
         sessionCount = sessions.count
         notes = chosen.notes
+        refusals = chosen.refusals
         model = chosen.header["model"]?.string ?? "unknown"
         responses = chosen.responses
     }
 
     /// How many responses the session recorded.
     public var recordedCount: Int { responses.count }
+
+    /// The reply mode of the next response to be served (nil when none is left): a
+    /// replayed session asks in the mode the recorded one used.
+    public var upcomingReplyMode: StructuredReplyMode? {
+        lock.lock()
+        defer { lock.unlock() }
+        return served < responses.count ? responses[served].replyMode : nil
+    }
 
     /// How many have been served so far.
     public var servedCount: Int {
@@ -121,11 +139,14 @@ public final class ReplayProvider: LLMProvider, @unchecked Sendable {
     }
 
     private static func completion(from record: JSONValue, requestBody: Data) -> Completion {
-        Completion(text: record["text"]?.string ?? "", model: record["model"]?.string,
-                   stopReason: record["stop_reason"]?.string,
-                   usage: TokenUsage(input: record["usage"]?["input"]?.int, output: record["usage"]?["output"]?.int),
-                   status: record["status"]?.int ?? 200, seconds: record["seconds"]?.double ?? 0,
-                   attempts: record["attempts"]?.int ?? 1, streamed: record["streamed"]?.bool ?? false,
-                   requestBody: requestBody, responseBody: Data((record["body"]?.string ?? "").utf8))
+        var completion = Completion(text: record["text"]?.string ?? "", model: record["model"]?.string,
+                                    stopReason: record["stop_reason"]?.string,
+                                    usage: TokenUsage(input: record["usage"]?["input"]?.int, output: record["usage"]?["output"]?.int),
+                                    status: record["status"]?.int ?? 200, seconds: record["seconds"]?.double ?? 0,
+                                    attempts: record["attempts"]?.int ?? 1, streamed: record["streamed"]?.bool ?? false,
+                                    requestBody: requestBody, responseBody: Data((record["body"]?.string ?? "").utf8))
+        // Lines written before structured replies have no mode: their text is fenced YAML.
+        completion.replyMode = record["reply_mode"]?.string.flatMap(StructuredReplyMode.init(rawValue:)) ?? .fencedYAML
+        return completion
     }
 }

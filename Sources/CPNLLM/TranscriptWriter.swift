@@ -9,8 +9,10 @@ import CPNJSON
 /// ```
 /// {"text":"…","type":"note"}                                         ← optional, before the session
 /// {"type":"session","provider":"openai","model":"gpt-4.1","base_url":"https://api.openai.com/v1",…}
-/// {"type":"request","round":1,"url":"…/chat/completions","headers":{"Authorization":"[redacted]",…},"body":{…}}
-/// {"type":"response","round":1,"text":"cpn: 1\n…","usage":{"input":812,"output":230},"seconds":4.2,"status":200,…}
+/// {"type":"request","round":1,"reply_mode":"json_schema","url":"…/chat/completions","headers":{"Authorization":"[redacted]",…},"body":{…}}
+/// {"type":"error","round":1,"kind":"http","status":500,"refused_reply_mode":"json_schema","message":"…"}
+/// {"type":"request","round":1,"reply_mode":"json_object",…}               ← the same round, asked again
+/// {"type":"response","round":1,"reply_mode":"json_object","text":"{\"cpn\":1,…}","usage":{"input":812,"output":230},"seconds":4.2,"status":200,…}
 /// {"type":"error","round":2,"kind":"http","status":500,"message":"…"}
 /// {"type":"event","name":"verdict","round":1,"passed":false,…}      ← added by the caller
 /// ```
@@ -18,6 +20,12 @@ import CPNJSON
 /// Redaction: credential headers are always written as `[redacted]`, and every string
 /// in every line has each of `secrets` (the API key) replaced by `[redacted]` before it
 /// is written. `ReplayProvider` reads the `response` lines back.
+///
+/// `reply_mode` says how each request constrained the reply and so how its `text` is
+/// read (`StructuredReplyMode`: `json_schema`, `json_object`, `tool` — the text is a JSON
+/// net — or `fenced_yaml`; a line without it, from before structured replies, is
+/// `fenced_yaml`). An `error` line with `refused_reply_mode` is a server refusing that
+/// mode: the next request asks again in the next mode and keeps the round's number.
 public final class TranscriptWriter: @unchecked Sendable {
     public let path: String
     private let handle: FileHandle
@@ -25,6 +33,8 @@ public final class TranscriptWriter: @unchecked Sendable {
     // Guards the file and `round`: lines from several threads never interleave.
     private let lock = NSLock()
     private var round = 0
+    /// The last failure was a refused reply mode: the next request repeats the round.
+    private var repeatRound = false
 
     /// Opens `path` for appending, creating it (mode 0600) and its directory if needed.
     /// `secrets` are the strings that must never reach the file.
@@ -80,7 +90,8 @@ public final class TranscriptWriter: @unchecked Sendable {
     }
 
     /// A request about to be sent; starts a new round unless `round` is given.
-    public func request(url: String, headers: [HTTPHeader], body: Data, round: Int? = nil) throws {
+    public func request(url: String, headers: [HTTPHeader], body: Data, round: Int? = nil,
+                        replyMode: StructuredReplyMode = .fencedYAML) throws {
         let number = nextRound(round)
         var headerFields: JSONValue = [:]
         for header in headers {
@@ -88,7 +99,7 @@ public final class TranscriptWriter: @unchecked Sendable {
         }
         let parsedBody = JSONValue.parse(body) ?? .string(String(decoding: body, as: UTF8.self))
         try write(type: "request", ["round": .int(number), "url": .string(url), "headers": headerFields,
-                                    "body": parsedBody])
+                                    "body": parsedBody, "reply_mode": .string(replyMode.rawValue)])
     }
 
     /// The reply to the current round's request.
@@ -103,6 +114,7 @@ public final class TranscriptWriter: @unchecked Sendable {
             "usage": ["input": completion.usage.input.map(JSONValue.int) ?? .null,
                       "output": completion.usage.output.map(JSONValue.int) ?? .null],
             "body": .string(String(decoding: completion.responseBody, as: UTF8.self)),
+            "reply_mode": .string(completion.replyMode.rawValue),
         ]
         fields["model"] = completion.model.map(JSONValue.string)
         fields["stop_reason"] = completion.stopReason.map(JSONValue.string)
@@ -119,6 +131,12 @@ public final class TranscriptWriter: @unchecked Sendable {
         ]
         if case let .http(status) = error.kind { fields["status"] = .int(status) }
         fields["provider_message"] = error.providerMessage.map(JSONValue.string)
+        fields["refused_reply_mode"] = error.refusedReplyMode.map { JSONValue.string($0.rawValue) }
+        if error.refusedReplyMode != nil {
+            lock.lock()
+            repeatRound = true
+            lock.unlock()
+        }
         try write(type: "error", fields)
     }
 
@@ -140,7 +158,13 @@ public final class TranscriptWriter: @unchecked Sendable {
     private func nextRound(_ explicit: Int?) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        round = explicit ?? round + 1
+        if let explicit {
+            round = explicit
+        } else if repeatRound {
+            repeatRound = false
+        } else {
+            round += 1
+        }
         return round
     }
 

@@ -143,7 +143,7 @@ let unsafeNet = goodNet.replacingOccurrences(of: "in: { lock: 1, waiting: 1 }", 
         #expect(try p.render("repair", ["round": "1", "failure": "F", "numbered_net": "N"]).contains("F"))
         #expect(try p.render("revise", ["net": "X", "change": "C"]).contains("C"))
         // Bump a version whenever its prompt changes: transcripts record which one was used.
-        #expect(PromptLibrary.names.map { p.version(of: $0) } == ["3", "1", "2", "1"])
+        #expect(PromptLibrary.names.map { p.version(of: $0) } == ["3", "1", "2", "1", "1"])
     }
 
     @Test func aMissingValueIsRefused() {

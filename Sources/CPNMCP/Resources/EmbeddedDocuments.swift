@@ -21,7 +21,7 @@ bug, and a test should catch it.
 | [diagnostics.md](diagnostics.md) | How diagnostics are printed, exit codes, `--deny-warnings`, the stability promise, and every diagnostic code with a failing example and its fix. | normative |
 | [mcp.md](mcp.md) | The MCP server (`cpn-author mcp`): transport and protocol revision, nets, paths and roots, results and errors, every tool with its arguments and structured content, resources, prompts, what is not offered. | normative |
 | [report.schema.json](report.schema.json) | JSON Schema (2020-12) of `verify --format json`, with `$defs` for `simulate --format json`, `check --format json` and trace files (`--trace-out`, input of `replay`). | normative for the JSON it describes |
-| [cpn-net.schema.json](cpn-net.schema.json) | JSON Schema (2020-12) of the net format, for editors (`# yaml-language-server: $schema=...`). Printed by `cpn-author schema`. | informative: it checks shape only; net-format.md and the loader decide |
+| [cpn-net.schema.json](cpn-net.schema.json) | JSON Schema (2020-12) of the net format, for editors (`# yaml-language-server: $schema=...`). Printed by `cpn-author schema`. Also the schema `draft` and `revise` constrain structured replies to (without `$schema`/`$id`, with `strict: false`: OpenAI's strict mode demands `additionalProperties: false` and every property required, which the format's maps keyed by names cannot meet; see the README's drafting section). | informative: it checks shape only; net-format.md and the loader decide |
 
 Reading order for a newcomer: the example at the end of net-format.md, then
 semantics.md §1–§6, then the rest as needed. For an LLM prompt, net-format.md and

@@ -32,6 +32,13 @@ public struct DraftSessionOutcome: @unchecked Sendable {
     public var configuration: String?
     public var replay: ReplayProvider?
     public var seconds: Double = 0
+    /// The reply modes servers refused in this session, in order.
+    public var refusedReplyModes: [StructuredReplyMode] = []
+
+    /// The reply modes the rounds were made in, each once, in order (`json_schema`, …).
+    public var replyModes: [String] {
+        rounds.compactMap(\.replyMode).reduce(into: []) { if !$0.contains($1) { $0.append($1) } }
+    }
 
     /// The net that passed the gate, if one did.
     public var net: String? { error == nil ? result?.net : nil }
@@ -80,6 +87,10 @@ public struct DraftSessionOutcome: @unchecked Sendable {
         }
         let modelSeconds = rounds.reduce(0) { $0 + $1.seconds }
         lines.append("  time     \(Self.seconds(modelSeconds)) waiting for the model, \(Self.seconds(seconds)) in all")
+        if !replyModes.isEmpty {
+            let refused = refusedReplyModes.isEmpty ? "" : " (refused: " + refusedReplyModes.map(\.rawValue).joined(separator: ", ") + ")"
+            lines.append("  replies  " + replyModes.joined(separator: ", ") + refused)
+        }
         lines += extraLines
 
         if !passed, error == nil, let last = rounds.last {

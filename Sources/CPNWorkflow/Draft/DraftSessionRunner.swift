@@ -54,6 +54,7 @@ public struct DraftSessionRunner {
         settings["prompt_versions"] = .object(PromptLibrary.names.map { ($0, JSONValue.string(prompts.version(of: $0))) })
         settings["max_rounds"] = .int(options.maxRounds)
         settings["stream"] = .bool(!options.noStream)
+        settings["structured"] = .bool(!options.noStructured)
         settings["output"] = .string(outputPath)
 
         let providerName: String, model: String, baseURL: String
@@ -102,17 +103,24 @@ public struct DraftSessionRunner {
             log.rounds.append(round)
             progress.verdict(round)
             do {
-                try transcript?.event("verdict", [
+                var fields: [String: JSONValue] = [
                     "round": .int(round.round), "passed": .bool(round.outcome.passed),
                     "summary": .string(round.outcome.summary),
                     "failure": round.outcome.passed ? .null : .string(round.outcome.failureText),
-                ])
+                    "reply_mode": round.replyMode.map(JSONValue.string) ?? .null,
+                ]
+                // A JSON reply was checked as the YAML written from it: keep that text, which
+                // the diagnostics' line:column point into.
+                if round.replyFormat == .json, let yaml = round.yaml { fields["net"] = .string(yaml) }
+                try transcript?.event("verdict", fields)
             } catch {
                 log.transcriptError = error
             }
         }
+        let structured: StructuredReplySetup? = try options.noStructured ? nil : StructuredReplySetup(prompts: prompts)
         var adapter = DraftModelAdapter(provider: recorded, stream: !options.noStream, maxTokens: options.maxTokens,
-                                      cancellation: cancellation, progress: progress)
+                                        cancellation: cancellation, progress: progress, structured: structured,
+                                        replay: outcome.replay)
         do {
             outcome.result = try body(session, &adapter)
         } catch {
@@ -120,6 +128,7 @@ public struct DraftSessionRunner {
             outcome.cancelled = cancellation.isCancelled
         }
         outcome.rounds = log.rounds
+        outcome.refusedReplyModes = (outcome.replay?.refusals.map(\.mode) ?? []) + adapter.negotiation.refusals.map(\.mode)
         outcome.seconds = Date().timeIntervalSince(started)
         if outcome.error == nil, let transcriptError = log.transcriptError { outcome.error = transcriptError }
         if let transcript {
@@ -162,6 +171,10 @@ public struct DraftSessionRunner {
             progress.say("\(kind.rawValue): replaying session \(replay.sessionNumber) of \(replay.sessionCount) from \(replay.path): "
                 + "\(replay.recordedCount) recorded repl\(replay.recordedCount == 1 ? "y" : "ies") of \(providerName) \(model) at \(baseURL)\(recorded)")
             for note in replay.notes { progress.say("note (from the transcript): \(note)") }
+            for refusal in replay.refusals {
+                progress.say("\(kind.rawValue): recorded: round \(refusal.round)'s server refused \(refusal.mode.rawValue) replies; "
+                    + "the next reply was asked for in the next mode")
+            }
             progress.say("\(kind.rawValue): offline: no network, no key; the gate checks each recorded net again now")
         } else if let configuration = outcome.configuration {
             progress.say("\(kind.rawValue): \(configuration)")

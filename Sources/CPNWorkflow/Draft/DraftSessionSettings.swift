@@ -14,6 +14,8 @@ public struct DraftSessionSettings: Sendable {
     public var maxTokens: Int?
     /// Ask for streamed replies.
     public var noStream = false
+    /// Never ask for structured (JSON) replies: fenced YAML from the first round.
+    public var noStructured = false
     /// A directory of prompt files overriding the embedded ones.
     public var prompts: String?
     /// The JSONL transcript (default: beside the output, when not replaying).

@@ -42,8 +42,15 @@ struct DraftCommand: ParsableCommand {
             config file; a server on localhost needs none. Keys never reach the output or the \
             transcript.
 
-            Every session appends a JSONL transcript (requests, replies, verdicts, usage, timings); \
-            --replay re-runs a recorded session offline against its recorded replies.
+            Replies are asked for as JSON against the net's JSON Schema (OpenAI-compatible: \
+            response_format json_schema; Anthropic: a forced tool call) and written as commented, \
+            canonical YAML, which the gate checks; a server that refuses the mode is asked again in \
+            the same round in the next one (json_object, then fenced YAML) and the session keeps to \
+            it. --no-structured asks for fenced YAML from the start.
+
+            Every session appends a JSONL transcript (requests, replies and their reply_mode, \
+            verdicts, usage, timings); --replay re-runs a recorded session offline against its \
+            recorded replies, each read in the mode it was made in.
 
             Exit codes: 0 a net passed and was written; 1 no net passed within --max-rounds; \
             2 invalid input, settings or an error talking to the model; 130 interrupted.

@@ -29,8 +29,10 @@ struct ReviseCommand: ParsableCommand {
             gate as `draft` (check, then verify), with repair rounds on failure. When it passes, \
             the revised net is written (atomically; to the input file unless -o says otherwise) \
             and the structural diff is printed: colors, constants, places, transitions, guards, \
-            arcs, invariants and final added, removed or changed. Settings, transcripts and \
-            --replay work as for `draft` (see `cpn-author help draft`).
+            arcs, invariants and final added, removed or changed. Settings, structured replies, \
+            transcripts and --replay work as for `draft` (see `cpn-author help draft`). A reply \
+            made as JSON has no comments: the revision keeps every `description:` but not the \
+            net's `#` comments; --no-structured lets the model keep them in fenced YAML.
 
             Exit codes: 0 the revised net passed and was written; 1 no revision passed within \
             --max-rounds; 2 invalid input, settings or an error talking to the model; 130 interrupted.

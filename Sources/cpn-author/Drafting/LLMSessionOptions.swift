@@ -43,6 +43,11 @@ struct LLMSessionOptions: ParsableArguments {
     @Flag(name: .customLong("no-stream"), help: "Ask for whole replies instead of streamed ones (no live token count).")
     var noStream = false
 
+    @Flag(name: .customLong("no-structured"),
+          help: ArgumentHelp("Ask for replies in fenced YAML instead of JSON constrained to the net schema.",
+                             discussion: "By default a reply is asked for as JSON against the net's JSON Schema (OpenAI-compatible: response_format json_schema, then json_object when the server refuses it; Anthropic: a forced tool call) and written as YAML; a server that refuses a mode is asked again in the next one, fenced YAML last."))
+    var noStructured = false
+
     @Option(help: ArgumentHelp("Read prompts from this directory (system.md, draft.md, repair.md, revise.md, example.yaml; any subset) instead of the built-in ones.",
                                valueName: "dir"))
     var prompts: String?
@@ -116,6 +121,7 @@ struct LLMSessionOptions: ParsableArguments {
         s.retryPolicy = retryPolicy
         s.maxTokens = maxTokens
         s.noStream = noStream
+        s.noStructured = noStructured
         s.prompts = prompts
         s.transcript = transcript
         s.transcriptNote = transcriptNote

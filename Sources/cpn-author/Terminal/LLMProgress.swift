@@ -70,6 +70,7 @@ final class LLMProgress: DraftSessionObserver {
         if let output = completion.usage.output { parts.append("\(group(output)) tokens") }
         parts.append(replaying ? "\(DraftSessionOutcome.seconds(completion.seconds)) when recorded" : DraftSessionOutcome.seconds(completion.seconds))
         if completion.attempts > 1 { parts.append("\(completion.attempts) attempts") }
+        if completion.replyMode.isJSON { parts.append("\(completion.replyMode.rawValue) reply") }
         say("round \(round): reply received: " + parts.joined(separator: ", "))
     }
 
