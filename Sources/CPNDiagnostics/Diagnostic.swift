@@ -56,13 +56,19 @@ public struct Diagnostic: Hashable, Sendable {
 /// problem instead of stopping at the first.
 public struct DiagnosticBag: Sendable {
     public private(set) var items: [Diagnostic] = []
+    /// What `items` holds, for the duplicate check: a net with thousands of
+    /// warnings must not cost a scan of all of them per new one.
+    private var seen: Set<Diagnostic> = []
+    public private(set) var errorCount = 0
 
     public init() {}
 
     public mutating func add(_ diagnostic: Diagnostic) {
         // The same problem reached twice (say, through two arcs that share an
         // expression) is reported once.
-        if !items.contains(diagnostic) { items.append(diagnostic) }
+        guard seen.insert(diagnostic).inserted else { return }
+        items.append(diagnostic)
+        if diagnostic.isError { errorCount += 1 }
     }
 
     public mutating func add(_ code: DiagnosticCode, _ message: String, at span: SourceSpan?,
@@ -74,9 +80,8 @@ public struct DiagnosticBag: Sendable {
         for d in other { add(d) }
     }
 
-    public var hasErrors: Bool { items.contains { $0.isError } }
-    public var errorCount: Int { items.count { $0.isError } }
-    public var warningCount: Int { items.count { !$0.isError } }
+    public var hasErrors: Bool { errorCount > 0 }
+    public var warningCount: Int { items.count - errorCount }
 
     /// Diagnostics in reading order: by file, line, column, then code.
     public var sorted: [Diagnostic] {

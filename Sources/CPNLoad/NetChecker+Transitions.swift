@@ -187,9 +187,9 @@ extension NetChecker {
     /// only the binding), so it can fire forever: the place it adds to is
     /// unbounded as soon as `t` is enabled. Returns that place.
     /// `read:` arcs count as given back; an `unless:` arc may stop it.
-    private func reproducesItsInputsPlusMore(_ t: Transition, places: [CheckedPlace]) -> String? {
+    private func reproducesItsInputsPlusMore(_ t: Transition, placeNamed: [String: CheckedPlace]) -> String? {
         guard !t.inputs.isEmpty || !t.reads.isEmpty, t.inhibitors.isEmpty, t.cancels.isEmpty else { return nil }
-        func place(_ name: String) -> CheckedPlace? { places.first { $0.name == name } }
+        func place(_ name: String) -> CheckedPlace? { placeNamed[name] }
         var extra: [String: [String]] = [:]
         for o in t.outputs {
             guard place(o.place)?.capacity == nil else { return nil }
@@ -265,25 +265,39 @@ extension NetChecker {
                             help: "remove it, or check the arcs for a misspelt place name")
         }
         // Places that can ever hold a token: start marked, or filled by a transition that can fire.
+        // A worklist: each transition is looked at again only when one of its input places
+        // becomes markable, so a long chain of places costs linear time, not quadratic.
         var markable = Set(places.filter { !$0.initial.isEmpty }.map(\.name))
-        var changed = true
-        while changed {
-            changed = false
-            for t in net.transitions where (t.inputs + t.reads + t.cancels).allSatisfy({ markable.contains($0.place) }) {
-                for o in t.outputs where markable.insert(o.place).inserted { changed = true }
+        var waitingOn: [String: [Int]] = [:]
+        var missing: [Int] = []
+        var ready: [Int] = []
+        for (i, t) in net.transitions.enumerated() {
+            let needs = Set((t.inputs + t.reads + t.cancels).map(\.place)).filter { !markable.contains($0) }
+            missing.append(needs.count)
+            if needs.isEmpty { ready.append(i) }
+            for p in needs { waitingOn[p, default: []].append(i) }
+        }
+        while let i = ready.popLast() {
+            for o in net.transitions[i].outputs where markable.insert(o.place).inserted {
+                for j in waitingOn[o.place] ?? [] {
+                    missing[j] -= 1
+                    if missing[j] == 0 { ready.append(j) }
+                }
             }
         }
+        // By name, once: a net with thousands of places and transitions is not checked in quadratic time.
+        let placeNamed = Dictionary(places.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for t in net.transitions {
             if let empty = (t.inputs + t.reads + t.cancels).first(where: { !markable.contains($0.place) }) {
                 diagnostics.add(.neverFires, "transition `\(t.name)` can never fire: place `\(empty.place)` starts empty and nothing can fill it",
                                 at: empty.placeSpan, help: "give `\(empty.place)` initial tokens, or an arc into it from a transition that can fire")
             }
             if t.inputs.isEmpty, t.reads.isEmpty, t.inhibitors.isEmpty, t.cancels.isEmpty, !t.outputs.isEmpty,
-               t.outputs.contains(where: { o in places.first { $0.name == o.place }?.capacity == nil }) {
+               t.outputs.contains(where: { o in placeNamed[o.place]?.capacity == nil }) {
                 diagnostics.add(.unboundedSource, "transition `\(t.name)` has no input arcs, so it can fire forever", at: t.span,
                                 help: "take a token from a budget place, or put a `capacity` on every place it fills")
             }
-            if let grown = reproducesItsInputsPlusMore(t, places: places) {
+            if let grown = reproducesItsInputsPlusMore(t, placeNamed: placeNamed) {
                 diagnostics.add(.pumpingTransition,
                                 "transition `\(t.name)` gives back every token it takes and adds more to `\(grown)`, so once enabled it can fire forever",
                                 at: t.span,

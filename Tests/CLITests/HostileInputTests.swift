@@ -221,3 +221,24 @@ import Testing
         try Self.expectRefused(file.path, code: "E0001")
     }
 }
+
+/// Nets near the size limit are checked in about linear time: a long chain of
+/// places (filled one after the other, listed in reverse) and thousands of
+/// unused-place warnings once cost a scan of everything per item, which took
+/// over 300 s on a 4 MB net. The run's kill timeout (600 s) is the bound; a
+/// quadratic checker blows through it at this size.
+@Suite struct LargeNetTests {
+    @Test func aLongReverseChainAndThousandsOfWarningsCheck() throws {
+        let n = 40_000
+        var lines = ["cpn: 1", "name: chain", "places:", "  p0: { color: Unit, initial: 1 }"]
+        for i in 1..<n { lines.append("  p\(i): Unit") }
+        for i in 0..<5_000 { lines.append("  unused\(i): Unit") }
+        lines.append("transitions:")
+        for i in stride(from: n - 1, to: 0, by: -1) { lines.append("  t\(i): { in: { p\(i - 1): 1 }, out: { p\(i): 1 } }") }
+        let (file, directory) = try HostileInputTests.write(lines.joined(separator: "\n") + "\n", named: "chain.yaml")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let run = try CLI.run(["check", file.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        #expect(run.stdout.contains("ok (\(n + 5_000) places, \(n - 1) transitions, 0 invariants), 5000 warnings"), "\(run.stdout.suffix(300))")
+    }
+}
