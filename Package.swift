@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CPNRuntime", targets: ["CPNRuntime"]),
         .library(name: "CPNRuntimeSQLite", targets: ["CPNRuntimeSQLite"]),
         .library(name: "CPNRuntimePostgres", targets: ["CPNRuntimePostgres"]),
+        .library(name: "CPNConformance", targets: ["CPNConformance"]),
         .library(name: "CPNWorkflow", targets: ["CPNWorkflow"]),
     ],
     dependencies: [
@@ -58,19 +59,23 @@ let package = Package(
         .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNJSON"]),
         .target(name: "CPNRuntimeSQLite", dependencies: ["CPNRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CPNRuntimePostgres", dependencies: ["CPNRuntime", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Conformance: event logs (JSONL, CSV, XES, OCEL 2.0) replayed against a net, token-based
+        // (PM4Py's fitness), with the explorer's firing rule; reports in every format.
+        .target(name: "CPNConformance", dependencies: ["CPNExplore", "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNJSON", "CPNReport"]),
         // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
         .target(name: "CPNFakeLLM"),
         // What every front end does with nets, without a terminal: read sources (files,
         // directories, globs, bytes; YAML or PNML), verify them, render report sets,
         // build the pull-request review, run a drafting session. The CLI (and the MCP server) parse, call, print.
         .target(name: "CPNWorkflow", dependencies: ["CPNLoad", "CPNExplore", "CPNReport", "CPNStructure", "CPNInterop", "CPNModel", "CPNDiagnostics",
-                                                    "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres"]),
+                                                    "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
+                                                    "CPNConformance"]),
         .executableTarget(
             name: "cpn-author",
             dependencies: [
                 "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
                 "CPNInterop", "CPNLLM", "CPNDraft", "CPNWorkflow", "CPNJSON",
-                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
+                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -83,6 +88,7 @@ let package = Package(
         .testTarget(name: "CPNInteropTests", dependencies: ["CPNInterop", "CPNLoad", "CPNExplore", "CPNDiagnostics"]),
         .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics", "CPNDraft", "CPNLLM", "CPNRuntime"]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
+        .testTarget(name: "CPNConformanceTests", dependencies: ["CPNConformance", "CPNLoad", "CPNExplore", "CPNModel", "CPNJSON"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM", "CPNJSON"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport", "CPNWorkflow"]),
         // GRDB: the damaged-store tests and the store fuzzer edit SQLite files by hand.
