@@ -47,7 +47,15 @@ CASES = {
     "weights": (
         {"p0": 1}, {"done": 1},
         {"fork2": ("fork2", {"p0": 1}, {"p1": 2}), "take": ("take", {"p1": 1}, {"p2": 1}), "merge2": ("merge2", {"p2": 2}, {"done": 1})},
-        [["fork2", "take", "take", "merge2"], ["fork2", "take", "merge2"], ["fork2", "take", "take", "take", "merge2"], ["merge2"]],
+        [["fork2", "take", "take", "merge2"], ["fork2", "take", "take", "take", "merge2"], ["merge2"], ["take", "take", "fork2", "merge2"]],
+    ),
+    # A known difference (specs/conformance.md §3.1): when a place holds some but not enough
+    # tokens for an arc's weight, PM4Py adds the arc's whole weight (and counts only the lack as
+    # missing), so its remaining count is higher; cpn-author adds only what lacks.
+    "weights_partial": (
+        {"p0": 1}, {"done": 1},
+        {"fork2": ("fork2", {"p0": 1}, {"p1": 2}), "take": ("take", {"p1": 1}, {"p2": 1}), "merge2": ("merge2", {"p2": 2}, {"done": 1})},
+        [["fork2", "take", "merge2"], ["fork2", "take", "take", "merge2"]],
     ),
     "resources": (
         {"idle": 2, "jobs": 3}, {"idle": 2, "done": 3},

@@ -295,7 +295,12 @@ public final class Replayer {
         let end = LogEvent(name: nil, attributes: [:], line: line)
         switch map.final {
         case .marking(let final):
-            if state.marking != final, let (path, _) = silentSearch.search(from: state.marking, goal: { $0 == final }) {
+            // As PM4Py: silent transitions fire towards the final marking only while some
+            // value of it is absent, and stop once every one is present (more copies may remain).
+            let covers = { (m: ReplayMarking) in
+                final.places.indices.allSatisfy { p in final.places[p].allSatisfy { m.count(of: $0.value, in: p) > 0 } }
+            }
+            if !covers(state.marking), let (path, _) = silentSearch.search(from: state.marking, goal: covers) {
                 for f in path { fire(f, in: &state, as: .silent, caseID: id, end) }
             }
             var missing = 0, remaining = 0
