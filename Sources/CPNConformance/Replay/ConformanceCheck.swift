@@ -61,6 +61,13 @@ public enum ConformanceCheck {
         return result
     }
 
+    /// `run`, with its failure as a value.
+    public static func attempt(net: CheckedNet, netFile: String, log path: String, format: LogFormat? = nil, map: ConformanceMap,
+                               options: ConformanceOptions = ConformanceOptions()) -> Result<ConformanceResult, Failure> {
+        do { return .success(try run(net: net, netFile: netFile, log: path, format: format, map: map, options: options)) }
+        catch { return .failure(error) }
+    }
+
     static func monotonicSeconds() -> Double {
         var ts = timespec()
         clock_gettime(CLOCK_MONOTONIC, &ts)
