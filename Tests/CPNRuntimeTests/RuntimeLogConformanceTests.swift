@@ -40,7 +40,7 @@ import Testing
     @Test func editedLogsDeviateWhereTheyWereEdited() throws {
         let dir = try RuntimeTest.scratch()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let (net, lines) = try exportedLog("saga", in: dir)
+        let (net, lines) = try exportedLog("job-pipeline", in: dir)
         let fireIndices = lines.indices.filter { lines[$0].contains("\"kind\":\"fire\"") }
         #expect(fireIndices.count >= 3)
         func write(_ name: String, _ edited: [String]) throws -> URL {

@@ -49,7 +49,8 @@ struct ForcedFiring {
             return true
         }
         func candidates(_ place: Int) -> [Value] {
-            var out = marking.places[place].map(\.value)
+            var out: [Value] = []
+            for t in marking.places[place].sorted(by: { $0.ready && !$1.ready }) where !out.contains(t.value) { out.append(t.value) }
             let color = net.places[place].color
             if let n = color.cardinality, n <= Self.maximumEnumerated {
                 let present = Set(out)

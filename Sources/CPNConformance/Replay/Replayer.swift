@@ -99,11 +99,14 @@ public final class Replayer {
             resolved = nil
         }
         events += 1
+        let now = runtimeClock(event)
         for id in ids {
             var state = open[id] ?? newCase()
             state.events += 1
+            if let now { state.marking.advance(to: now) }
             if let resolved {
                 replay(event, name: name, resolved, in: &state, caseID: id)
+                if let now { delayProduced(event, now: now, in: &state.marking) }
             } else {
                 record(.unknownEvent, in: &state, caseID: id, event, name: name, transition: nil, binding: "",
                        message: name.map { "`\($0)` is no transition of the net and the mapping does not map it" } ?? "the event has no name",
@@ -142,13 +145,30 @@ public final class Replayer {
         }
     }
 
+    /// The net's time of a runtime log event (`net_time_us`), when the line has one.
+    private func runtimeClock(_ event: LogEvent) -> Int64? {
+        guard event.attributes["worker"] != nil, let t = event.attributes["net_time_us"]?.int else { return nil }
+        return Int64(t)
+    }
+
+    /// A runtime event's produced tokens that wait (`ready_in_us`) wait in the replay too.
+    private func delayProduced(_ event: LogEvent, now: Int64, in marking: inout ReplayMarking) {
+        for ref in event.attributes["produced"]?.array ?? [] {
+            guard let wait = ref["ready_in_us"]?.int, wait > 0, let place = ref["place"]?.string.flatMap(net.placeIndex(named:)),
+                  let text = ref["token"]?.string, case .success(let v) = values.text(text, net.places[place].color) else { continue }
+            marking.delay(v, in: place, until: now + Int64(wait))
+        }
+    }
+
     private func externalMove(_ event: LogEvent, _ add: Bool, _ id: String) {
         var state = open[id] ?? newCase()
+        if let now = runtimeClock(event) { state.marking.advance(to: now) }
         for ref in event.attributes[add ? "produced" : "consumed"]?.array ?? [] {
             guard let place = ref["place"]?.string.flatMap(net.placeIndex(named:)), let text = ref["token"]?.string,
                   case .success(let v) = values.text(text, net.places[place].color) else { continue }
             if add { state.marking.add(v, count: 1, to: place) } else { state.marking.remove(v, count: 1, from: place) }
         }
+        if add, let now = runtimeClock(event) { delayProduced(event, now: now, in: &state.marking) }
         open[id] = state
     }
 
@@ -298,15 +318,15 @@ public final class Replayer {
             // As PM4Py: silent transitions fire towards the final marking only while some
             // value of it is absent, and stop once every one is present (more copies may remain).
             let covers = { (m: ReplayMarking) in
-                final.places.indices.allSatisfy { p in final.places[p].allSatisfy { m.count(of: $0.value, in: p) > 0 } }
+                final.places.indices.allSatisfy { p in final.places[p].allSatisfy { m.total(of: $0.value, in: p) > 0 } }
             }
             if !covers(state.marking), let (path, _) = silentSearch.search(from: state.marking, goal: covers) {
                 for f in path { fire(f, in: &state, as: .silent, caseID: id, end) }
             }
             var missing = 0, remaining = 0
             for p in net.places.indices {
-                for t in final.places[p] { missing += max(0, t.count - state.marking.count(of: t.value, in: p)) }
-                for t in state.marking.places[p] { remaining += max(0, t.count - final.count(of: t.value, in: p)) }
+                for t in final.places[p] { missing += max(0, t.count - state.marking.total(of: t.value, in: p)) }
+                for t in state.marking.tokens(inPlace: p) { remaining += max(0, t.count - final.total(of: t.value, in: p)) }
             }
             state.tokens.consumed += final.size
             state.tokens.missing += missing
