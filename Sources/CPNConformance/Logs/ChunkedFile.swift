@@ -23,7 +23,31 @@ final class ChunkedFile {
 
     init(path: String) throws(LogReadError) {
         self.path = path
-        guard let f = fopen(path, "rb") else {
+        // Opened non-blocking, its type checked, as every input (SECURITY.md): a FIFO
+        // without a writer, a directory or a socket is refused instead of hanging.
+        let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else {
+            throw LogReadError(file: path, line: 1, "cannot open the log: \(String(cString: strerror(errno)))", recoverable: false)
+        }
+        var st = stat()
+        let kind = fstat(fd, &st) == 0 ? st.st_mode & S_IFMT : 0
+        guard kind == S_IFREG || kind == S_IFIFO || kind == S_IFCHR else {
+            close(fd)
+            let what = kind == S_IFDIR ? "a directory" : kind == S_IFSOCK ? "a socket" : kind == S_IFBLK ? "a block device" : "not a file"
+            throw LogReadError(file: path, line: 1, "cannot read the log: it is \(what)", help: "give a log file, a pipe or `<(command)`",
+                               recoverable: false)
+        }
+        if kind == S_IFIFO {
+            // A pipe whose writer has not opened yet would read as empty: wait for it, bounded.
+            var ready = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&ready, 1, 60_000) == 0 {
+                close(fd)
+                throw LogReadError(file: path, line: 1, "the log is a pipe that gave nothing for 60 s", recoverable: false)
+            }
+        }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
+        guard let f = fdopen(fd, "rb") else {
+            close(fd)
             throw LogReadError(file: path, line: 1, "cannot open the log: \(String(cString: strerror(errno)))", recoverable: false)
         }
         handle = f
