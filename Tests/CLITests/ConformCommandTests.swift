@@ -103,4 +103,29 @@ import Testing
         let missing = try CLI.run(["conform", net, "nothing.jsonl"], in: dir)
         #expect(missing.status == 2 && missing.stderr.contains("nothing.jsonl:1:1: cannot open the log"))
     }
+
+    @Test(arguments: [false, true]) func theJSONReportFollowsItsSchema(noTiming: Bool) throws {
+        let schemaText = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("specs/conformance.schema.json"), encoding: .utf8)
+        let schema = try #require(JSONValue.parse(schemaText))
+        var args = ["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yaml", "--format", "json"]
+        if noTiming { args.append("--no-timing") }
+        let doc = try #require(JSONValue.parse(try CLI.run(args, in: Self.example).stdout))
+        func check(_ value: JSONValue?, _ def: JSONValue?, _ at: String) {
+            guard let members = value?.object, let def else { return }
+            let properties = def["properties"]?.object?.map(\.0) ?? []
+            for key in def["required"]?.array?.compactMap(\.string) ?? [] { #expect(members.contains { $0.0 == key }, "\(at): no `\(key)`") }
+            for (key, _) in members { #expect(properties.contains(key), "\(at): `\(key)` is not in the schema") }
+        }
+        check(doc, schema, "report")
+        #expect((doc["elapsed_ms"] == nil) == noTiming)
+        let defs = schema["$defs"]
+        let perCase = schema["properties"]?["per_case"]?["items"]
+        check(doc["per_case"]?[0], perCase, "per_case[0]")
+        check(doc["per_case"]?[0]?["first_deviation"], defs?["deviation"], "first_deviation")
+        check(doc["tokens"], defs?["tokens"], "tokens")
+        check(doc["invariants_violated"]?[0], schema["properties"]?["invariants_violated"]?["items"], "invariants_violated[0]")
+        check(doc["transitions"]?[0], schema["properties"]?["transitions"]?["items"], "transitions[0]")
+        let kinds = defs?["deviationKind"]?["enum"]?.array?.compactMap(\.string) ?? []
+        for (k, _) in doc["deviation_counts"]?.object ?? [] { #expect(kinds.contains(k)) }
+    }
 }

@@ -5,8 +5,10 @@ import Foundation
 /// fitness and its counts, then the deviations, the invariants, the transitions.
 ///
 /// ```
-/// conformance of polite-scraper (net.yaml) to scraper.jsonl (jsonl, 12 events, 3 cases)
-///   fitness 0.9167 (missing 1, consumed 12, remaining 1, produced 12) < 1.0 required: DEVIATES
+/// conformance of polite-scraper (../net.yaml) to scraper.jsonl (jsonl, map map.yaml): 8 events in 1 case (2 ignored)
+///   fitness 0.9881 (missing 1, consumed 42, remaining 0, produced 41), 0 of 1 cases fit, average case fitness 0.9881
+/// ...
+/// DEVIATES: fitness 0.9881 < 1.0000 required, 2 invariants broken
 /// ```
 public struct ConformanceTextReport {
     public var showTiming: Bool
