@@ -93,7 +93,7 @@ import Testing
         try "{\"event\": \"start_fetch\"}\nnot json\n".write(to: dir.appendingPathComponent("log.jsonl"), atomically: true, encoding: .utf8)
         let badMap = try CLI.run(["conform", net, "log.jsonl", "--map", "map.yaml"], in: dir)
         #expect(badMap.status == 2)
-        #expect(badMap.stderr.contains("map.yaml:3:31"), "\(badMap.stderr)")
+        #expect(badMap.stderr.contains("map.yaml:3:30"), "\(badMap.stderr)")
         #expect(badMap.stderr.contains("did you mean `start_fetch`?"))
         let badLine = try CLI.run(["conform", net, "log.jsonl"], in: dir)
         #expect(badLine.status == 2)
