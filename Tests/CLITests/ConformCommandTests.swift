@@ -9,13 +9,13 @@ import Testing
     static let fixtures = "Tests/Fixtures/conformance"
 
     @Test func theScraperExampleFindsThePolitenessBreach() throws {
-        let r = try CLI.run(["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yaml", "--no-timing"], in: Self.example)
+        let r = try CLI.run(["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yml", "--no-timing"], in: Self.example)
         #expect(r.status == 1, "\(r.stderr)")
         let committed = try String(contentsOf: Self.example.appendingPathComponent("report.txt"), encoding: .utf8)
         #expect(r.stdout == committed, "examples/polite-scraper/conformance/report.txt is stale: regenerate it (see its README)")
         #expect(r.stdout.contains("missing_tokens: `start_fetch` is not enabled: the marking lacks `domain_slots: shop`"))
         #expect(r.stdout.contains("domain_limit: in 1 case, first in case (log) after line 3"))
-        let json = try CLI.run(["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yaml", "--no-timing", "--format", "json"], in: Self.example)
+        let json = try CLI.run(["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yml", "--no-timing", "--format", "json"], in: Self.example)
         let committedJSON = try String(contentsOf: Self.example.appendingPathComponent("report.json"), encoding: .utf8)
         #expect(json.stdout == committedJSON)
     }
@@ -70,7 +70,7 @@ import Testing
         let dir = try CLI.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
         let args = ["conform", Self.example.appendingPathComponent("../net.yaml").path, Self.example.appendingPathComponent("scraper.jsonl").path,
-                    "--map", Self.example.appendingPathComponent("map.yaml").path, "--no-timing",
+                    "--map", Self.example.appendingPathComponent("map.yml").path, "--no-timing",
                     "--format", "sarif", "-o", "r.sarif", "--format", "junit", "-o", "r.xml", "--format", "markdown", "-o", "r.md", "--format", "text"]
         let r = try CLI.run(args, in: dir)
         #expect(r.status == 1)
@@ -107,7 +107,7 @@ import Testing
     @Test(arguments: [false, true]) func theJSONReportFollowsItsSchema(noTiming: Bool) throws {
         let schemaText = try String(contentsOf: CLI.repositoryRoot.appendingPathComponent("specs/conformance.schema.json"), encoding: .utf8)
         let schema = try #require(JSONValue.parse(schemaText))
-        var args = ["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yaml", "--format", "json"]
+        var args = ["conform", "../net.yaml", "scraper.jsonl", "--map", "map.yml", "--format", "json"]
         if noTiming { args.append("--no-timing") }
         let doc = try #require(JSONValue.parse(try CLI.run(args, in: Self.example).stdout))
         func check(_ value: JSONValue?, _ def: JSONValue?, _ at: String) {

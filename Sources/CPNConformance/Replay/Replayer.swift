@@ -358,7 +358,7 @@ public final class Replayer {
 
     /// Ends every open case (in the order they began) and assembles the result.
     func finishAll(into result: inout ConformanceResult) {
-        for (id, s) in open.sorted(by: { $0.value.order < $1.value.order }) { _ = s; finish(id, line: 0) }
+        for id in open.sorted(by: { $0.value.order < $1.value.order }).map(\.key) { finish(id, line: 0) }
         result.cases = finished.compactMap { $0 }
         result.tokens = result.cases.reduce(ConformanceResult.Tokens()) { $0 + $1.tokens }
         result.transitions = counts

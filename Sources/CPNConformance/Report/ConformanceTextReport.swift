@@ -5,7 +5,7 @@ import Foundation
 /// fitness and its counts, then the deviations, the invariants, the transitions.
 ///
 /// ```
-/// conformance of polite-scraper (../net.yaml) to scraper.jsonl (jsonl, map map.yaml): 8 events in 1 case (2 ignored)
+/// conformance of polite-scraper (../net.yaml) to scraper.jsonl (jsonl, map map.yml): 8 events in 1 case (2 ignored)
 ///   fitness 0.9881 (missing 1, consumed 42, remaining 0, produced 41), 0 of 1 cases fit, average case fitness 0.9881
 /// ...
 /// DEVIATES: fitness 0.9881 < 1.0000 required, 2 invariants broken

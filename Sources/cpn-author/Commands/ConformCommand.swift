@@ -18,8 +18,8 @@ extension ConformanceOptions.BadLine: ExpressibleByArgument {}
 ///
 /// ```
 /// $ cd examples/polite-scraper/conformance
-/// $ cpn-author conform ../net.yaml scraper.jsonl --map map.yaml --no-timing
-/// conformance of polite-scraper (../net.yaml) to scraper.jsonl (jsonl, map map.yaml): 8 events in 1 case (2 ignored)
+/// $ cpn-author conform ../net.yaml scraper.jsonl --map map.yml --no-timing
+/// conformance of polite-scraper (../net.yaml) to scraper.jsonl (jsonl, map map.yml): 8 events in 1 case (2 ignored)
 ///   fitness 0.9881 (missing 1, consumed 42, remaining 0, produced 41), 0 of 1 cases fit, average case fitness 0.9881
 /// ...
 ///     missing_tokens: `start_fetch` is not enabled: the marking lacks `domain_slots: shop`
