@@ -45,6 +45,9 @@ test: deps check-embed
 	eval "$$pg"; trap 'scripts/postgres-for-tests.sh stop' EXIT; \
 	echo "test: PostgreSQL for the runtime tests at $$CPN_TEST_POSTGRES_URL"; \
 	$(SWIFT) test
+	@# conform's fitness beside PM4Py's token-based replay (pm4py from PyPI in .build/pm4py-venv;
+	@# fails, loudly, when PyPI cannot be reached).
+	scripts/pm4py-crosscheck.sh $(BIN_DEBUG)
 	@scripts/mcp-client-check.sh $(BIN_DEBUG)
 
 # The seeded mutation fuzzers (YAML loader, PNML importer, trace loader, store
@@ -61,6 +64,7 @@ demo: build
 
 bench: release
 	@scripts/bench.sh $(BIN_RELEASE)
+	@scripts/bench-conform.sh $(BIN_RELEASE)
 	@if [ -x scripts/bench-runtime.sh ]; then scripts/bench-runtime.sh $(BIN_RELEASE); fi
 
 # The JSON Schema, the prompts and the teaching example are embedded in the binary;

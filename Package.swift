@@ -21,6 +21,7 @@ let package = Package(
         .library(name: "CPNRuntime", targets: ["CPNRuntime"]),
         .library(name: "CPNRuntimeSQLite", targets: ["CPNRuntimeSQLite"]),
         .library(name: "CPNRuntimePostgres", targets: ["CPNRuntimePostgres"]),
+        .library(name: "CPNConformance", targets: ["CPNConformance"]),
         .library(name: "CPNWorkflow", targets: ["CPNWorkflow"]),
         .library(name: "CPNMCP", targets: ["CPNMCP"]),
     ],
@@ -62,6 +63,9 @@ let package = Package(
         .target(name: "CPNRuntime", dependencies: ["CPNLoad", "CPNExplore", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNJSON"]),
         .target(name: "CPNRuntimeSQLite", dependencies: ["CPNRuntime", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "CPNRuntimePostgres", dependencies: ["CPNRuntime", .product(name: "PostgresNIO", package: "postgres-nio")]),
+        // Conformance: event logs (JSONL, CSV, XES, OCEL 2.0) replayed against a net, token-based
+        // (PM4Py's fitness), with the explorer's firing rule; reports in every format.
+        .target(name: "CPNConformance", dependencies: ["CPNExplore", "CPNLoad", "CPNExpressions", "CPNModel", "CPNDiagnostics", "CPNJSON", "CPNReport"]),
         // A scripted OpenAI/Anthropic-compatible HTTP server on 127.0.0.1, for tests only.
         .target(name: "CPNFakeLLM"),
         // What every front end does with nets, without a terminal: read sources (files,
@@ -71,7 +75,7 @@ let package = Package(
                                                     "CPNDraft", "CPNLLM", "CPNJSON", "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres",
                                                     // The HTTP endpoint of `run --metrics` (swift-nio is already there, under postgres-nio).
                                                     .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
-                                                    .product(name: "NIOHTTP1", package: "swift-nio")]),
+                                                    .product(name: "NIOHTTP1", package: "swift-nio"), "CPNConformance"]),
         // The Model Context Protocol server (`cpn-author mcp`): tools, resources and prompts
         // over the workflow library, for coding agents; the official Swift SDK speaks the protocol.
         .target(name: "CPNMCP", dependencies: ["CPNWorkflow", "CPNLoad", "CPNExplore", "CPNReport", "CPNModel", "CPNDiagnostics",
@@ -82,7 +86,7 @@ let package = Package(
             dependencies: [
                 "CPNLoad", "CPNModel", "CPNDiagnostics", "CPNExplore", "CPNReport",
                 "CPNInterop", "CPNLLM", "CPNDraft", "CPNWorkflow", "CPNJSON",
-                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNMCP",
+                "CPNRuntime", "CPNRuntimeSQLite", "CPNRuntimePostgres", "CPNMCP", "CPNConformance",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -96,6 +100,7 @@ let package = Package(
         .testTarget(name: "CPNWorkflowTests", dependencies: ["CPNWorkflow", "CPNReport", "CPNExplore", "CPNLoad", "CPNDiagnostics", "CPNDraft", "CPNLLM", "CPNRuntime"]),
         .testTarget(name: "CPNMCPTests", dependencies: ["CPNMCP", "CPNJSON", .product(name: "MCP", package: "swift-sdk")]),
         .testTarget(name: "CPNStructureTests", dependencies: ["CPNStructure", "CPNLoad", "CPNExplore"]),
+        .testTarget(name: "CPNConformanceTests", dependencies: ["CPNConformance", "CPNLoad", "CPNExplore", "CPNModel", "CPNJSON"]),
         .testTarget(name: "CPNLLMTests", dependencies: ["CPNLLM", "CPNFakeLLM", "CPNJSON"]),
         .testTarget(name: "CLITests", dependencies: ["cpn-author", "CPNFakeLLM", "CPNExplore", "CPNLoad", "CPNReport", "CPNWorkflow"]),
         // GRDB: the damaged-store tests and the store fuzzer edit SQLite files by hand.

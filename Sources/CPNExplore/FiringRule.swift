@@ -42,6 +42,14 @@ public final class FiringRule {
         public var delay: Int
         /// Taken by a `cancel:` arc: whatever the copies' ready time.
         public var anyReadyTime = false
+
+        public init(place: Int, value: Value, count: Int, delay: Int, anyReadyTime: Bool = false) {
+            self.place = place
+            self.value = value
+            self.count = count
+            self.delay = delay
+            self.anyReadyTime = anyReadyTime
+        }
     }
 
     /// One enabled binding of a transition.
@@ -56,6 +64,15 @@ public final class FiringRule {
         /// One move per `read:` pattern, in binding order: tokens the firing
         /// needs and leaves in place.
         public var read: [Move] = []
+
+        /// A firing made outside the rule (conformance's forced firings, which say why).
+        public init(transition: Int, variables: [Value], consumed: [Move], produced: [Move], read: [Move] = []) {
+            self.transition = transition
+            self.variables = variables
+            self.consumed = consumed
+            self.produced = produced
+            self.read = read
+        }
     }
 
     /// An evaluation error while computing the bindings of a transition

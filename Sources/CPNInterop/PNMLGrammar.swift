@@ -33,6 +33,9 @@ enum PNMLGrammar {
         case (_, "graphics"): return parent == .text || parent == .arcType || parent == .pnml ? nil : .graphics
         case (_, "toolspecific"): return parent == .text || parent == .arcType ? nil : .toolData
         case (.pnml, "net"): return .net
+        // ProM's and PM4Py's final markings: not part of the firing rule (conformance
+        // takes a final marking from its mapping file), so skipped like graphics.
+        case (.net, "finalmarkings"): return .graphics
         case (.net, "page"), (.page, "page"): return .page
         // Nodes directly under <net> are not ISO (they belong on a page), but harmless.
         case (.net, "place"), (.page, "place"): return .place

@@ -134,11 +134,11 @@ public struct JUnitReport: Sendable {
     // MARK: - XML escaping
 
     /// Text content: `&`, `<`, `>` escaped; characters XML 1.0 cannot hold replaced.
-    static func text(_ s: String) -> String { escape(s, quotes: false) }
+    public static func text(_ s: String) -> String { escape(s, quotes: false) }
 
     /// Attribute values: also quotes, and line breaks as character references so
     /// parsers keep them.
-    static func attribute(_ s: String) -> String { escape(s, quotes: true) }
+    public static func attribute(_ s: String) -> String { escape(s, quotes: true) }
 
     private static func escape(_ s: String, quotes: Bool) -> String {
         var out = ""

@@ -5,13 +5,13 @@ import CPNModel
 /// Pieces of GitHub-flavoured Markdown shared by the `verify` and `review`
 /// comments: code spans that survive tables, a trace as a table, diagnostics as
 /// a list, and the net as a Mermaid diagram with a trace marked.
-enum MarkdownBlocks {
+public enum MarkdownBlocks {
     /// A code span. Pipes are escaped even inside code in GFM tables; the fence
     /// is one backtick longer than the longest run inside, so a value holding
     /// backticks cannot close it early. Names come from untrusted nets: a line
     /// break (which would end the table row, or start a forged line of the
     /// comment), a control or a bidi character is written as a visible escape.
-    static func code(_ s: String) -> String {
+    public static func code(_ s: String) -> String {
         let text = VisibleText.escaped(s).replacingPipes()
         var longest = 0, run = 0
         for c in text { run = c == "`" ? run + 1 : 0; longest = max(longest, run) }
@@ -23,13 +23,13 @@ enum MarkdownBlocks {
 
     /// Plain text for a table cell or a line: pipes escaped, line breaks as spaces,
     /// and everything Markdown or HTML would act on escaped (`inline`).
-    static func cell(_ s: String) -> String {
+    public static func cell(_ s: String) -> String {
         inline(s.split(whereSeparator: \.isNewline).joined(separator: " ")).replacingPipes()
     }
 
     /// Plain text outside tables (a quoted line): line breaks as spaces, pipes
     /// left alone — GitHub would show an escaped pipe's backslash there.
-    static func line(_ s: String) -> String {
+    public static func line(_ s: String) -> String {
         inline(s.split(whereSeparator: \.isNewline).joined(separator: " "))
     }
 

@@ -186,7 +186,7 @@ public struct SARIFReport: Sendable {
 
     /// A file path as a SARIF artifact location: relative paths become relative
     /// URIs against `%SRCROOT%`, absolute ones `file://` URIs.
-    static func artifactLocation(_ path: String, index: Int?) -> JSONValue {
+    public static func artifactLocation(_ path: String, index: Int?) -> JSONValue {
         var p = path
         while p.hasPrefix("./") { p.removeFirst(2) }
         if p.hasPrefix("/") {

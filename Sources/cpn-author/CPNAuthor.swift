@@ -48,7 +48,7 @@ struct CPNAuthor: ParsableCommand {
         groupedSubcommands: [
             CommandGroup(name: "Drafting with a model", subcommands: [DraftCommand.self, ReviseCommand.self]),
             CommandGroup(name: "Checking and exploring", subcommands: [
-                CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self,
+                CheckCommand.self, VerifyCommand.self, SimulateCommand.self, ReplayCommand.self, ConformCommand.self,
             ]),
             CommandGroup(name: "Reviewing and pictures", subcommands: [ReviewCommand.self, GraphCommand.self]),
             CommandGroup(name: "Running a net for real", subcommands: [
