@@ -79,7 +79,7 @@ let package = Package(
         // The Model Context Protocol server (`cpn-author mcp`): tools, resources and prompts
         // over the workflow library, for coding agents; the official Swift SDK speaks the protocol.
         .target(name: "CPNMCP", dependencies: ["CPNWorkflow", "CPNLoad", "CPNExplore", "CPNReport", "CPNModel", "CPNDiagnostics",
-                                               "CPNDraft", "CPNJSON", .product(name: "MCP", package: "swift-sdk"),
+                                               "CPNDraft", "CPNJSON", "CPNConformance", .product(name: "MCP", package: "swift-sdk"),
                                                .product(name: "Logging", package: "swift-log")]),
         .executableTarget(
             name: "cpn-author",

@@ -139,7 +139,7 @@ import Testing
         _ = try await client.connect(transport: clientSide)
         let tools = try await client.listTools().tools
         // No sampling offered: no draft tool.
-        #expect(Set(tools.map(\.name)) == ["check", "verify", "simulate", "replay", "explain", "graph", "diff", "review", "schema"])
+        #expect(Set(tools.map(\.name)) == ["check", "verify", "simulate", "replay", "conform", "explain", "graph", "diff", "review", "schema"])
         for tool in tools {
             let schema = JSONValue(try #require(tool.outputSchema))
             #expect(schema["$defs"]?["report"] != nil && schema["$defs"]?["diagnostic"] != nil, "\(tool.name)")

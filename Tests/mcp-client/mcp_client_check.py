@@ -94,7 +94,7 @@ async def main():
                 ok(init.protocol_version == "2025-11-25", f"protocol revision {init.protocol_version}")
 
                 tools = {t.name: t for t in (await session.list_tools()).tools}
-                expected = {"check", "verify", "simulate", "replay", "explain", "graph", "diff", "review", "schema", "draft"}
+                expected = {"check", "verify", "simulate", "replay", "conform", "explain", "graph", "diff", "review", "schema", "draft"}
                 ok(expected <= set(tools), "tools/list has every tool", str(sorted(tools)))
                 ok(all(t.output_schema is not None for t in tools.values()), "every tool has an outputSchema")
 
@@ -167,6 +167,14 @@ async def main():
                    "replay: step 1 of the counterexample, checked against its net", text_of(r)[:200])
                 r = await call(session, "replay", {"trace": json.dumps(trace), "step": 10_000})
                 ok(r.is_error and "between 0 and" in text_of(r), "replay: a step past the end is a tool error", text_of(r))
+                r = await call(session, "conform", {"path": EXAMPLE, "log_path": "examples/polite-scraper/conformance/scraper.jsonl",
+                                                    "map_path": "examples/polite-scraper/conformance/map.yml"})
+                sc = r.structured_content
+                ok(not r.is_error and sc["verdict"] == "deviates" and sc["report"]["fitness"] < 1
+                   and "domain_limit" in json.dumps(sc["report"]["invariants_violated"]),
+                   "conform: the worked scraper log breaks politeness", sc.get("summary", ""))
+                r = await call(session, "conform", {"path": EXAMPLE, "log_path": "/etc/passwd"})
+                ok(r.is_error and "outside" in text_of(r), "conform: a log outside the roots is refused", text_of(r))
                 r = await call(session, "explain", {"code": "E0302"})
                 ok(not r.is_error and r.structured_content["codes"][0]["code"] == "E0302", "explain: E0302")
                 r = await call(session, "explain", {"code": "E9999"})

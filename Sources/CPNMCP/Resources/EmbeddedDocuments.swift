@@ -2282,8 +2282,10 @@ temporary file in the same directory, renamed into place).
 
 Each tool returns one `text` content (what the CLI would print, without color) and
 `structuredContent` matching the tool's `outputSchema`. Output schemas are JSON Schema
-2020-12 objects with the `$defs` of [report.schema.json](report.schema.json) in scope, plus
-`#/$defs/report` (the whole `verify --format json` document) and `#/$defs/diagnostic`.
+2020-12 objects with the `$defs` of [report.schema.json](report.schema.json) and
+[conformance.schema.json](conformance.schema.json) in scope, plus `#/$defs/report` (the whole
+`verify --format json` document), `#/$defs/conformanceReport` (the whole `conform --format
+json` document) and `#/$defs/diagnostic`.
 
 - **A net that fails is a result**, never an error: an invalid net comes back with
   `verdict: invalid` (or `ok: false` from `check`) and its diagnostics (code, message, file,
@@ -2295,6 +2297,7 @@ Each tool returns one `text` content (what the CLI would print, without color) a
   argument and what it should be.
 - **Protocol errors**: an unknown tool, resource or prompt is `-32602 invalid params`.
 - **Cancellation** (`notifications/cancelled`): the exploration, simulation or drafting
+  (a `conform` replay runs to its end; no response is sent for it either)
   stops within one binding's evaluation (the same budget as `--time-limit`), no response is
   sent, and the server logs `verify cancelled by the client (PATH)` to standard error.
 - **Progress**: a call with a `progressToken` gets `notifications/progress` once a second
@@ -2309,6 +2312,7 @@ Each tool returns one `text` content (what the CLI would print, without color) a
 | `verify` | `max_states` (default 1,000,000, at most 50,000,000), `max_depth`, `max_seconds` (default 60, at most 600), `max_memory_mb` (default 2048), `fail_fast`, `accept_bounded`, `structure` | `verdict` (`pass`, `violated`, `bounded`, `invalid`), `exit_code` (what `verify` would exit with), `summary`, `report` (`#/$defs/report`, absent when invalid), `diagnostics` |
 | `simulate` | `seed`, `runs` (≤ 10,000), `steps` (≤ 100,000; runs × steps ≤ 10,000,000), `include_trace` | `verdict` (`pass`, `violated`, `invalid`), `report` (`#/$defs/simulationReport`), `trace`, `diagnostics` |
 | `replay` | `trace` (object or JSON text) or `trace_path`; `step`; optionally the net, to check the trace fits it | `step`, `steps`, `property`, `clock`, `marking`, `fired` (`#/$defs/traceStep`), `failure` |
+| `conform` | `path` (the net), `log_path`, `map_path`, `log_format`, `min_fitness`, `skip_bad_lines` (files only: logs are large) | `verdict` (`conforms`, `deviates`, `invalid`), `summary`, `report` (`#/$defs/conformanceReport`: [conformance.schema.json](conformance.schema.json)), `diagnostics` |
 | `explain` | `code` (optional) | `codes`: code, title, explanation |
 | `graph` | `format` (`mermaid` or `dot`), `trace`, `output` | `format`, `graph`, `written` |
 | `diff` | two nets | `summary`, `changes`: kind, element, name, details, line |

@@ -5,7 +5,7 @@ import MCP
 /// `cpn-author mcp`: the checker as a Model Context Protocol server, for the
 /// coding agents that write coordination code (Claude Code, Cursor, Codex).
 ///
-/// Tools (`check`, `verify`, `simulate`, `replay`, `explain`, `graph`, `diff`,
+/// Tools (`check`, `verify`, `simulate`, `replay`, `conform`, `explain`, `graph`, `diff`,
 /// `review`, `schema`, and `draft` when the client offers sampling) return a
 /// short text and structured content that their `outputSchema` describes; a
 /// net that fails is a result, `isError` is for misuse only. Resources are
@@ -35,7 +35,7 @@ public struct CPNMCPServer: Sendable {
     }
 
     static let tools: [any CPNTool] = [
-        CheckTool(), VerifyTool(), SimulateTool(), ReplayTool(), ExplainTool(), GraphTool(), DiffTool(), ReviewTool(),
+        CheckTool(), VerifyTool(), SimulateTool(), ReplayTool(), ConformTool(), ExplainTool(), GraphTool(), DiffTool(), ReviewTool(),
         SchemaTool(), DraftTool(),
     ]
 

@@ -37,14 +37,21 @@ struct OutputSchema: Sendable {
                         ("$defs", Self.reportDefinitions))
     }
 
-    /// The report schema's `$defs`, with `report` and `diagnostic` added.
+    /// The report schema's `$defs`, with `report` and `diagnostic` added, and
+    /// those of the conformance schema with `conformanceReport` (the names do not clash).
     static let reportDefinitions: JSONValue = {
-        guard let text = EmbeddedDocuments.files.first(where: { $0.path == "specs/report.schema.json" })?.text,
-              case .object(let top)? = JSONValue.parse(text), case .object(var defs)? = top.first(where: { $0.0 == "$defs" })?.1
-        else { preconditionFailure("specs/report.schema.json is not embedded, or not a schema with $defs") }
-        let report = JSONValue.object(top.filter { !["$schema", "$id", "$defs", "title"].contains($0.0) })
+        func schema(_ path: String) -> (document: JSONValue, defs: [(String, JSONValue)]) {
+            guard let text = EmbeddedDocuments.files.first(where: { $0.path == path })?.text,
+                  case .object(let top)? = JSONValue.parse(text), case .object(let defs)? = top.first(where: { $0.0 == "$defs" })?.1
+            else { preconditionFailure("\(path) is not embedded, or not a schema with $defs") }
+            return (.object(top.filter { !["$schema", "$id", "$defs", "title"].contains($0.0) }), defs)
+        }
+        let (report, reportDefs) = schema("specs/report.schema.json")
+        let (conformance, conformanceDefs) = schema("specs/conformance.schema.json")
+        var defs = reportDefs + conformanceDefs
+        defs.append(("conformanceReport", conformance))
         defs.append(("report", report))
-        let diagnostic = JSONValue.object(defs)["checkReport"]?["properties"]?["files"]?["items"]?["properties"]?["diagnostics"]?["items"]
+        let diagnostic = JSONValue.object(reportDefs)["checkReport"]?["properties"]?["files"]?["items"]?["properties"]?["diagnostics"]?["items"]
         guard let diagnostic else { preconditionFailure("specs/report.schema.json: checkReport has no diagnostic items") }
         defs.append(("diagnostic", diagnostic))
         return .object(defs)

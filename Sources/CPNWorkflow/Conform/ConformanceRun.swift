@@ -30,7 +30,7 @@ public enum ConformanceRun {
         }
     }
 
-    public enum Outcome {
+    public enum Outcome: Sendable {
         case invalidNet(LoadResult)
         /// The mapping file's diagnostics, and its text for the source lines.
         case invalidMap([Diagnostic], SourceFile?)

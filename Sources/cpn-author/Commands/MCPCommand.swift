@@ -17,7 +17,7 @@ struct MCPCommand: ParsableCommand {
             JSON-RPC, protocol revision 2025-11-25), for Claude Code, Claude Desktop, Cursor and \
             other MCP clients. Started by the client, not by hand; it logs to standard error.
 
-            Tools: check, verify, simulate, replay, explain, graph, diff, review, schema, and draft \
+            Tools: check, verify, simulate, replay, conform, explain, graph, diff, review, schema, and draft \
             (with the client's own model, when the client offers sampling). Each returns a short \
             text and structured JSON described by its outputSchema (specs/mcp.md). Resources: \
             the specs, the diagnostic catalog, every example net with its requirements. Prompts: \
