@@ -137,16 +137,17 @@ struct CounterProperties {
 }
 
 /// One property as a program over counters: linear atoms `Σ coeff·count ⋈ k`
-/// combined by a postfix sequence of Boolean operations.
-struct CounterFormula {
-    enum Op {
+/// combined by a postfix sequence of Boolean operations. A class: evaluated
+/// on every new state, it is passed around without copying its arrays.
+final class CounterFormula: Sendable {
+    enum Op: Sendable {
         case atom(Int32)
         case constant(Bool)
         case and(Int32), or(Int32)
         case not, equal, select
     }
 
-    enum Comparison {
+    enum Comparison: Sendable {
         case equal, notEqual, less, lessEqual, greater, greaterEqual
 
         /// `v ⋈ 0`: a linear atom is kept as `Σ c·x + k ⋈ 0`.
@@ -175,6 +176,18 @@ struct CounterFormula {
     /// The program is atoms and-ed together (a `forall` unrolled, a single
     /// comparison): evaluated atom by atom up to the first false one, without the stack.
     let isConjunction: Bool
+
+    init(ops: [Op], atomStart: [Int32], atomCell: [Int32], atomCoefficient: [Int], atomConstant: [Int],
+         atomComparison: [Comparison], tokenLimit: Int, isConjunction: Bool) {
+        self.ops = ops
+        self.atomStart = atomStart
+        self.atomCell = atomCell
+        self.atomCoefficient = atomCoefficient
+        self.atomConstant = atomConstant
+        self.atomComparison = atomComparison
+        self.tokenLimit = tokenLimit
+        self.isConjunction = isConjunction
+    }
 
     func evaluate(_ held: [Int], _ stack: inout [Bool]) -> Bool {
         if isConjunction {

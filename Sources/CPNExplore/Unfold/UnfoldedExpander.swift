@@ -230,7 +230,21 @@ struct UnfoldedExpander: ParallelStateExpander {
         }
         try spend(unfolded.unconditional.count)
         for b in unfolded.unconditional where !isInhibited(Int(b)) { candidates.append(b) }
-        if candidates.count > 1 { candidates.sort() }
+        // A few bindings, nearly in order (buckets are visited by counter):
+        // insertion sort beats the general one.
+        if candidates.count > 16 {
+            candidates.sort()
+        } else if candidates.count > 1 {
+            for i in 1..<candidates.count {
+                let b = candidates[i]
+                var j = i
+                while j > 0, candidates[j - 1] > b {
+                    candidates[j] = candidates[j - 1]
+                    j -= 1
+                }
+                candidates[j] = b
+            }
+        }
     }
 
     @inline(__always)
