@@ -265,8 +265,8 @@ struct BreadthFirstSearch<E: StateExpander> {
             visit(store.withState(index) { codec.decode($0) }, index: index)
             return
         }
-        var known: (invariants: [Bool?], final: Bool?) = ([], nil)
-        store.withState(index) { known = counterProperties!.evaluate($0) }
+        store.withState(index) { counterProperties!.evaluate($0) }
+        let known = (invariants: counterProperties!.invariantValues, final: counterProperties!.finalValue)
         let decode = net.invariants.indices.contains { known.invariants[$0] == nil && findings.invariantViolations[$0] == nil }
             || (hasFinal && known.final == nil) || !net.leadsTo.isEmpty
         visit(decode ? store.withState(index) { codec.decode($0) } : Marking(placeCount: 0), index: index, known: known)

@@ -30,6 +30,9 @@ public struct ExplorationOptions: Sendable {
     var parallelThreshold = 512
     /// States expanded in parallel before their successors are inserted.
     var parallelRun = 16_384
+    /// The largest color whose places are stored as a count per value
+    /// (tests lower it to run the entry layouts, and mixes of both, too).
+    var maximumCells = StateCodec.maximumCells
 
     public init() {}
 

@@ -25,7 +25,8 @@ public final class Explorer {
         self.options = options
         // Token numbers by color index whenever colors are small, whatever
         // the engine: state numbers, hence traces, never depend on the engine.
-        self.generator = SuccessorGenerator(net: net, numberTokensByColor: UnfoldedNet.numbersTokensByColor(net))
+        self.generator = SuccessorGenerator(net: net, numberTokensByColor: UnfoldedNet.numbersTokensByColor(net),
+                                            maximumCells: options.maximumCells)
         self.codec = generator.codec
     }
 

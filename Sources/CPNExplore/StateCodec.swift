@@ -2,13 +2,25 @@
 /// hashed and compared in.
 ///
 /// A marking is first flattened to a sequence of non-negative integers
-/// (per place: the count for a counter place; otherwise the number of
-/// entries, then token, count and, in timed nets, ready offset of each).
+/// (per place: the count for a counter place; one count per value for a
+/// place of `cells` layout; otherwise the number of entries, then token,
+/// count and, in timed nets, ready offset of each).
 /// The sequence is stored as its length (varint), then 2 bits per integer
 /// (0, 1, 2, or 3 = "see the tail"), then the tail: a varint for each
 /// integer of 3 or more. A 1-safe net thus costs a quarter byte per place.
 struct StateCodec {
-    enum Layout { case counter, multiset }
+    /// `counter`: one count (a color with one value). `cells(n)`: one count
+    /// per value of an untimed place whose `n` values are numbered up front
+    /// (`SuccessorGenerator(numberTokensByColor:)`), so the state is a
+    /// fixed-width vector of counters that the unfolded engine edits in place.
+    /// `multiset`: the entries present.
+    enum Layout: Equatable { case counter, multiset, cells(Int) }
+
+    /// Largest color stored as `cells`: 16 bytes of 2-bit codes at most, while
+    /// a multiset entry costs about 1.5 bytes (its value index is mostly ≥ 3,
+    /// so it lands in the tail), so the counters are never much larger and are
+    /// smaller as soon as a place holds a tenth of its values.
+    static let maximumCells = 64
     let layouts: [Layout]
     let timed: Bool
 
@@ -20,6 +32,11 @@ struct StateCodec {
             switch layout {
             case .counter:
                 fields.append(UInt64(entries.reduce(0) { $0 + Int($1.count) }))
+            case .cells(let n):
+                let first = fields.count
+                fields.append(contentsOf: repeatElement(0, count: n))
+                // Untimed, and every token number is a value index below `n`.
+                for e in entries { fields[first + Int(e.token)] += UInt64(e.count) }
             case .multiset:
                 fields.append(UInt64(entries.count))
                 for e in entries {
@@ -57,6 +74,13 @@ struct StateCodec {
             case .counter:
                 let n = next()
                 if n > 0 { m.places[p] = [Marking.Entry(token: 0, ready: 0, count: Int32(n))] }
+            case .cells(let n):
+                var list: [Marking.Entry] = []
+                for v in 0..<n {
+                    let c = next()
+                    if c > 0 { list.append(Marking.Entry(token: Int32(v), ready: 0, count: Int32(c))) }
+                }
+                m.places[p] = list
             case .multiset:
                 let entries = next()
                 var list: [Marking.Entry] = []

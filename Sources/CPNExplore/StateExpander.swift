@@ -155,6 +155,11 @@ struct CounterExpander: ParallelStateExpander {
     mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(Interruption) -> Expansion {
         Self.decodeCounts(state, into: &counts)
         for p in counts.indices where Int(counts[p]) > maxTokens[p] { maxTokens[p] = Int(counts[p]) }
+        // Worked on as a local: a stored array re-checks its uniqueness on every write.
+        var scratch: [Int32] = []
+        swap(&scratch, &self.scratch)
+        defer { swap(&scratch, &self.scratch) }
+        let counts = self.counts
         // `scratch` equals `counts` between transitions: each transition
         // changes only its arc places and puts them back afterwards.
         for p in counts.indices { scratch[p] = counts[p] }

@@ -13,14 +13,20 @@ final class SuccessorGenerator {
     let net: CheckedNet
     let interners: [TokenInterner]
     let timed: Bool
+    /// Whether token number == value index in every place (see `init`).
+    let numbersTokensByColor: Bool
+    /// The largest color stored as counters (`StateCodec.Layout.cells`).
+    let maximumCells: Int
 
     /// With `numberTokensByColor`, every value of every place's color is
     /// interned up front in color-index order, so token number == value index
     /// (the unfolded engine's counters; `UnfoldedNet.numbersTokensByColor`
     /// says when colors are small enough). Token numbers decide the
     /// enumeration order, hence state numbers: both engines then agree.
-    init(net: CheckedNet, numberTokensByColor: Bool = false) {
+    init(net: CheckedNet, numberTokensByColor: Bool = false, maximumCells: Int = StateCodec.maximumCells) {
         self.net = net
+        self.numbersTokensByColor = numberTokensByColor
+        self.maximumCells = maximumCells
         self.interners = net.places.map { place in
             // The counter layout stores a count with token number 0, so a
             // color with a single value has it interned first, always.
@@ -40,8 +46,14 @@ final class SuccessorGenerator {
     /// declaration order (one group when no priorities are given).
     let priorityGroups: [[Int]]
 
+    /// Untimed places hold a count per value when their colors are numbered
+    /// and small (`StateCodec.maximumCells`); the rest their entries.
     var codec: StateCodec {
-        StateCodec(layouts: net.places.map { !timed && $0.color.cardinality == 1 ? .counter : .multiset }, timed: timed)
+        StateCodec(layouts: net.places.map { place -> StateCodec.Layout in
+            guard !timed, let n = place.color.cardinality else { return .multiset }
+            if n == 1 { return .counter }
+            return numbersTokensByColor && n <= maximumCells ? .cells(n) : .multiset
+        }, timed: timed)
     }
 
     func initialMarking() -> Marking {

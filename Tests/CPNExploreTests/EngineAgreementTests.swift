@@ -10,13 +10,16 @@ import Testing
 /// states and their numbering, edges, verdicts, property statuses, traces,
 /// failing bindings, place bounds — with one worker or several.
 @Suite struct EngineAgreementTests {
-    /// The report as bytes, without what varies run to run or names the engine.
-    private func report(_ net: CheckedNet, engine: ExplorationEngine, workers: Int = 1,
-                        maxStates: Int = 200_000) throws -> (data: Data, engine: String) {
+    /// The report as bytes, without what varies run to run or names the
+    /// engine; and again without the bytes per state, which depend on the
+    /// state layout.
+    private func report(_ net: CheckedNet, engine: ExplorationEngine, workers: Int = 1, maxStates: Int = 200_000,
+                        maximumCells: Int = StateCodec.maximumCells) throws -> (data: Data, anyLayout: Data, engine: String) {
         var options = ExplorationOptions()
         options.engine = engine
         options.workers = workers
         options.maxStates = maxStates
+        options.maximumCells = maximumCells
         // Tiny thresholds so small levels go through the parallel path too.
         options.parallelThreshold = 1
         options.parallelRun = 5
@@ -27,10 +30,15 @@ import Testing
         result.memoryBytes = 0
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        return (try encoder.encode(result), used)
+        let data = try encoder.encode(result)
+        result.bytesPerState = 0
+        return (data, try encoder.encode(result), used)
     }
 
     /// Compares the engines on one net; returns the unfolded engine's description.
+    /// Both engines run on each state layout: counters for every small color
+    /// (the default: the unfolded engine's all-counter path), entries only
+    /// (`maximumCells` 0), and a mix (counters for two-valued colors only).
     @discardableResult
     private func compare(_ net: CheckedNet, name: String, maxStates: Int = 200_000) throws -> String {
         let dynamic = try report(net, engine: .dynamic, maxStates: maxStates)
@@ -39,6 +47,14 @@ import Testing
         #expect(dynamic.engine == "dynamic")
         #expect(unfolded.data == dynamic.data, "\(name): unfolded (\(unfolded.engine)) differs from dynamic")
         #expect(parallel.data == dynamic.data, "\(name): unfolded on 2 workers differs from dynamic")
+        for cells in [0, 2] {
+            let other = try report(net, engine: .unfolded, maxStates: maxStates, maximumCells: cells)
+            let otherParallel = try report(net, engine: .unfolded, workers: 2, maxStates: maxStates, maximumCells: cells)
+            let otherDynamic = try report(net, engine: .dynamic, maxStates: maxStates, maximumCells: cells)
+            #expect(other.anyLayout == dynamic.anyLayout, "\(name): unfolded with maximumCells \(cells) differs from dynamic")
+            #expect(otherParallel.anyLayout == dynamic.anyLayout, "\(name): unfolded on 2 workers with maximumCells \(cells) differs")
+            #expect(other.data == otherDynamic.data, "\(name): the engines differ with maximumCells \(cells)")
+        }
         return unfolded.engine
     }
 

@@ -5,7 +5,7 @@ import Testing
     @Test func codecRoundTripsRandomMarkings() {
         var random = SplitMix64(seed: 42)
         for timed in [false, true] {
-            let layouts: [StateCodec.Layout] = [.counter, .multiset, .multiset, .counter]
+            let layouts: [StateCodec.Layout] = [.counter, .multiset, .cells(7), .multiset, .counter, .cells(64)]
             let codec = StateCodec(layouts: timed ? layouts.map { _ in .multiset } : layouts, timed: timed)
             for _ in 0..<500 {
                 var m = Marking(placeCount: layouts.count)
@@ -13,6 +13,10 @@ import Testing
                     if codec.layouts[p] == .counter {
                         let n = random.below(6)
                         if n > 0 { m.add(0, ready: 0, count: Int32(n), to: p) }
+                    } else if case .cells(let values) = codec.layouts[p] {
+                        for _ in 0..<random.below(5) {
+                            m.add(Int32(random.below(values)), ready: 0, count: Int32(1 + random.below(4)), to: p)
+                        }
                     } else {
                         for _ in 0..<random.below(4) {
                             m.add(Int32(random.below(300)), ready: timed ? Int32(random.below(200)) : 0,

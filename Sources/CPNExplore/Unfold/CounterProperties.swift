@@ -23,6 +23,8 @@ struct CounterProperties {
     let final: CounterFormula?
     private let cellStart: [Int32]
     private let counterLayout: [Bool]
+    /// Every place is stored as counters: a state is the vector of all of them.
+    private let allCounters: Bool
     private let timed: Bool
     private var fields: [UInt32] = []
     /// Tokens per counter, ready or waiting; zero except at `touched`.
@@ -49,31 +51,56 @@ struct CounterProperties {
         final = net.net.final.flatMap { CounterFormula.compile($0, net: net, cellStart: start, budget: &budget) }
         guard final != nil || invariants.contains(where: { $0 != nil }) else { return nil }
         cellStart = start
-        counterLayout = codec.layouts.map { $0 == .counter }
+        counterLayout = codec.layouts.map { $0 != .multiset }
+        allCounters = !counterLayout.contains(false)
+        invariantValues = Array(repeating: nil, count: invariants.count)
         self.timed = timed
         held = Array(repeating: 0, count: Int(start.last!))
     }
 
-    /// The compiled properties' values in `state`: per invariant and for
-    /// `final`, true or false, or nil where the general evaluator must decide.
-    mutating func evaluate(_ state: UnsafeRawBufferPointer) -> (invariants: [Bool?], final: Bool?) {
+    /// The compiled properties' values in the state last `evaluate`d: per
+    /// invariant and for `final`, true or false, or nil where the general
+    /// evaluator must decide. Kept between states, so evaluating allocates nothing.
+    private(set) var invariantValues: [Bool?]
+    private(set) var finalValue: Bool? = nil
+
+    /// Evaluates the compiled properties in `state` (`invariantValues`, `finalValue`).
+    mutating func evaluate(_ state: UnsafeRawBufferPointer) {
         let total = load(state)
         var stack = self.stack
         defer { self.stack = stack }
-        let invariants = self.invariants.map { $0.flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil } }
-        let final = self.final.flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil }
-        return (invariants, final)
+        for k in invariants.indices {
+            invariantValues[k] = invariants[k].flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil }
+        }
+        finalValue = final.flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil }
     }
 
     /// Reads the counts of `state` into `held`; returns the number of tokens.
     private mutating func load(_ state: UnsafeRawBufferPointer) -> Int {
         for c in touched { held[Int(c)] = 0 }
         touched.removeAll(keepingCapacity: true)
-        fields.removeAll(keepingCapacity: true)
         var cursor = 0
         let n = Int(StateCodec.readVarint(state, &cursor))
         let codeStart = cursor
         var tail = codeStart + (n + 3) / 4
+        if allCounters {
+            // The integers are the counters: four 2-bit codes a byte, empty bytes skipped.
+            var total = 0
+            for byte in 0..<(n + 3) / 4 {
+                let codes = state[codeStart + byte]
+                if codes == 0 { continue }
+                for slot in 0..<4 {
+                    let code = (codes >> UInt8(slot << 1)) & 3
+                    if code == 0 { continue }
+                    let c = code == 3 ? Int(StateCodec.readVarint(state, &tail)) : Int(code)
+                    held[byte << 2 | slot] = c
+                    touched.append(Int32(byte << 2 | slot))
+                    total += c
+                }
+            }
+            return total
+        }
+        fields.removeAll(keepingCapacity: true)
         for i in 0..<n {
             let code = (state[codeStart + i >> 2] >> UInt8((i & 3) * 2)) & 3
             fields.append(code == 3 ? UInt32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : UInt32(code))
@@ -83,12 +110,15 @@ struct CounterProperties {
         for p in counterLayout.indices {
             let base = Int(cellStart[p])
             if counterLayout[p] {
-                let c = Int(fields[i])
-                i += 1
-                if c > 0 {
-                    held[base] = c
-                    touched.append(Int32(base))
-                    total += c
+                // One count per value (`counter`: the one value).
+                for cell in base..<Int(cellStart[p + 1]) {
+                    let c = Int(fields[i])
+                    i += 1
+                    if c > 0 {
+                        held[cell] = c
+                        touched.append(Int32(cell))
+                        total += c
+                    }
                 }
                 continue
             }
@@ -107,16 +137,17 @@ struct CounterProperties {
 }
 
 /// One property as a program over counters: linear atoms `Σ coeff·count ⋈ k`
-/// combined by a postfix sequence of Boolean operations.
-struct CounterFormula {
-    enum Op {
+/// combined by a postfix sequence of Boolean operations. A class: evaluated
+/// on every new state, it is passed around without copying its arrays.
+final class CounterFormula: Sendable {
+    enum Op: Sendable {
         case atom(Int32)
         case constant(Bool)
         case and(Int32), or(Int32)
         case not, equal, select
     }
 
-    enum Comparison {
+    enum Comparison: Sendable {
         case equal, notEqual, less, lessEqual, greater, greaterEqual
 
         /// `v ⋈ 0`: a linear atom is kept as `Σ c·x + k ⋈ 0`.
@@ -142,17 +173,32 @@ struct CounterFormula {
     /// Above this many tokens in a state, an integer in the general
     /// evaluator could overflow (and fail): the state is then left to it.
     let tokenLimit: Int
+    /// The program is atoms and-ed together (a `forall` unrolled, a single
+    /// comparison): evaluated atom by atom up to the first false one, without the stack.
+    let isConjunction: Bool
+
+    init(ops: [Op], atomStart: [Int32], atomCell: [Int32], atomCoefficient: [Int], atomConstant: [Int],
+         atomComparison: [Comparison], tokenLimit: Int, isConjunction: Bool) {
+        self.ops = ops
+        self.atomStart = atomStart
+        self.atomCell = atomCell
+        self.atomCoefficient = atomCoefficient
+        self.atomConstant = atomConstant
+        self.atomComparison = atomComparison
+        self.tokenLimit = tokenLimit
+        self.isConjunction = isConjunction
+    }
 
     func evaluate(_ held: [Int], _ stack: inout [Bool]) -> Bool {
+        if isConjunction {
+            for a in atomConstant.indices where !holds(atom: a, held) { return false }
+            return true
+        }
         stack.removeAll(keepingCapacity: true)
         for op in ops {
             switch op {
             case .atom(let a):
-                var v = atomConstant[Int(a)]
-                for k in Int(atomStart[Int(a)])..<Int(atomStart[Int(a) + 1]) {
-                    v += atomCoefficient[k] * held[Int(atomCell[k])]
-                }
-                stack.append(atomComparison[Int(a)].holds(v))
+                stack.append(holds(atom: Int(a), held))
             case .constant(let b):
                 stack.append(b)
             case .and(let n):
@@ -174,6 +220,15 @@ struct CounterFormula {
             }
         }
         return stack.removeLast()
+    }
+
+    @inline(__always)
+    private func holds(atom a: Int, _ held: [Int]) -> Bool {
+        var v = atomConstant[a]
+        for k in Int(atomStart[a])..<Int(atomStart[a + 1]) {
+            v += atomCoefficient[k] * held[Int(atomCell[k])]
+        }
+        return atomComparison[a].holds(v)
     }
 
     /// Nil when `expr` does not compile to counters (see `CounterProperties`).
@@ -558,7 +613,11 @@ private struct CounterFormulaBuilder {
         // No intermediate value may reach 2^62: then neither evaluator overflows.
         let limit = ((1 << 62) - maxConstant) / max(1, maxCoefficient)
         guard limit > 0 else { return nil }
+        // Atoms are numbered in the order they are pushed, so a conjunction's are 0..<n.
+        let conjunction = ops.count == 1 && constants.count == 1
+            || (ops.count == constants.count + 1 && ops.last.map { if case .and(let n) = $0 { Int(n) == constants.count } else { false } } == true)
         return CounterFormula(ops: ops, atomStart: start, atomCell: cells, atomCoefficient: coefficients,
-                              atomConstant: constants, atomComparison: comparisons, tokenLimit: limit)
+                              atomConstant: constants, atomComparison: comparisons, tokenLimit: limit,
+                              isConjunction: conjunction)
     }
 }

@@ -93,7 +93,7 @@ struct UnfoldedExpander: ParallelStateExpander {
     }
 
     mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(Interruption) -> Expansion {
-        load(state)
+        if unfolded.allCounters { loadCounters(state) } else { load(state) }
         for p in size.indices where size[p] > maxTokens[p] { maxTokens[p] = size[p] }
         try collectCandidates()
         var expansion = Expansion()
@@ -106,7 +106,11 @@ struct UnfoldedExpander: ParallelStateExpander {
             if selectFiring(i..<j) {
                 if !passing.isEmpty { expansion.enabled = true }
                 for b in passing {
-                    writeSuccessor(Int(b), parent: state, into: &batch.bytes)
+                    if unfolded.allCounters {
+                        writeCounters(Int(b), parent: state, into: &batch.bytes)
+                    } else {
+                        writeSuccessor(Int(b), parent: state, into: &batch.bytes)
+                    }
                     batch.close(transition: Int(t))
                 }
             } else {
@@ -125,6 +129,34 @@ struct UnfoldedExpander: ParallelStateExpander {
     }
 
     // MARK: Reading a marking
+
+    /// `load` when every place is stored as counters (`UnfoldedNet.allCounters`,
+    /// an untimed net): the state's integers are the counters themselves, read
+    /// a byte of four 2-bit codes at a time, skipping empty runs.
+    private mutating func loadCounters(_ state: UnsafeRawBufferPointer) {
+        for c in present { ready[Int(c)] = 0 }
+        present.removeAll(keepingCapacity: true)
+        for p in size.indices { size[p] = 0 }
+        var cursor = 0
+        let n = Int(StateCodec.readVarint(state, &cursor))
+        codeStart = cursor
+        var tail = codeStart + (n + 3) / 4
+        let placeOfCell = unfolded.placeOfCell
+        for byte in 0..<(n + 3) / 4 {
+            let codes = state[codeStart + byte]
+            if codes == 0 { continue }
+            for slot in 0..<4 {
+                let code = (codes >> UInt8(slot << 1)) & 3
+                if code == 0 { continue }
+                let cell = byte << 2 | slot
+                let c = code == 3 ? Int32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : Int32(code)
+                ready[cell] = c
+                present.append(Int32(cell))
+                size[Int(placeOfCell[cell])] += Int(c)
+            }
+        }
+        nextReady = .max
+    }
 
     /// Flattens `state` into `fields` and fills the ready counters, sizes and next offset.
     private mutating func load(_ state: UnsafeRawBufferPointer) {
@@ -149,13 +181,17 @@ struct UnfoldedExpander: ParallelStateExpander {
             fieldStart[p] = i
             let base = Int(unfolded.cellStart[p])
             if unfolded.counterLayout[p] {
-                let c = fields[i]
-                i += 1
-                size[p] = Int(c)
-                if c > 0 {
-                    ready[base] = Int32(truncatingIfNeeded: c)
-                    present.append(Int32(base))
+                var total = 0
+                for cell in base..<Int(unfolded.cellStart[p + 1]) {
+                    let c = fields[i]
+                    i += 1
+                    total += Int(c)
+                    if c > 0 {
+                        ready[cell] = Int32(truncatingIfNeeded: c)
+                        present.append(Int32(cell))
+                    }
                 }
+                size[p] = total
                 continue
             }
             let entries = Int(fields[i])
@@ -185,22 +221,35 @@ struct UnfoldedExpander: ParallelStateExpander {
     private mutating func collectCandidates() throws(Interruption) {
         candidates.removeAll(keepingCapacity: true)
         for c in present {
-            for k in Int(unfolded.bucketStart[Int(c)])..<Int(unfolded.bucketStart[Int(c) + 1]) {
+            let bucket = Int(unfolded.bucketStart[Int(c)])..<Int(unfolded.bucketStart[Int(c) + 1])
+            try spend(bucket.count)
+            for k in bucket {
                 let b = Int(unfolded.bucketBinding[k])
-                try spend()
                 if isEnabled(b) { candidates.append(Int32(b)) }
             }
         }
-        for b in unfolded.unconditional {
-            try spend()
-            if !isInhibited(Int(b)) { candidates.append(b) }
+        try spend(unfolded.unconditional.count)
+        for b in unfolded.unconditional where !isInhibited(Int(b)) { candidates.append(b) }
+        // A few bindings, nearly in order (buckets are visited by counter):
+        // insertion sort beats the general one.
+        if candidates.count > 16 {
+            candidates.sort()
+        } else if candidates.count > 1 {
+            for i in 1..<candidates.count {
+                let b = candidates[i]
+                var j = i
+                while j > 0, candidates[j - 1] > b {
+                    candidates[j] = candidates[j - 1]
+                    j -= 1
+                }
+                candidates[j] = b
+            }
         }
-        if candidates.count > 1 { candidates.sort() }
     }
 
     @inline(__always)
-    private func spend() throws(Interruption) {
-        do { try budget?.spend() } catch { throw Interruption(reason: error.message) }
+    private func spend(_ units: Int) throws(Interruption) {
+        do { try budget?.spend(units) } catch { throw Interruption(reason: error.message) }
     }
 
     @inline(__always)
@@ -272,6 +321,44 @@ struct UnfoldedExpander: ParallelStateExpander {
     }
 
     // MARK: Writing successors
+
+    /// `writeSuccessor` when every place is stored as counters: the parent's
+    /// bytes with the 2-bit codes of the changed counters patched, or (when a
+    /// count is or becomes 3 or more, so the varint tail moves) the counters
+    /// with the change applied, encoded afresh.
+    private mutating func writeCounters(_ b: Int, parent state: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
+        let u = unfolded
+        let first = Int(u.deltaStart[b]), end = Int(u.deltaStart[b + 1])
+        var patchable = true
+        for d in first..<end {
+            let old = ready[Int(u.deltaCell[d])]
+            if old >= 3 || old + u.deltaCount[d] >= 3 { patchable = false; break }
+        }
+        if patchable {
+            let base = bytes.count + codeStart
+            bytes.append(contentsOf: state)
+            for d in first..<end {
+                let cell = Int(u.deltaCell[d])
+                let count = UInt8(truncatingIfNeeded: ready[cell] + u.deltaCount[d])
+                let shift = UInt8((cell & 3) << 1), i = base + cell >> 2
+                bytes[i] = (bytes[i] & ~(3 << shift)) | count << shift
+            }
+            return
+        }
+        var ready: [Int32] = []
+        swap(&ready, &self.ready)
+        defer { swap(&ready, &self.ready) }
+        for d in first..<end { ready[Int(u.deltaCell[d])] += u.deltaCount[d] }
+        let n = ready.count
+        StateCodec.appendVarint(UInt64(n), to: &bytes)
+        let codes = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: (n + 3) / 4))
+        for c in 0..<n where ready[c] > 0 {
+            bytes[codes + c >> 2] |= UInt8(min(ready[c], 3)) << UInt8((c & 3) << 1)
+        }
+        for c in 0..<n where ready[c] >= 3 { StateCodec.appendVarint(UInt64(ready[c]), to: &bytes) }
+        for d in first..<end { ready[Int(u.deltaCell[d])] -= u.deltaCount[d] }
+    }
 
     /// The successor by binding `b`: the parent's encoding with the binding's
     /// changes edited in. Runs of unchanged integers are copied from the
@@ -381,9 +468,11 @@ struct UnfoldedExpander: ParallelStateExpander {
             while g < end, Int(u.deltaPlace[g]) == p { g += 1 }
             let at = fieldStart[p]
             if u.counterLayout[p] {
-                var c = Int(fields[at])
-                for d in k..<g { c += Int(u.deltaCount[d]) }
-                edits.append(Edit(position: at, kind: .replace, token: UInt32(c)))
+                // Untimed: one change per value, in value order.
+                for d in k..<g {
+                    let q = at + Int(u.deltaToken[d])
+                    edits.append(Edit(position: q, kind: .replace, token: UInt32(Int(fields[q]) + Int(u.deltaCount[d]))))
+                }
                 k = g
                 continue
             }
@@ -432,11 +521,11 @@ struct UnfoldedExpander: ParallelStateExpander {
         out.removeAll(keepingCapacity: true)
         for p in 0..<unfolded.placeCount {
             var e = fieldStart[p]
+            let end = fieldStart[p + 1]
             if unfolded.counterLayout[p] {
-                out.append(fields[e])
+                out.append(contentsOf: fields[e..<end])
                 continue
             }
-            let end = fieldStart[p + 1]
             e += 1
             let countSlot = out.count
             out.append(0)

@@ -58,9 +58,14 @@ final class UnfoldedNet: Sendable {
     let timed: Bool
     /// Per place: its first cell; `cellStart[placeCount]` is the number of cells.
     let cellStart: [Int32]
-    /// Per place: `StateCodec`'s counter layout (one count) rather than entries.
+    /// Per place: stored as one count per value (`StateCodec`'s `counter` or
+    /// `cells` layout: its integers are its counters) rather than entries.
     let counterLayout: [Bool]
+    /// Every place is: a state is then exactly the vector of all counters.
+    let allCounters: Bool
     let capacity: [Int]  // Int.max when unlimited
+    /// Per counter: its place.
+    let placeOfCell: [Int32]
 
     // Bindings, `Int32` numbered, structure of arrays.
     let transitionOf: [Int32]
@@ -77,6 +82,8 @@ final class UnfoldedNet: Sendable {
     let deltaStart: [Int32]
     let deltaPlace: [Int32]
     let deltaToken: [Int32]
+    /// The counter of each change (`cellStart[place] + token`).
+    let deltaCell: [Int32]
     let deltaReady: [Int32]
     let deltaCount: [Int32]
     /// Output places with their net change in size, for capacities and the
@@ -131,7 +138,8 @@ final class UnfoldedNet: Sendable {
         placeCount = net.places.count
         self.timed = timed
         cellStart = builder.cellStart
-        counterLayout = codec.layouts.map { $0 == .counter }
+        counterLayout = codec.layouts.map { $0 != .multiset }
+        allCounters = !counterLayout.contains(false)
         capacity = net.places.map { $0.capacity ?? Int.max }
         transitionOf = builder.transitionOf
         isError = builder.isError
@@ -142,6 +150,10 @@ final class UnfoldedNet: Sendable {
         deltaStart = builder.deltaStart
         deltaPlace = builder.deltaPlace
         deltaToken = builder.deltaToken
+        deltaCell = zip(builder.deltaPlace, builder.deltaToken).map { builder.cellStart[Int($0)] + $1 }
+        placeOfCell = net.places.indices.flatMap { p in
+            repeatElement(Int32(p), count: Int(builder.cellStart[p + 1] - builder.cellStart[p]))
+        }
         deltaReady = builder.deltaReady
         deltaCount = builder.deltaCount
         checkStart = builder.checkStart
