@@ -4237,6 +4237,12 @@ engine runs. These limits keep unfolding under about a second and the tables und
 25 MB (measured: `scripts/bench.sh`). `verify --engine dynamic|unfolded|auto` (not
 listed in `--help`) chooses an engine, for comparing them.
 
+*Stored markings.* With values numbered by color index, a place of an untimed net whose
+color has at most 64 values is stored as one count per value (the unfolded engine's
+counters; a net of such places stores each marking as its counter vector, and a successor
+is its parent with the binding's counters changed); other places store the tokens present.
+This changes bytes per state only, never a state's number or any other result.
+
 *Workers.* The place/transition and unfolded engines expand the markings of a
 breadth-first level on up to `--workers` threads and insert their successors in the
 order one thread would; the dynamic engine is serial.
