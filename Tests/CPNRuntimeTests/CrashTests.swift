@@ -65,6 +65,7 @@ import Testing
                 command: sleep 0.4; echo finish_cpu finish_io
                 timeout: 1s
                 lease: 1.5s
+            automatic: [take_cpu, take_io, requeue]
             """.write(to: dir.appendingPathComponent("handlers.yaml"), atomically: true, encoding: .utf8)
         let args = ["run", net, "--store", "sqlite:state.db", "--no-verify", "--handlers", "handlers.yaml"]
         let child = try RuntimeTest.Child(args, in: dir, name: "doomed")

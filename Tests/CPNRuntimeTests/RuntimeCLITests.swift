@@ -101,3 +101,32 @@ import CPNJSON
         #expect(lines.filter { $0["transition"]?.string?.hasPrefix("finish") == true }.count == 5)
     }
 }
+
+/// With `--handlers`, every transition the runtime fires is handled or `automatic`.
+@Suite struct HandlersAccountForEveryTransitionTests {
+    @Test func anUnboundTransitionIsNamedAndTheRunRefused() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+            handlers:
+              fetch:
+                transitions: [fetch_ok, fetch_failed, give_up]
+                command: ./fetch.sh
+            automatic: [start_fetch, start_parse, end_parse, start_validate, start_store]
+            """.write(to: dir.appendingPathComponent("h.yaml"), atomically: true, encoding: .utf8)
+        let r = try RuntimeTest.run(["run", RuntimeTest.path("examples/polite-scraper/net.yaml"), "--store", "sqlite:s.db", "--handlers", "h.yaml", "--no-verify"], in: dir)
+        #expect(r.status == 2, "\(r.output)")
+        #expect(r.output.contains("transitions `accept`, `reject`, `end_store` have no handler and are not listed under `automatic`"), "\(r.output)")
+        #expect(r.output.contains("h.yaml:5:12"), "\(r.output)")
+        #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("s.db").path), "the store was created before the refusal")
+    }
+
+    @Test func aFaultCannotBeAutomatic() throws {
+        let dir = try RuntimeTest.scratch()
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try "handlers: {}\nautomatic: [start, crash, restart]\n".write(to: dir.appendingPathComponent("h.yaml"), atomically: true, encoding: .utf8)
+        try InjectCommandTests.net.write(to: dir.appendingPathComponent("w.yaml"), atomically: true, encoding: .utf8)
+        let r = try RuntimeTest.run(["run", "w.yaml", "--store", "sqlite:w.db", "--handlers", "h.yaml", "--no-verify"], in: dir)
+        #expect(r.status == 2 && r.output.contains("transition `crash` is a `fault` transition"), "\(r.output)")
+    }
+}

@@ -3692,11 +3692,20 @@ handlers:
   validate:
     transitions: [accept, reject]
     command: echo accept
+automatic: [start_fetch, start_parse, end_parse, start_validate, start_store, end_store]
 ```
+
+With a handlers file, **every transition the runtime fires is accounted for**: it is the
+outcome of a handler, or listed under `automatic:` (bookkeeping the engine fires itself, a
+pure token move), or a `kind: fault`/`environment` transition (which `run` never fires on its
+own, §1). `run` refuses to start (exit 2) and names each transition that is none of these:
+a forgotten binding would otherwise fire `fetch_ok` with no fetch done. Without
+`--handlers`, every transition the runtime fires is automatic.
 
 Errors in the file are diagnostics with `file:line:col` and a fix, like a net's: unknown
 keys, unknown transitions (with "did you mean"), a transition with two handlers, outcomes
-with different inputs, a lease not longer than the timeout.
+with different inputs, a lease not longer than the timeout, a transition neither handled
+nor `automatic`, a fault or a handled transition listed as `automatic`.
 
 ### What a command gets and answers
 

@@ -12,9 +12,13 @@ import Foundation
 ///     command: ./fetch.sh                          # /bin/sh -c, in this file's directory
 ///     timeout: 10s                                 # default 60s
 ///     lease: 40s                                   # default timeout + 30s
+/// automatic: [start_fetch, start_parse, end_parse]  # bookkeeping the engine fires itself
 /// ```
 ///
-/// Problems are diagnostics with the line and column, like a net's.
+/// Every transition the runtime fires (not `kind: fault` or `environment`)
+/// must be the outcome of a handler or listed under `automatic:`: a forgotten
+/// binding would otherwise fire `fetch_ok` with no fetch done. Problems are
+/// diagnostics with the line and column, like a net's.
 public enum HandlersFile {
     public struct Loaded: Sendable {
         public var source: SourceFile?
@@ -46,9 +50,11 @@ public enum HandlersFile {
         }
         var entries: [(key: YAMLScalar, value: YAMLNode)] = []
         var sawHandlers = false
+        var automaticNode: YAMLNode?
         for (key, value) in top {
+            if key.string == "automatic" { automaticNode = value; continue }
             guard key.string == "handlers" else {
-                diagnostics.append(unknownKey(key, among: ["handlers"]))
+                diagnostics.append(unknownKey(key, among: ["handlers", "automatic"]))
                 continue
             }
             sawHandlers = true
@@ -149,7 +155,48 @@ public enum HandlersFile {
                 diagnostics.append(Diagnostic(.typeMismatch, "\(error)", at: nameKey.span))
             }
         }
+        diagnostics += automaticTransitions(automaticNode, handled: Set(owner.keys), net: net, fileSpan: topSpan)
         return Loaded(source: source, handlers: diagnostics.isEmpty ? handlers : [], diagnostics: diagnostics)
+    }
+
+    /// Checks `automatic:` and that every transition the runtime fires is
+    /// either handled or listed there.
+    private static func automaticTransitions(_ node: YAMLNode?, handled: Set<String>, net: RuntimeNet, fileSpan: SourceSpan) -> [Diagnostic] {
+        var diagnostics: [Diagnostic] = []
+        var listed = Set<String>()
+        let names = net.checked.transitions.map(\.name)
+        if let node {
+            let items: [YAMLNode]
+            if case .sequence(let list, _) = node { items = list } else { items = [node] }
+            for item in items {
+                guard case .scalar(let s) = item, s.resolved == .string, !s.string.isEmpty else {
+                    diagnostics.append(Diagnostic(.wrongYAMLType, "`automatic` lists transition names, found \(item.kindName)", at: item.span))
+                    continue
+                }
+                guard let i = net.transitionIndex(s.string) else {
+                    diagnostics.append(Diagnostic(.unknownName, "net `\(net.name)` has no transition `\(s.string)`", at: s.span,
+                                                  help: NameSuggestion.help(for: s.string, among: names)))
+                    continue
+                }
+                let kind = net.checked.transitions[i].kind
+                if !kind.firedByRuntime {
+                    diagnostics.append(Diagnostic(.nameClash, "transition `\(s.string)` is a `\(kind.rawValue)` transition: the runtime never fires it on its own", at: s.span,
+                                                  help: "remove it from `automatic`; `cpn-author inject \(s.string)` fires it, or bind it to a handler"))
+                } else if handled.contains(s.string) {
+                    diagnostics.append(Diagnostic(.nameClash, "transition `\(s.string)` is both handled and listed under `automatic`", at: s.span,
+                                                  help: "a handled transition fires when its work answers it; remove it from `automatic`"))
+                }
+                listed.insert(s.string)
+            }
+        }
+        let unbound = net.checked.transitions.filter { $0.kind.firedByRuntime && !handled.contains($0.name) && !listed.contains($0.name) }.map(\.name)
+        if !unbound.isEmpty {
+            let list = unbound.map { "`\($0)`" }.joined(separator: ", ")
+            diagnostics.append(Diagnostic(.missingKey, "transition\(unbound.count == 1 ? "" : "s") \(list) \(unbound.count == 1 ? "has" : "have") no handler and \(unbound.count == 1 ? "is" : "are") not listed under `automatic`",
+                                          at: node?.span ?? fileSpan,
+                                          help: "bind \(unbound.count == 1 ? "it" : "each") to a handler's `transitions`, list bookkeeping the engine may fire itself as `automatic: [\(unbound.joined(separator: ", "))]`, or mark a failure `kind: fault` in the net"))
+        }
+        return diagnostics
     }
 
     private static func unknownKey(_ key: YAMLScalar, among keys: [String]) -> Diagnostic {
