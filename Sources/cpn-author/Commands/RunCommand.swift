@@ -32,7 +32,10 @@ struct RunCommand: ParsableCommand {
             already runs the net is refused).
 
             --handlers FILE binds transitions to work (a shell command given the binding as JSON \
-            on stdin, which prints the outcome); see specs/runtime.md.
+            on stdin, which prints the outcome); every other transition the runtime fires must be \
+            listed under `automatic:` there (run refuses to start and names the missing ones). \
+            `kind: fault` and `kind: environment` transitions are never fired on their own: \
+            `cpn-author inject` fires them. See specs/runtime.md.
 
             --until final stops when `final` holds (a dead marking that is not final is a \
             deadlock: exit 1); idle stops when nothing is enabled, waiting or being worked on; a \
