@@ -139,6 +139,9 @@ Rules that matter:
   on one the outside world does: verified like any other, but the runtime never fires them on
   its own. Model every fault the system must survive this way, with a budget place so the
   state space stays finite.
+- `expect: dead` on a defensive transition that must never be enabled (an "impossible" branch
+  kept for safety): it is then no dead-transition warning, and verify fails with a trace if
+  it ever becomes enabled.
 - `cancel: { timeout: r }` takes a token even while it is still waiting on its delay: cancel a
   timer in the same step that makes it pointless, instead of a later "drop stale timer" step.
 - Expressions: 64-bit integers (overflow is an error), `+ - * / % **`, `== != < <= > >=` (never
