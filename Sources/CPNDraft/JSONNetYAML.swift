@@ -1,3 +1,4 @@
+import CPNLoad
 import CPNJSON
 
 /// Writes a net that arrived as JSON (a structured reply) as the YAML the user gets:
@@ -212,43 +213,17 @@ public enum JSONNetYAML {
     /// goes double-quoted.
     static func literalBlock(_ s: String, indent: Int) -> [String]? {
         guard s.contains("\n"), !s.hasSuffix("\n\n"), let first = s.first, first != " ", first != "\t", first != "\n",
-              !s.unicodeScalars.contains(where: { mustEscape($0) && $0 != "\n" && $0 != "\t" }) else { return nil }
+              !s.unicodeScalars.contains(where: { YAMLQuoting.mustEscape($0) && $0 != "\n" && $0 != "\t" }) else { return nil }
         let keepsBreak = s.hasSuffix("\n")
         let body = keepsBreak ? String(s.dropLast()) : s
         let pad = String(repeating: " ", count: indent)
         return [keepsBreak ? "|" : "|-"] + body.split(separator: "\n", omittingEmptySubsequences: false).map { $0.isEmpty ? "" : pad + $0 }
     }
 
-    /// A YAML double-quoted scalar. YAML refuses control characters in a scalar; bidi and
-    /// invisible format characters are escaped so that a viewer shows them.
-    static func quoted(_ s: String) -> String {
-        var out = "\""
-        for c in s.unicodeScalars {
-            switch c {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case _ where mustEscape(c): out += "\\u" + hex(c.value)
-            default: out.unicodeScalars.append(c)
-            }
-        }
-        return out + "\""
-    }
+    static func quoted(_ s: String) -> String { YAMLQuoting.doubleQuoted(s) }
 
     /// A header line cannot break out of its comment nor hide anything.
     static func commentText(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0 == "\n" || $0 == "\r" || mustEscape($0) ? " " : $0 }))
-    }
-
-    static func mustEscape(_ c: Unicode.Scalar) -> Bool {
-        c.value < 0x20 || (0x7F...0x9F).contains(c.value) || (0x200B...0x200F).contains(c.value)
-            || (0x202A...0x202E).contains(c.value) || (0x2066...0x2069).contains(c.value)
-            || c == "\u{2028}" || c == "\u{2029}" || c == "\u{FEFF}"
-    }
-
-    static func hex(_ value: UInt32) -> String {
-        let digits = String(value, radix: 16, uppercase: true)
-        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+        String(String.UnicodeScalarView(s.unicodeScalars.map { $0 == "\n" || $0 == "\r" || YAMLQuoting.mustEscape($0) ? " " : $0 }))
     }
 }

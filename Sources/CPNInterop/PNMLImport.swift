@@ -420,7 +420,7 @@ private final class PNMLReader: NSObject, XMLParserDelegate {
         func emit(_ line: String, _ origin: SourceSpan) { lines.append(line); origins.append(origin) }
         emit("# Converted from \(path) by cpn-author convert (PNML P/T net).", netSpan)
         emit("cpn: 1", netSpan)
-        emit("name: \(quote(netName.flatMap { $0.isEmpty ? nil : $0 } ?? (path as NSString).lastPathComponent))", netSpan)
+        emit("name: \(YAMLQuoting.doubleQuoted(netName.flatMap { $0.isEmpty ? nil : $0 } ?? (path as NSString).lastPathComponent))", netSpan)
         emit("places:", netSpan)
         if realPlaces.isEmpty { emit("  {}", netSpan) }
         for p in realPlaces {
@@ -481,18 +481,3 @@ func makeIdentifier(_ s: String, prefix: String) -> String {
     return isIdentifier(out) ? out : prefix + "_" + out
 }
 
-func quote(_ s: String) -> String {
-    var out = "\""
-    for c in s.unicodeScalars {
-        switch c {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        // YAML refuses control characters in a scalar; U+2028/9 and U+FEFF are escaped to stay visible.
-        case _ where c.value < 0x20 || (0x7F...0x9F).contains(c.value) || c == "\u{2028}" || c == "\u{2029}" || c == "\u{FEFF}":
-            out += String(format: "\\u%04X", c.value)
-        default: out.unicodeScalars.append(c)
-        }
-    }
-    return out + "\""
-}
