@@ -102,12 +102,14 @@ public struct CPNMCPServer: Sendable {
         return server
     }
 
-    /// Progress notifications for a call that carries a progress token.
+    /// Progress notifications for a call that carries a progress token. The
+    /// checker reports from its own thread; each report is sent from a task,
+    /// and tasks may start out of order, so a value not above the last one
+    /// sent is dropped: MCP requires progress to increase.
     static func progress(_ token: ProgressToken?, _ server: Server) -> @Sendable (Double, Double?, String) -> Void {
         guard let token else { return { _, _, _ in } }
-        return { [weak server] done, total, message in
-            Task { try? await server?.notify(ProgressNotification.message(.init(progressToken: token, progress: done, total: total, message: message))) }
-        }
+        let sender = ProgressSender(token: token, server: server)
+        return { done, total, message in Task { await sender.send(done, total, message) } }
     }
 
     /// The client's model, through `sampling/createMessage`; its reply's text blocks joined.
@@ -173,5 +175,23 @@ actor ClientState {
         }
         cachedRoots = confinement
         return confinement
+    }
+}
+
+/// Sends one call's progress notifications, each above the one before.
+private actor ProgressSender {
+    let token: ProgressToken
+    weak var server: Server?
+    private var last = -Double.infinity
+
+    init(token: ProgressToken, server: Server) {
+        self.token = token
+        self.server = server
+    }
+
+    func send(_ done: Double, _ total: Double?, _ message: String) async {
+        guard done > last, let server else { return }
+        last = done
+        try? await server.notify(ProgressNotification.message(.init(progressToken: token, progress: done, total: total, message: message)))
     }
 }
