@@ -214,14 +214,15 @@ import CPNJSON
                                            "--until", "600s", "--metrics", ":0"], in: dir, name: "metrics")
         // Wait (generously) for the line that names the port the system chose.
         var url: String?
-        for _ in 0..<1200 where url == nil {
+        // As long as the run's own hang timeout: a busy machine may take that long to start it.
+        for _ in 0..<Int(RuntimeTest.Child.hangTimeout * 10) where url == nil {
             let err = (try? String(contentsOf: child.stderr, encoding: .utf8)) ?? ""
             url = err.split(separator: "\n").first { $0.hasPrefix("metrics at ") }.map { String($0.dropFirst("metrics at ".count)) }
             if url == nil { Thread.sleep(forTimeInterval: 0.1) }
         }
         let metrics = try #require(url, "no `metrics at` line: \(child.output)")
         var body = ""
-        for _ in 0..<100 where !body.contains("transition=\"finish\"") {
+        for _ in 0..<600 where !body.contains("transition=\"finish\"") {
             body = try Self.curl([metrics])
             if !body.contains("transition=\"finish\"") { Thread.sleep(forTimeInterval: 0.1) }
         }
