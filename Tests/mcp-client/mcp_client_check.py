@@ -151,7 +151,7 @@ async def main():
                 async def on_progress(done, total, message):
                     progress.append((done, total, message))
 
-                r = await call(session, "verify", {"net": counters_net(), "max_seconds": 3}, progress_callback=on_progress)
+                r = await call(session, "verify", {"net": counters_net(), "max_seconds": 5}, progress_callback=on_progress)
                 ok(r.structured_content["verdict"] == "bounded", "verify: max_seconds bounds a large net (verdict bounded)",
                    r.structured_content["summary"])
                 ok(len(progress) >= 1 and "states" in progress[0][2], f"verify: {len(progress)} progress notifications",
