@@ -52,10 +52,7 @@ struct ConformTool: CPNTool {
         }
         options.onBadLine = try a.bool("skip_bad_lines") ? .skip : .stop
         let request = ConformanceRun.Request(net: net, log: log, map: map, format: format, options: options)
-        guard let outcome = await context.work({ _ in ConformanceRun.run(request) }) else {
-            context.log("conform cancelled by the client")
-            throw ToolCancelled()
-        }
+        let outcome = try await context.work("conform") { _ in ConformanceRun.run(request) }
         switch outcome {
         case .invalidNet(let loaded):
             let report = NetReport(loaded: loaded, result: nil)

@@ -64,7 +64,7 @@ struct DraftTool: CPNTool {
         }
         let prompt = drafted
         let progress = context.progress
-        guard let outcome = await context.work({ flag -> Result<DraftResult, Error> in
+        let outcome = try await context.work("draft") { flag -> Result<DraftResult, Error> in
             var gate = NetGate(maxStates: maxStates)
             gate.isCancelled = { flag.isCancelled }
             let session = DraftSession(gate: gate, maxRounds: maxRounds) { event in
@@ -74,9 +74,6 @@ struct DraftTool: CPNTool {
             }
             var model = SamplingDraftModel(sample: sample, maxTokens: maxTokens, cancel: flag)
             return Result { try session.draft(requirements: prompt, path: "requirements.md", model: &model) }
-        }) else {
-            context.log("draft cancelled by the client")
-            throw ToolCancelled()
         }
         let result: DraftResult
         switch outcome {

@@ -38,7 +38,7 @@ struct GraphTool: CPNTool {
         var trace: CPNExplore.Trace?
         if let value = a.values["trace"], !value.isNull {
             do {
-                let t = try TraceFile.decode(Data((value.string ?? value.rendered).utf8), path: "trace")
+                let t = try TraceFile.decode(argument: value)
                 try TraceFile.check(t, fits: net, tracePath: "trace", netPath: source.path)
                 trace = t
             } catch { throw ToolMisuse("\(error)") }

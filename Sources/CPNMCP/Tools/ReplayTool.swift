@@ -59,8 +59,7 @@ struct ReplayTool: CPNTool {
             case (nil, nil): throw ToolMisuse("`replay` needs a trace: `trace` (JSON) or `trace_path` (a file)")
             case (.some, .some): throw ToolMisuse("give `trace` or `trace_path`, not both")
             case (let value?, nil):
-                let text = value.string ?? value.rendered
-                return try TraceFile.decode(Data(text.utf8), path: "trace")
+                return try TraceFile.decode(argument: value)
             case (nil, let path?):
                 let resolved: String
                 do { resolved = try context.roots.readable(path) } catch { throw ToolMisuse(error.description) }
@@ -71,5 +70,12 @@ struct ReplayTool: CPNTool {
         } catch {
             throw ToolMisuse("\(error)")
         }
+    }
+}
+
+extension TraceFile {
+    /// A trace given as a tool argument: a JSON object, or its JSON text.
+    static func decode(argument value: JSONValue) throws -> Trace {
+        try decode(Data((value.string ?? value.rendered).utf8), path: "trace")
     }
 }

@@ -42,11 +42,8 @@ struct SimulateTool: CPNTool {
             return ToolOutcome(text: VerifyReportRenderer.invalidText(report, color: false),
                                structured: .members(("verdict", "invalid"), ("diagnostics", diagnostics)))
         }
-        guard var result = await context.work({ flag in
+        var result = try await context.work("simulate", about: source.path) { flag in
             Simulator(net: net).run(file: source.path, seed: UInt64(seed), runs: runs, steps: steps, isCancelled: { flag.isCancelled })
-        }) else {
-            context.log("simulate cancelled by the client (\(source.path))")
-            throw ToolCancelled()
         }
         let trace = result.trace
         result.trace = nil

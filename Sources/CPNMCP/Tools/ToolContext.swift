@@ -21,11 +21,17 @@ struct ToolContext: Sendable {
     /// Writes a line to the server's standard error (the client's log of the server).
     let log: @Sendable (String) -> Void
 
-    /// Runs synchronous checker work in a slot, on its own thread; nil when
-    /// the call was cancelled before or during it.
-    func work<T: Sendable>(_ body: @escaping @Sendable (CancelFlag) -> T) async -> T? {
+    /// Runs synchronous checker work (`what`, on `subject`) in a slot, on its
+    /// own thread; when the client cancelled the call before or during it,
+    /// logs that and throws `ToolCancelled` (no response is sent).
+    func work<T: Sendable>(_ what: String, about subject: String? = nil,
+                           _ body: @escaping @Sendable (CancelFlag) -> T) async throws -> T {
         let value = await slots.withSlot { await BlockingWork.run(body) }
-        return Task.isCancelled ? nil : value
+        guard let value, !Task.isCancelled else {
+            log("\(what) cancelled by the client" + (subject.map { " (\($0))" } ?? ""))
+            throw ToolCancelled()
+        }
+        return value
     }
 
     /// Runs an exploration with `options` (progress reported, cancellation
@@ -35,15 +41,11 @@ struct ToolContext: Sendable {
         var prepared = options
         prepared.progress = explorationProgress(maxStates: options.maxStates)
         let ready = prepared
-        guard let value = await work({ flag in
+        return try await work(what, about: subject) { flag in
             var o = ready
             o.isCancelled = { flag.isCancelled }
             return body(o)
-        }) else {
-            log("\(what) cancelled by the client" + (subject.map { " (\($0))" } ?? ""))
-            throw ToolCancelled()
         }
-        return value
     }
 
     /// Exploration progress as MCP progress: states so far out of the state

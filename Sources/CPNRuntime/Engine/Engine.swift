@@ -39,6 +39,10 @@ public final class Engine {
     /// them staying that way, so it locks them, and every firing that changes
     /// one locks it too; empty when the net has one level.
     let priorityWatched: Set<Int>
+    /// The highest `priority:` of the net (0 when none is given).
+    let highestPriority: Int
+    /// Places some transition has an `unless:` arc on.
+    let inhibitedPlaces: Set<Int>
     var random: SplitMix64
 
     public init(net: RuntimeNet, store: any TokenStore, worker: String, handlers: [Handler] = [],
@@ -59,6 +63,9 @@ public final class Engine {
             : transitions.indices.filter { transitions[$0].kind.firedByRuntime || handlerOfTransition[$0] != nil }
         let lowest = transitions.map(\.priority).min() ?? 0
         self.priorityWatched = Set(transitions.filter { $0.priority > lowest }.flatMap { t in t.inputs.map(\.place) + t.inhibitors.map(\.place) })
+        self.highestPriority = transitions.map(\.priority).max() ?? 0
+        // Derived once: every firing asks (needsLockingPath, placesToLock).
+        self.inhibitedPlaces = Set(transitions.flatMap { $0.inhibitors.map(\.place) })
     }
 
     // MARK: - Opening a store
@@ -291,8 +298,7 @@ public final class Engine {
     func priorityWatchedPlaces(_ transition: Int) -> Set<Int> {
         guard !priorityWatched.isEmpty else { return [] }
         let t = net.checked.transitions[transition]
-        let highest = net.checked.transitions.map(\.priority).max() ?? 0
-        if t.priority < highest { return priorityWatched }
+        if t.priority < highestPriority { return priorityWatched }
         return priorityWatched.intersection(t.inputs.map(\.place) + t.outputs.map(\.place))
     }
 
@@ -371,8 +377,6 @@ public final class Engine {
         return names.sorted()
     }
 
-    /// Places some transition has an `unless:` arc on.
-    var inhibitedPlaces: Set<Int> { Set(net.checked.transitions.flatMap { $0.inhibitors.map(\.place) }) }
 
     // MARK: - The rule, invariants, `final`
 
