@@ -5,6 +5,8 @@
 #                                                    # CPN_TEST_POSTGRES_URL and CPN_PG_DIR
 #   scripts/postgres-for-tests.sh url                # prints the URL of the running server
 #   scripts/postgres-for-tests.sh stop               # stops it and deletes its data
+#   scripts/postgres-for-tests.sh crash              # stops it as a crash would (data kept)
+#   scripts/postgres-for-tests.sh resume             # starts it again on its data and port
 #
 # A run that must not share its server with anyone (make test) gives it its own directory:
 #   eval "$(CPN_PG_DIR=$(mktemp -u /tmp/cpn-pg-XXXXXX) scripts/postgres-for-tests.sh start)"
@@ -44,7 +46,17 @@ url() { echo "postgres://cpn@127.0.0.1:$(cat "$port_file")/cpn"; }
 
 running() { [ -f "$port_file" ] && as_user "$bin/pg_ctl" -D "$dir" status >/dev/null 2>&1; }
 
+# The server inherits every descriptor left open here; a caller that waits for a pipe or a
+# descriptor of its own to close (Foundation's Process does) would wait for the server.
+close_inherited() {
+  local fd
+  for fd in $(ls /proc/$$/fd 2>/dev/null); do
+    if [ "$fd" -gt 2 ] 2>/dev/null; then eval "exec $fd>&-" 2>/dev/null || true; fi
+  done
+}
+
 start() {
+  close_inherited
   if running; then echo "export CPN_PG_DIR=$dir CPN_TEST_POSTGRES_URL=$(url)"; return; fi
   rm -rf "$dir" "$port_file"
   mkdir -p "$dir"
@@ -62,6 +74,23 @@ start() {
   echo "export CPN_PG_DIR=$dir CPN_TEST_POSTGRES_URL=$(url)"
 }
 
+# A crash of the server, for the tests that kill one mid-run: no shutdown checkpoint, the
+# next start replays the write-ahead log (the data directory stays).
+crash() {
+  if running; then as_user "$bin/pg_ctl" -D "$dir" -m immediate -w stop >/dev/null 2>&1 || true; fi
+}
+
+# Starts a crashed or stopped server again on its data directory and port.
+resume() {
+  close_inherited
+  if running; then echo "export CPN_PG_DIR=$dir CPN_TEST_POSTGRES_URL=$(url)"; return; fi
+  [ -f "$port_file" ] || { echo "postgres-for-tests: no server was started in $dir" >&2; exit 2; }
+  as_user "$bin/pg_ctl" -D "$dir" -l "$dir/server.log" -w -t 60 \
+    -o "-h 127.0.0.1 -p $(cat "$port_file") -k $dir -c max_connections=200 -c shared_buffers=64MB" start >/dev/null || {
+    echo "postgres-for-tests: the server did not start again:" >&2; tail -20 "$dir/server.log" >&2; exit 2; }
+  echo "export CPN_PG_DIR=$dir CPN_TEST_POSTGRES_URL=$(url)"
+}
+
 stop() {
   if [ -d "$dir" ]; then as_user "$bin/pg_ctl" -D "$dir" -m fast -w stop >/dev/null 2>&1 || true; fi
   rm -rf "$dir" "$port_file" "$dir.initdb.log"
@@ -71,5 +100,7 @@ case "${1:-start}" in
   start) start ;;
   url) running && url || { echo "postgres-for-tests: not running; run: $0 start" >&2; exit 1; } ;;
   stop) stop ;;
-  *) echo "usage: $0 [start|url|stop]" >&2; exit 2 ;;
+  crash) crash ;;
+  resume) resume ;;
+  *) echo "usage: $0 [start|url|crash|resume|stop]" >&2; exit 2 ;;
 esac

@@ -136,3 +136,17 @@ extension CheckedProperty {
         return try expr.evaluate(&context) == .bool(true)
     }
 }
+
+extension CheckedNet {
+    /// The same net with only the initial tokens `keep` accepts (place
+    /// index, token): a part of the net started on its own (a shard of a
+    /// partitioned run).
+    public func keepingInitialTokens(_ keep: (Int, InitialToken) -> Bool) -> CheckedNet {
+        let kept = places.enumerated().map { p, place in
+            CheckedPlace(name: place.name, color: place.color, capacity: place.capacity,
+                         initial: place.initial.filter { keep(p, $0) }, order: place.order, span: place.span)
+        }
+        return CheckedNet(net: net, places: kept, transitions: transitions, invariants: invariants, leadsTo: leadsTo,
+                          final: final, symbols: symbols)
+    }
+}

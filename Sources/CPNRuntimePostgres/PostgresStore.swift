@@ -242,17 +242,17 @@ final class PostgresTransaction: StoreTransaction {
     }
 
     func net() throws -> NetRecord? {
-        guard let row = try store.run("SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1").first else { return nil }
-        let (name, signature, source, path, tick, created) = try PostgresColumns.decode(row, table: "cpn_net", name: "id 1") {
-            try $0.decode((String, String, String, String, Int64, Int64).self)
+        guard let row = try store.run("SELECT name, signature, source, path, tick_us, created_at, shard FROM cpn_net WHERE id = 1").first else { return nil }
+        let (name, signature, source, path, tick, created, shard) = try PostgresColumns.decode(row, table: "cpn_net", name: "id 1") {
+            try $0.decode((String, String, String, String, Int64, Int64, String?).self)
         }
-        return try StoreRowCheck.net(NetRecord(name: name, signature: signature, source: source, path: path, tickMicros: tick, createdAt: created))
+        return try StoreRowCheck.net(NetRecord(name: name, signature: signature, source: source, path: path, tickMicros: tick, createdAt: created, shard: shard))
     }
 
     func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
         guard try !write("""
-            INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at)
-            VALUES (1, \(r.name), \(r.signature), \(r.source), \(r.path), \(r.tickMicros), \(r.createdAt))
+            INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at, shard)
+            VALUES (1, \(r.name), \(r.signature), \(r.source), \(r.path), \(r.tickMicros), \(r.createdAt), \(r.shard))
             ON CONFLICT (id) DO NOTHING RETURNING id
             """).isEmpty else { return false }
         try write("INSERT INTO cpn_clock (id, net_us, anchor_us, running) VALUES (1, \(clock), \(clock), false)")
@@ -440,6 +440,8 @@ enum PostgresSchema {
             "CREATE TABLE cpn_clock (id INT PRIMARY KEY CHECK (id = 1), net_us BIGINT NOT NULL, anchor_us BIGINT NOT NULL, running BOOLEAN NOT NULL)",
         ],
         [PostgresSchema.fire],
+        // 3: which shard of a partitioned run the store holds (NULL: the whole net).
+        ["ALTER TABLE cpn_net ADD COLUMN shard TEXT"],
     ]
 
     /// One firing on the server (`PostgresTransaction.fire`, `FiringWrite`): the place

@@ -113,17 +113,17 @@ struct SQLiteTransaction: StoreTransaction {
     func now() throws -> Int64 { RuntimeClock.now() }
 
     func net() throws -> NetRecord? {
-        guard let row = try Row.fetchOne(db, sql: "SELECT name, signature, source, path, tick_us, created_at FROM cpn_net WHERE id = 1") else { return nil }
+        guard let row = try Row.fetchOne(db, sql: "SELECT name, signature, source, path, tick_us, created_at, shard FROM cpn_net WHERE id = 1") else { return nil }
         let c = SQLiteColumns(row, table: "cpn_net", name: "id 1")
         return try StoreRowCheck.net(NetRecord(name: c.text("name"), signature: c.text("signature"), source: c.text("source"), path: c.text("path"),
-                                               tickMicros: c.integer("tick_us"), createdAt: c.integer("created_at")))
+                                               tickMicros: c.integer("tick_us"), createdAt: c.integer("created_at"), shard: c.optionalText("shard")))
     }
 
     func insertNet(_ r: NetRecord, clock: Int64) throws -> Bool {
         try db.execute(sql: """
-            INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at) VALUES (1, ?, ?, ?, ?, ?, ?)
+            INSERT INTO cpn_net (id, name, signature, source, path, tick_us, created_at, shard) VALUES (1, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT (id) DO NOTHING
-            """, arguments: [r.name, r.signature, r.source, r.path, r.tickMicros, r.createdAt])
+            """, arguments: [r.name, r.signature, r.source, r.path, r.tickMicros, r.createdAt, r.shard])
         guard db.changesCount == 1 else { return false }
         try db.execute(sql: "INSERT INTO cpn_clock (id, net_us, anchor_us, running) VALUES (1, ?, ?, 0)", arguments: [clock, clock])
         return true
@@ -308,5 +308,7 @@ enum SQLiteSchema {
             """,
             "CREATE TABLE cpn_clock (id INTEGER PRIMARY KEY CHECK (id = 1), net_us INTEGER NOT NULL, anchor_us INTEGER NOT NULL, running BOOLEAN NOT NULL)",
         ],
+        // 2: which shard of a partitioned run the store holds (NULL: the whole net).
+        ["ALTER TABLE cpn_net ADD COLUMN shard TEXT"],
     ]
 }

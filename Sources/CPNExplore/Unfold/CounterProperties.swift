@@ -145,6 +145,10 @@ final class CounterFormula: Sendable {
         case constant(Bool)
         case and(Int32), or(Int32)
         case not, equal, select
+        /// A quantifier over a place, for one value: when its counter is zero,
+        /// push `absent` and skip the body's `skip` ops (it need not be
+        /// evaluated: `forall` holds and `exists` fails for a value not there).
+        case guardCell(Int32, absent: Bool, skip: Int32)
     }
 
     enum Comparison: Sendable {
@@ -195,8 +199,16 @@ final class CounterFormula: Sendable {
             return true
         }
         stack.removeAll(keepingCapacity: true)
-        for op in ops {
+        var pc = 0
+        while pc < ops.count {
+            let op = ops[pc]
+            pc += 1
             switch op {
+            case .guardCell(let cell, let absent, let skip):
+                if held[Int(cell)] == 0 {
+                    stack.append(absent)
+                    pc += Int(skip)
+                }
             case .atom(let a):
                 stack.append(holds(atom: Int(a), held))
             case .constant(let b):
@@ -404,6 +416,8 @@ private struct CounterFormulaBuilder {
         case atom(Linear, CounterFormula.Comparison)
         case and([BoolTree]), or([BoolTree])
         case not(BoolTree)
+        /// `count(cell) == 0 ? absent : body`: one value of a quantifier over a place.
+        case guarded(Int32, absent: Bool, BoolTree)
         case equal(BoolTree, BoolTree)
         case select(BoolTree, BoolTree, BoolTree)
     }
@@ -559,8 +573,7 @@ private struct CounterFormulaBuilder {
                 guard let matched = try? match(v, &context) else { return nil }
                 guard matched else { continue }
                 guard case .bool(let x)? = instantiate(body) else { return nil }
-                let held = Linear(coefficients: [cellStart[p] + Int32(i): 1], bound: (1, 0))
-                parts.append(q == .forall ? .or([.atom(held, .equal), x]) : .and([.atom(held, .greater), x]))
+                parts.append(.guarded(cellStart[p] + Int32(i), absent: q == .forall, x))
             }
             return .bool(q == .forall ? .and(parts) : .or(parts))
         }
@@ -598,6 +611,11 @@ private struct CounterFormulaBuilder {
             case .not(let x):
                 walk(x)
                 ops.append(.not)
+            case .guarded(let cell, let absent, let body):
+                let at = ops.count
+                ops.append(.guardCell(cell, absent: absent, skip: 0))
+                walk(body)
+                ops[at] = .guardCell(cell, absent: absent, skip: Int32(ops.count - at - 1))
             case .equal(let x, let y):
                 walk(x)
                 walk(y)

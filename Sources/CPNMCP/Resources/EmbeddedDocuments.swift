@@ -3847,7 +3847,8 @@ at two positions is ambiguous, and refutes every transition that touches it.
 
 The net is **partitionable** when every transition touches only global places, or only
 keyed places with one key for all the tokens it takes and makes, and no keyed place has a
-capacity or an order. The key of a token is a term over the binding: a variable joins the
+capacity or an order, and the net has one priority level (a firing waits while a
+higher-priority binding of any key is enabled, which no shard sees). The key of a token is a term over the binding: a variable joins the
 patterns it appears in, a pattern that is an expression (`domain_slots: t.domain`) equates
 its token with that expression, an output is read through tuples, records and `with`
 (`{t with attempt: t.attempt + 1}` keeps the key of `t`), and the top-level equalities of the
@@ -3865,15 +3866,55 @@ holds for each key alone; a sum over every key is checked by none), and, for a t
 that each shard would run its own clock, which lets time pass in one shard while another is
 busy, where the whole net's clock stands still (§3). Exit 0 partitionable, 1 not, 2 invalid
 input (a key or a `--global` place the net does not have, with the closest name).
-`--format json` for scripts. Of the examples, none partitions by the key its requirements
-speak of — each shares a resource between keys, which is what the report names: the polite
+`--format json` for scripts. `examples/tenant-jobs` partitions by `tenant`. Every other
+example does not partition by the key its requirements speak of — each shares a resource
+between keys, which is what the report names: the polite
 scraper's proxies and capacities (`--by domain`), the job pipeline's workers and bounded queue
 (`--by Job`), the dining philosophers' forks (`--by Phil`), the lease manager's lease (`--by
 worker`), the rate limiter's backend slots (`--by Customer`), the circuit breaker (`--by id`)
 and the saga's stock (`--by Order`); `Tests/Fixtures/runtime/partition/per-domain-crawler.yaml`
 partitions by `domain`.
 
-Running a partitioned net (`run --partition`, a store per shard) is not implemented yet.
+### Running shards
+
+`cpn-author run net.yaml --partition KEY --store URL1 --store URL2 … [--global PLACE…]` runs a
+partitionable, untimed net with one store per shard (SQLite files, PostgreSQL databases, or
+PostgreSQL servers on other machines). A timed net is refused (each shard would run its own
+clock, §3), and so is a net the analysis refutes (exit 1, with the transitions that cross
+shards) or one with a transition that makes keyed tokens without taking or reading one (no
+shard would own its firings).
+
+- **Which shard owns a token.** A keyed token belongs to shard `n mod S` (S stores, numbered
+  from 0 in the order given), where `n` is the key's number in its color when every keyed
+  place holds the key in the same finite color (`enum [acme, globex, initech]` over three
+  stores: one tenant each, in declaration order), and the 64-bit FNV-1a hash of the key's
+  text otherwise. Global places' tokens, and transitions that touch only global places,
+  belong to shard 1 (the first store). A store records which shard it holds (its key, number,
+  count and `--global` places); it is reopened only as that shard: another order of the
+  stores, another number of stores, or the store of an unpartitioned run is refused, and so
+  is `tokens add` of a token another shard owns (the message names that shard).
+- **What is verified.** The whole net is verified first, as for every run. Since no firing
+  needs two shards and no shard's firing depends on another's tokens, every interleaving of
+  the shards' firings is a run of the whole net. Then each shard's part (the net with the
+  initial tokens of its keys only) is explored alone: a shard checks, before each commit, the
+  invariants that hold on every reachable marking of its part, and names the others
+  (`not checked by this shard: …`) — a sum or count over every key (`size(done) == N`), or a
+  `forall k in Key` that also ranges over keys the shard does not hold. Written per token
+  (`forall j in running: …`), an invariant is checkable by every shard.
+- **Workers and stopping.** Each shard has `--workers` workers of its own and stops on its
+  own: `--until idle` and durations as in §1; `--until final` runs each shard until it is
+  idle, then judges `final` on the union of the shards' markings (not final: a deadlock, exit
+  1). Once every shard has stopped, `final` and every invariant are judged on that union,
+  the ones no shard checks included, and the report says so.
+- **Failures.** A shard whose store fails (its server killed) stops alone, with its error in
+  the report (exit 2); the other shards run to their end. Run the same command again, with
+  the same stores in the same order, and the failed shard carries on from what its store
+  committed: a firing is one transaction of one store, so nothing is lost or fired twice
+  (`PartitionedRunTests` kills one of three PostgreSQL servers mid-run, resumes it, and folds
+  the three logs).
+- **Not yet.** `--metrics` serves one store (scrape each shard with `status --store URL
+  --format prometheus`); `tokens add` goes to one store (the shard's own); `status` reads one
+  shard and says which it is.
 
 """####),
         ("specs/semantics.md", ####"""
@@ -8926,6 +8967,351 @@ invariants:
 
 # Done when every order has an outcome.
 final: "size(completed) + size(aborted) == 2"
+
+"""####),
+        ("examples/tenant-jobs/requirements.md", ####"""
+# Tenant jobs
+
+A job runner serves several tenants (customers). Requirements, as you would give them to
+`cpn-author draft`:
+
+- Every tenant has its own concurrency limit: at most `SLOTS` of its jobs run at once
+  (one here). A tenant's burst must never take another tenant's capacity.
+- A job that fails is queued again with its attempt counted, up to `MAX_ATTEMPT` retries
+  (one here); a job that fails on its last attempt is parked for a human, and its slot
+  goes back all the same.
+- No job is ever lost: each is queued, running, done or parked.
+- When no job waits or runs, the run is over.
+
+Because no resource is shared between tenants, the net can run as one shard per tenant,
+each in its own database: `cpn-author partition net.yaml --by tenant` proves it, and
+`cpn-author run net.yaml --partition tenant --store URL1 --store URL2 --store URL3` runs it.
+
+Bounded instance: 3 tenants, 4 jobs (2 for acme), 1 slot per tenant, 1 retry per job.
+
+"""####),
+        ("examples/tenant-jobs/net.yaml", ####"""
+# yaml-language-server: $schema=../../specs/cpn-net.schema.json
+#
+# Tenant jobs: a multi-tenant job runner where every tenant has its own concurrency limit
+# (one slot each here) and its own retry budget. A job takes a slot of its own tenant,
+# runs, and either succeeds, fails and is queued again with its attempt counted, or fails
+# for the last time and is parked. Nothing is shared between tenants, so the net runs as
+# one shard per tenant: `cpn-author partition net.yaml --by tenant` proves it arc by arc,
+# and `cpn-author run net.yaml --partition tenant --store A --store B --store C` runs it
+# over three stores (three PostgreSQL servers, say), one tenant each.
+#
+# Bounded instance: 3 tenants, 4 jobs (2 for acme), 1 slot per tenant, 1 retry per job.
+cpn: 1
+name: tenant-jobs
+description: >
+  A job runner with a concurrency limit and a retry budget per tenant; no tenant can take
+  another's slot, so the net partitions by tenant.
+
+constants:
+  N_JOBS: 4
+  SLOTS: 1          # jobs one tenant runs at once (= its tokens in `slots`)
+  MAX_ATTEMPT: 1    # retries per job; the color of `attempt` is the cap
+
+colors:
+  Tenant: { enum: [acme, globex, initech] }
+  JobId:  { int: [1, N_JOBS] }
+  Job:
+    record:
+      id: JobId
+      tenant: Tenant
+      attempt: { int: [0, MAX_ATTEMPT] }
+
+places:
+  queued:
+    color: Job
+    initial:
+      - "{id: 1, tenant: acme, attempt: 0}"
+      - "{id: 2, tenant: acme, attempt: 0}"
+      - "{id: 3, tenant: globex, attempt: 0}"
+      - "{id: 4, tenant: initech, attempt: 0}"
+    description: jobs waiting for a slot of their tenant
+  slots:
+    color: Tenant
+    initial: [acme, globex, initech]     # SLOTS per tenant
+    description: free run slots, per tenant
+  running: Job
+  done:    Job
+  failed:  Job                            # out of retries: parked for a human
+
+transitions:
+  start:
+    # The join on j.tenant is the limit: only a slot of the job's own tenant will do.
+    in:  { queued: j, slots: j.tenant }
+    out: { running: j }
+  succeed:
+    in:  { running: j }
+    out: { done: j, slots: j.tenant }
+  retry:
+    in:    { running: j }
+    guard: j.attempt < MAX_ATTEMPT
+    out:   { queued: "{j with attempt: j.attempt + 1}", slots: j.tenant }
+  park:
+    # The last allowed attempt failed: the slot still goes back.
+    in:    { running: j }
+    guard: j.attempt == MAX_ATTEMPT
+    out:   { failed: j, slots: j.tenant }
+
+invariants:
+  # Written per running job, so that each shard of a partitioned run can check them on its
+  # own tenants' tokens (a `forall t in Tenant` would also range over tenants a shard does
+  # not hold, and fail there).
+  slot_taken_while_running:
+    expr: "forall j in running: count(slots, j.tenant) + count(running, {tenant: t, ...} => t == j.tenant) == SLOTS"
+    description: a running job holds a slot of its own tenant; a tenant never runs more than its slots
+  attempts_counted:
+    expr: "forall j in failed: j.attempt == MAX_ATTEMPT"
+    description: a job is parked only after its last retry
+  # Over every tenant at once: no shard holds all the jobs, so no shard checks this at
+  # each firing; `run --partition` judges it on the union of the shards once they stop.
+  no_job_lost:
+    expr: "size(queued) + size(running) + size(done) + size(failed) == N_JOBS"
+    description: every job is queued, running, done or parked
+
+# Done when no job waits or runs.
+final: "size(queued) + size(running) == 0"
+
+"""####),
+        ("examples/tenant-jobs/bugs/any-slot.yaml", ####"""
+# yaml-language-server: $schema=../../../specs/cpn-net.schema.json
+# bug: a job takes any free slot, not one of its own tenant (the join on the tenant is missing)
+# expect: slot_taken_while_running
+cpn: 1
+name: tenant-jobs
+description: >
+  A job runner with a concurrency limit and a retry budget per tenant; no tenant can take
+  another's slot, so the net partitions by tenant.
+
+constants:
+  N_JOBS: 4
+  SLOTS: 1          # jobs one tenant runs at once (= its tokens in `slots`)
+  MAX_ATTEMPT: 1    # retries per job; the color of `attempt` is the cap
+
+colors:
+  Tenant: { enum: [acme, globex, initech] }
+  JobId:  { int: [1, N_JOBS] }
+  Job:
+    record:
+      id: JobId
+      tenant: Tenant
+      attempt: { int: [0, MAX_ATTEMPT] }
+
+places:
+  queued:
+    color: Job
+    initial:
+      - "{id: 1, tenant: acme, attempt: 0}"
+      - "{id: 2, tenant: acme, attempt: 0}"
+      - "{id: 3, tenant: globex, attempt: 0}"
+      - "{id: 4, tenant: initech, attempt: 0}"
+    description: jobs waiting for a slot of their tenant
+  slots:
+    color: Tenant
+    initial: [acme, globex, initech]     # SLOTS per tenant
+    description: free run slots, per tenant
+  running: Job
+  done:    Job
+  failed:  Job                            # out of retries: parked for a human
+
+transitions:
+  start:
+    # The join on j.tenant is the limit: only a slot of the job's own tenant will do.
+    in:  { queued: j, slots: _s }
+    out: { running: j }
+  succeed:
+    in:  { running: j }
+    out: { done: j, slots: j.tenant }
+  retry:
+    in:    { running: j }
+    guard: j.attempt < MAX_ATTEMPT
+    out:   { queued: "{j with attempt: j.attempt + 1}", slots: j.tenant }
+  park:
+    # The last allowed attempt failed: the slot still goes back.
+    in:    { running: j }
+    guard: j.attempt == MAX_ATTEMPT
+    out:   { failed: j, slots: j.tenant }
+
+invariants:
+  # Written per running job, so that each shard of a partitioned run can check them on its
+  # own tenants' tokens (a `forall t in Tenant` would also range over tenants a shard does
+  # not hold, and fail there).
+  slot_taken_while_running:
+    expr: "forall j in running: count(slots, j.tenant) + count(running, {tenant: t, ...} => t == j.tenant) == SLOTS"
+    description: a running job holds a slot of its own tenant; a tenant never runs more than its slots
+  attempts_counted:
+    expr: "forall j in failed: j.attempt == MAX_ATTEMPT"
+    description: a job is parked only after its last retry
+  # Over every tenant at once: no shard holds all the jobs, so no shard checks this at
+  # each firing; `run --partition` judges it on the union of the shards once they stop.
+  no_job_lost:
+    expr: "size(queued) + size(running) + size(done) + size(failed) == N_JOBS"
+    description: every job is queued, running, done or parked
+
+# Done when no job waits or runs.
+final: "size(queued) + size(running) == 0"
+
+"""####),
+        ("examples/tenant-jobs/bugs/retry-loses-job.yaml", ####"""
+# yaml-language-server: $schema=../../../specs/cpn-net.schema.json
+# bug: a retry gives the slot back but forgets to queue the job again
+# expect: no_job_lost
+cpn: 1
+name: tenant-jobs
+description: >
+  A job runner with a concurrency limit and a retry budget per tenant; no tenant can take
+  another's slot, so the net partitions by tenant.
+
+constants:
+  N_JOBS: 4
+  SLOTS: 1          # jobs one tenant runs at once (= its tokens in `slots`)
+  MAX_ATTEMPT: 1    # retries per job; the color of `attempt` is the cap
+
+colors:
+  Tenant: { enum: [acme, globex, initech] }
+  JobId:  { int: [1, N_JOBS] }
+  Job:
+    record:
+      id: JobId
+      tenant: Tenant
+      attempt: { int: [0, MAX_ATTEMPT] }
+
+places:
+  queued:
+    color: Job
+    initial:
+      - "{id: 1, tenant: acme, attempt: 0}"
+      - "{id: 2, tenant: acme, attempt: 0}"
+      - "{id: 3, tenant: globex, attempt: 0}"
+      - "{id: 4, tenant: initech, attempt: 0}"
+    description: jobs waiting for a slot of their tenant
+  slots:
+    color: Tenant
+    initial: [acme, globex, initech]     # SLOTS per tenant
+    description: free run slots, per tenant
+  running: Job
+  done:    Job
+  failed:  Job                            # out of retries: parked for a human
+
+transitions:
+  start:
+    # The join on j.tenant is the limit: only a slot of the job's own tenant will do.
+    in:  { queued: j, slots: j.tenant }
+    out: { running: j }
+  succeed:
+    in:  { running: j }
+    out: { done: j, slots: j.tenant }
+  retry:
+    in:    { running: j }
+    guard: j.attempt < MAX_ATTEMPT
+    out:   { slots: j.tenant }
+  park:
+    # The last allowed attempt failed: the slot still goes back.
+    in:    { running: j }
+    guard: j.attempt == MAX_ATTEMPT
+    out:   { failed: j, slots: j.tenant }
+
+invariants:
+  # Written per running job, so that each shard of a partitioned run can check them on its
+  # own tenants' tokens (a `forall t in Tenant` would also range over tenants a shard does
+  # not hold, and fail there).
+  slot_taken_while_running:
+    expr: "forall j in running: count(slots, j.tenant) + count(running, {tenant: t, ...} => t == j.tenant) == SLOTS"
+    description: a running job holds a slot of its own tenant; a tenant never runs more than its slots
+  attempts_counted:
+    expr: "forall j in failed: j.attempt == MAX_ATTEMPT"
+    description: a job is parked only after its last retry
+  # Over every tenant at once: no shard holds all the jobs, so no shard checks this at
+  # each firing; `run --partition` judges it on the union of the shards once they stop.
+  no_job_lost:
+    expr: "size(queued) + size(running) + size(done) + size(failed) == N_JOBS"
+    description: every job is queued, running, done or parked
+
+# Done when no job waits or runs.
+final: "size(queued) + size(running) == 0"
+
+"""####),
+        ("examples/tenant-jobs/bugs/slot-leaks-on-park.yaml", ####"""
+# yaml-language-server: $schema=../../../specs/cpn-net.schema.json
+# bug: parking a job forgets to give its slot back, so the tenant's later jobs wait forever
+# expect: deadlock
+cpn: 1
+name: tenant-jobs
+description: >
+  A job runner with a concurrency limit and a retry budget per tenant; no tenant can take
+  another's slot, so the net partitions by tenant.
+
+constants:
+  N_JOBS: 4
+  SLOTS: 1          # jobs one tenant runs at once (= its tokens in `slots`)
+  MAX_ATTEMPT: 1    # retries per job; the color of `attempt` is the cap
+
+colors:
+  Tenant: { enum: [acme, globex, initech] }
+  JobId:  { int: [1, N_JOBS] }
+  Job:
+    record:
+      id: JobId
+      tenant: Tenant
+      attempt: { int: [0, MAX_ATTEMPT] }
+
+places:
+  queued:
+    color: Job
+    initial:
+      - "{id: 1, tenant: acme, attempt: 0}"
+      - "{id: 2, tenant: acme, attempt: 0}"
+      - "{id: 3, tenant: globex, attempt: 0}"
+      - "{id: 4, tenant: initech, attempt: 0}"
+    description: jobs waiting for a slot of their tenant
+  slots:
+    color: Tenant
+    initial: [acme, globex, initech]     # SLOTS per tenant
+    description: free run slots, per tenant
+  running: Job
+  done:    Job
+  failed:  Job                            # out of retries: parked for a human
+
+transitions:
+  start:
+    # The join on j.tenant is the limit: only a slot of the job's own tenant will do.
+    in:  { queued: j, slots: j.tenant }
+    out: { running: j }
+  succeed:
+    in:  { running: j }
+    out: { done: j, slots: j.tenant }
+  retry:
+    in:    { running: j }
+    guard: j.attempt < MAX_ATTEMPT
+    out:   { queued: "{j with attempt: j.attempt + 1}", slots: j.tenant }
+  park:
+    # The last allowed attempt failed: the slot still goes back.
+    in:    { running: j }
+    guard: j.attempt == MAX_ATTEMPT
+    out:   { failed: j }
+
+invariants:
+  # Written per running job, so that each shard of a partitioned run can check them on its
+  # own tenants' tokens (a `forall t in Tenant` would also range over tenants a shard does
+  # not hold, and fail there).
+  slot_taken_while_running:
+    expr: "forall j in running: count(slots, j.tenant) + count(running, {tenant: t, ...} => t == j.tenant) == SLOTS"
+    description: a running job holds a slot of its own tenant; a tenant never runs more than its slots
+  attempts_counted:
+    expr: "forall j in failed: j.attempt == MAX_ATTEMPT"
+    description: a job is parked only after its last retry
+  # Over every tenant at once: no shard holds all the jobs, so no shard checks this at
+  # each firing; `run --partition` judges it on the union of the shards once they stop.
+  no_job_lost:
+    expr: "size(queued) + size(running) + size(done) + size(failed) == N_JOBS"
+    description: every job is queued, running, done or parked
+
+# Done when no job waits or runs.
+final: "size(queued) + size(running) == 0"
 
 """####),
     ]

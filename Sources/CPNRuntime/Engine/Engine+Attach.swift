@@ -17,6 +17,17 @@ extension Engine {
             throw RuntimeError(.store, "the net stored in \(store.location) no longer checks with this cpn-author (\(f.result.errorCount) errors)",
                                details: ["help: run it with its file: `cpn-author run \(record.path) --store \(store.location)`"])
         }
+        var options = options
+        // A shard's store is read as that shard: its global transitions, its invariants.
+        if let text = record.shard, let label = ShardLabel(json: text) {
+            do {
+                let proof = try PartitionAnalysis(net: net.checked, key: label.key, global: label.declaredGlobal).run()
+                let plan = try ShardPlan(proof: proof, net: net.checked, count: label.count, declaredGlobal: label.declaredGlobal)
+                options.shard = ShardAssignment(plan: plan, index: label.index, invariants: Set(label.invariants))
+            } catch let e as PartitionError {
+                throw RuntimeError(.store, "\(store.location) holds \(label.summary) of net `\(net.name)`, but the net stored there no longer partitions: \(e.message)")
+            }
+        }
         let engine = try Engine(net: net, store: store, worker: worker, options: options)
         try engine.open()
         return engine

@@ -14,7 +14,13 @@ extension Engine {
         var texts: [String] = []
         for v in values {
             switch text.parse(v, place: p) {
-            case .success(let value): texts.append(text.format(value, place: p))
+            case .success(let value):
+                if let shard = options.shard, shard.plan.shard(place: p, value: value) != shard.index {
+                    let owner = shard.plan.shard(place: p, value: value)
+                    throw RuntimeError(.invalidInput, "token \(text.format(value, place: p)) has `\(shard.plan.key)` \(shard.plan.keyText(place: p, value: value) ?? "?"), which belongs to shard \(owner + 1) of \(shard.plan.count); \(store.location) holds shard \(shard.index + 1)",
+                                       details: ["help: add it to shard \(owner + 1)'s store: the --store given in place \(owner + 1) when the run was started"])
+                }
+                texts.append(text.format(value, place: p))
             case .failure(let e): throw RuntimeError(.invalidInput, e.description, details: ["help: write the token as in the net file's `initial:` list"])
             }
         }

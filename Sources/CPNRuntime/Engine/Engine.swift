@@ -1,3 +1,4 @@
+import CPNDiagnostics
 import CPNExplore
 import CPNExpressions
 import CPNLoad
@@ -59,8 +60,13 @@ public final class Engine {
         let handlerOfTransition = try HandlerValidation.index(handlers, net: net)
         self.handlerOfTransition = handlerOfTransition
         let transitions = net.checked.transitions
-        self.automatic = transitions.allSatisfy(\.kind.firedByRuntime) ? nil
+        var automatic: [Int]? = transitions.allSatisfy(\.kind.firedByRuntime) ? nil
             : transitions.indices.filter { transitions[$0].kind.firedByRuntime || handlerOfTransition[$0] != nil }
+        // A shard fires its keyed transitions; the global ones are shard 0's alone.
+        if let shard = options.shard {
+            automatic = (automatic ?? Array(transitions.indices)).filter { shard.plan.fires($0, in: shard.index) }
+        }
+        self.automatic = automatic
         let lowest = transitions.map(\.priority).min() ?? 0
         self.priorityWatched = Set(transitions.filter { $0.priority > lowest }.flatMap { t in t.inputs.map(\.place) + t.inhibitors.map(\.place) })
         self.highestPriority = transitions.map(\.priority).max() ?? 0
@@ -81,11 +87,12 @@ public final class Engine {
             if let existing = try tx.net() { return existing }
             let now = try tx.now()
             let record = NetRecord(name: net.name, signature: net.signature, source: net.source, path: net.path,
-                                   tickMicros: options.tickMicros, createdAt: now)
+                                   tickMicros: options.tickMicros, createdAt: now, shard: options.shard?.label.json)
             guard try tx.insertNet(record, clock: now) else { return try tx.net() ?? record }
             var tokens: [NewToken] = []
             for (p, place) in net.checked.places.enumerated() {
-                for t in place.initial {
+                // A shard's store starts with the initial tokens of its own keys only.
+                for t in place.initial where options.shard.map({ $0.plan.shard(place: p, value: t.value) == $0.index }) ?? true {
                     let readyAt = try Self.readyTime(now: now, delay: t.delay, tickMicros: options.tickMicros)
                     for _ in 0..<t.count { tokens.append(NewToken(place: place.name, value: text.format(t.value, place: p), readyAt: readyAt)) }
                 }
@@ -114,8 +121,37 @@ public final class Engine {
                                details: ["  stored:  \(record.signature)", "  now:     \(net.signature)",
                                          "help: keep place names and colors, or start a new store"])
         }
+        try checkShard(of: record)
         tickMicros = record.tickMicros
         return record
+    }
+
+    /// Refuses a store that holds another part of the net than this engine runs:
+    /// the whole net where a shard is run, a shard where the whole net is run,
+    /// or another shard (the stores were given in another order, or a store was
+    /// added or dropped: the keys would land elsewhere).
+    func checkShard(of record: NetRecord) throws {
+        let stored = try record.shard.map { text -> ShardLabel in
+            guard let label = ShardLabel(json: text) else {
+                throw RuntimeError(.store, "\(store.location): the shard this store holds is recorded as `\(VisibleText.escaped(String(text.prefix(200))))`, which is not a shard label",
+                                   details: ["help: the store is damaged; start a new one"])
+            }
+            return label
+        }
+        switch (stored, options.shard?.label) {
+        case (nil, nil): return
+        case (nil, let wanted?):
+            throw RuntimeError(.store, "\(store.location) holds the whole of net `\(net.name)`, not \(wanted.summary)",
+                               details: ["help: give every shard a store of its own (a new database or file)"])
+        case (let held?, nil):
+            throw RuntimeError(.store, "\(store.location) holds \(held.summary) of net `\(net.name)`, not the whole net",
+                               details: ["help: run it with --partition \(held.key) and all \(held.count) stores, in the order it was started with"])
+        case (let held?, let wanted?):
+            guard held.isSamePlace(as: wanted) else {
+                throw RuntimeError(.store, "\(store.location) holds \(held.summary) of net `\(net.name)`; this run gives it \(wanted.summary)",
+                                   details: ["help: give the stores in the order the run was started with; a different number of stores or another key needs new stores"])
+            }
+        }
     }
 
     // MARK: - Looking
@@ -306,6 +342,11 @@ public final class Engine {
     func outputTokens(_ firing: FiringRule.Firing, now: Int64) throws -> [NewToken] {
         var newTokens: [NewToken] = []
         for move in firing.produced {
+            if let shard = options.shard, shard.plan.shard(place: move.place, value: move.value) != shard.index {
+                // The partition proof rules this out; a store must never receive another shard's token.
+                throw RuntimeError(.evaluation, "firing \(describe(firing).summary) would make a token of `\(shard.plan.key)` \(shard.plan.keyText(place: move.place, value: move.value) ?? "?") in \(store.location), which holds shard \(shard.index + 1) of \(shard.plan.count); nothing was committed",
+                                   details: ["help: this is a bug in the partition analysis; run the net unpartitioned and report it"])
+            }
             let value = text.format(move.value, place: move.place)
             let readyAt = try Self.readyTime(now: now, delay: move.delay, tickMicros: tickMicros)
             for _ in 0..<move.count { newTokens.append(NewToken(place: net.checked.places[move.place].name, value: value, readyAt: readyAt)) }
@@ -395,7 +436,8 @@ public final class Engine {
 
     func brokenInvariants(_ marking: RuntimeMarking) -> [(name: String, error: String?)] {
         var broken: [(String, String?)] = []
-        for inv in net.checked.invariants {
+        // A shard checks the invariants that hold for its own tokens alone (`ShardAssignment`).
+        for inv in net.checked.invariants where options.shard.map({ $0.invariants.contains(inv.name) }) ?? true {
             do {
                 if try !inv.holds(on: RuntimeMarkingReader(values: marking.values)) { broken.append((inv.name, nil)) }
             } catch {
@@ -473,6 +515,8 @@ public struct EngineOptions: Sendable {
     public var batch = 1
     /// Told the transition's name when such a pause begins.
     public var onPauseMidFiring: (@Sendable (String) -> Void)?
+    /// The shard of a partitioned run this engine fires (nil: the whole net).
+    public var shard: ShardAssignment?
 
     public init() {}
 }

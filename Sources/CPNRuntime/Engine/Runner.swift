@@ -38,6 +38,12 @@ public struct RunReport: Sendable {
     public var latency = LatencyHistogram()
 
     public var totalFirings: Int { firings.reduce(0) { $0 + $1.count } }
+
+    /// A run that failed before any worker started (its store would not open).
+    public static func failed(_ error: RuntimeError, workers: Int, elapsedMicros: Int64) -> RunReport {
+        RunReport(reason: .failed, error: error, elapsedMicros: elapsedMicros, workers: workers, firings: [],
+                  handlerRuns: 0, lostClaims: 0, conflicts: 0)
+    }
     public var firingsPerSecond: Double { elapsedMicros > 0 ? Double(totalFirings) * 1e6 / Double(elapsedMicros) : 0 }
 }
 

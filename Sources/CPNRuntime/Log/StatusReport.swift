@@ -10,6 +10,8 @@ public struct StatusReport: Sendable {
     /// The window `recent` counts cover, in microseconds.
     public var windowMicros: Int64
     public var placeNames: [String]
+    /// The shard of a partitioned run the store holds (nil: the whole net).
+    public var shard: ShardLabel?
 
     public init(engine: Engine, windowMicros: Int64) throws {
         snapshot = try engine.snapshot()
@@ -19,6 +21,7 @@ public struct StatusReport: Sendable {
         tickMicros = engine.tickMicros
         self.windowMicros = windowMicros
         placeNames = engine.net.checked.places.map(\.name)
+        shard = engine.options.shard?.label
     }
 
     /// Per place: each value with how many copies are ready, waiting (with the
@@ -49,6 +52,10 @@ public struct StatusReport: Sendable {
 
     public var text: String {
         var out = "net `\(net)` in \(store) (time unit \(RuntimeDuration.format(micros: tickMicros)))\n"
+        if let shard {
+            out += "\(shard.summary) (a partitioned run): `final` and the invariants below are this shard's alone; it checks "
+                + (shard.invariants.isEmpty ? "no invariant" : shard.invariants.map { "`\($0)`" }.joined(separator: ", ")) + "\n"
+        }
         out += activityLine + "\n"
         let tokens = snapshot.tokens
         let held = tokens.filter { $0.isHeld(at: snapshot.real) }
@@ -124,6 +131,8 @@ public struct StatusReport: Sendable {
             ("net", .string(net)),
             ("store", .string(store)),
             ("tick_us", .int(Int(tickMicros))),
+            ("shard", shard.map { .object([("key", .string($0.key)), ("shard", .int($0.index + 1)), ("of", .int($0.count)),
+                                           ("invariants_checked", .array($0.invariants.map(JSONValue.string)))]) } ?? .null),
             ("now", .string(EventLog.timestamp(snapshot.real))),
             ("net_time_us", .int(Int(snapshot.now))),
             ("clock_running", .bool(snapshot.clockRunning)),

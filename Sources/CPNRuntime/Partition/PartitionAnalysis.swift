@@ -22,7 +22,9 @@ import CPNModel
 /// top-level equalities (`a.domain == b.domain && ...`) join their sides.
 /// Keyed places must not have a capacity nor an order: both compare tokens of
 /// every key (a capacity counts them together, an order picks the best of
-/// all), which separate shards cannot do.
+/// all), which separate shards cannot do; for the same reason a net with
+/// priorities is not partitionable (a firing waits for higher-priority
+/// bindings of every key).
 ///
 /// Then each shard is a part of the net on its own places, closed under
 /// firing: what the global net does with the tokens of one key is what that
@@ -59,6 +61,15 @@ public struct PartitionAnalysis: Sendable {
         var transitions: [PartitionProof.TransitionEntry] = []
         for t in net.net.transitions {
             transitions.append(TransitionKeys(transition: t, places: places, constants: constants, placeIndex: net.placeIndex(named:)).verdict())
+        }
+        // Priorities compare the enabled transitions of the whole marking: a firing of one
+        // key waits while a higher-priority binding of any key is enabled, which no shard sees.
+        if net.hasPriorities {
+            for (i, t) in transitions.enumerated() {
+                guard case .keyed = t.verdict else { continue }
+                let levels = Set(net.transitions.map(\.priority)).sorted().map(String.init).joined(separator: ", ")
+                transitions[i].verdict = .crosses("the net has priorities (\(levels)): whether `\(t.name)` may fire depends on the enabled transitions of every key, which no single shard sees", [])
+            }
         }
         let invariants = net.net.invariants.map { inv -> PartitionProof.InvariantEntry in
             let touched = Self.placesNamed(in: inv.expr, places: Set(net.places.map(\.name)))

@@ -80,14 +80,18 @@ public struct NetRecord: Hashable, Sendable {
     /// The length of one time unit of the net (`@+ 1`), in microseconds.
     public var tickMicros: Int64
     public var createdAt: Int64
+    /// Which shard of a partitioned run this store holds (`ShardLabel`, as
+    /// JSON); nil for a store that holds the whole net.
+    public var shard: String?
 
-    public init(name: String, signature: String, source: String, path: String, tickMicros: Int64, createdAt: Int64) {
+    public init(name: String, signature: String, source: String, path: String, tickMicros: Int64, createdAt: Int64, shard: String? = nil) {
         self.name = name
         self.signature = signature
         self.source = source
         self.path = path
         self.tickMicros = tickMicros
         self.createdAt = createdAt
+        self.shard = shard
     }
 }
 

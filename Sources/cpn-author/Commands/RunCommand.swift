@@ -37,6 +37,15 @@ struct RunCommand: ParsableCommand {
             `kind: fault` and `kind: environment` transitions are never fired on their own: \
             `cpn-author inject` fires them. See specs/runtime.md.
 
+            --partition KEY with one --store per shard runs the net as independent shards, when \
+            `cpn-author partition NET --by KEY` proves that no firing crosses two keys (untimed nets \
+            only): each key's tokens live in one store (by the key's number in its color modulo the \
+            number of stores, else a hash), each shard has its own workers, and checks at each firing \
+            the invariants that hold for its own tokens alone (each shard is explored alone first; \
+            the others are named). When every shard has stopped, `final` and every invariant are \
+            judged on the union of their markings. A shard whose store fails stops alone while the \
+            others go on; the same command again resumes it from what its store committed.
+
             --until final stops when `final` holds (a dead marking that is not final is a \
             deadlock: exit 1); idle stops when nothing is enabled, waiting or being worked on; a \
             duration (30s, 5m) runs that long, waiting for tokens added with `tokens add`. \
@@ -52,7 +61,17 @@ struct RunCommand: ParsableCommand {
     @Argument(help: "The net file (YAML).")
     var file: String
 
-    @OptionGroup var store: RuntimeStoreOptions
+    @Option(help: ArgumentHelp(
+        "Where tokens and events live: sqlite:FILE (one file, no setup) or postgres://USER@HOST:PORT/DB (many workers, many machines). With --partition, one per shard, in order (repeat it).",
+        discussion: "sqlite:FILE?sync=normal trades a power cut's last commits for speed; a killed process still loses nothing.",
+        valueName: "store"))
+    var store: [String] = []
+
+    @Option(help: ArgumentHelp("Run as independent shards keyed by this record field or color, one --store each (`cpn-author partition` shows the proof).", valueName: "key"))
+    var partition: String?
+
+    @Option(help: ArgumentHelp("With --partition: a place whose tokens belong to no shard (the first store holds them; repeatable).", valueName: "place"))
+    var global: [String] = []
 
     @Option(parsing: .unconditional, help: "Worker threads in this process (each with its own connection).")
     var workers: Int = 1
@@ -92,7 +111,20 @@ struct RunCommand: ParsableCommand {
 
     enum InvariantChecking: String, ExpressibleByArgument, CaseIterable { case every, never }
 
+    /// The stores given, or the default one.
+    var stores: [String] { store.isEmpty ? ["sqlite:state.db"] : store }
+
     func validate() throws {
+        if partition == nil {
+            if store.count > 1 { throw ValidationError("several --store options run shards: add --partition KEY (see `cpn-author partition NET --by KEY`)") }
+            if !global.isEmpty { throw ValidationError("--global is for partitioned runs: add --partition KEY") }
+        } else {
+            if store.isEmpty { throw ValidationError("--partition needs a --store for each shard (repeat --store)") }
+            if let twice = Dictionary(grouping: store, by: { $0 }).first(where: { $0.value.count > 1 })?.key {
+                throw ValidationError("--store \(Self.redacted(twice)) is given twice: every shard needs a store of its own")
+            }
+            if metrics != nil { throw ValidationError("--metrics serves one store; with --partition, scrape each shard with `cpn-author status --store URL --format prometheus`") }
+        }
         guard workers >= 1 && workers <= 256 else { throw ValidationError("--workers must be between 1 and 256") }
         if let batch, batch < 1 || batch > 10_000 { throw ValidationError("--batch must be between 1 and 10000") }
         if let tick {
@@ -142,7 +174,7 @@ struct RunCommand: ParsableCommand {
         options.checkInvariants = checkInvariants == .every
         // Batches amortize SQLite's commit; on PostgreSQL they hold row and place locks
         // longer and concurrent workers lose more than one worker gains (make bench).
-        options.batch = batch ?? (store.store.hasPrefix("postgres") ? 1 : 16)
+        options.batch = batch ?? (stores[0].hasPrefix("postgres") ? 1 : 16)
         options.tickMicros = tick.flatMap(RuntimeDuration.parse) ?? 1_000_000
         options.seed = seed ?? (UInt64(getpid()) &* 0x9E37_79B9_7F4A_7C15 ^ UInt64(RuntimeClock.now()))
         // Fault injection for the crash tests: a pause inside each firing's transaction.
@@ -153,11 +185,17 @@ struct RunCommand: ParsableCommand {
             }
         }
 
-        let spec = store.store
+        if let partition {
+            try runPartitioned(net, by: partition, goal: goal, handlers: handlerList, options: options)
+            return
+        }
+        let spec = stores[0]
         // Put the net in (or check it against) the store once, before the workers start.
         let location: String
         do {
-            let first = try Engine(net: net, store: store.open(), worker: RuntimeStores.workerID("0"), handlers: handlerList, options: options)
+            let opened: any TokenStore
+            do { opened = try RuntimeStores.open(spec, mustExist: false) } catch let e as StoreError { throw ValidationFailure(e.message) }
+            let first = try Engine(net: net, store: opened, worker: RuntimeStores.workerID("0"), handlers: handlerList, options: options)
             defer { first.store.close() }
             let record = try first.open()
             location = first.store.location
@@ -198,6 +236,51 @@ struct RunCommand: ParsableCommand {
         }
         if let error = report.error { throw error.exitCode }
         if report.reason == .interrupted { throw ExitCode(termination.isSet ? TerminationSignal.exitStatus : 130) }
+    }
+
+    /// `--partition KEY`: the proof, each shard explored alone for the
+    /// invariants it can check, then one runner per shard (PartitionedRun).
+    private func runPartitioned(_ net: RuntimeNet, by key: String, goal: RunGoal, handlers: [Handler], options: EngineOptions) throws {
+        var err = StandardError()
+        let plan: ShardPlan
+        do {
+            let proof = try PartitionAnalysis(net: net.checked, key: key, global: global).run()
+            if proof.timed {
+                print("error: net `\(net.name)` is timed; a partitioned run would give each shard its own clock, which lets time pass in one shard while another is busy (the whole net's clock stands still then)", to: &err)
+                print("  help: run it unpartitioned, on one store that workers on many machines share (postgres://...)", to: &err)
+                throw ExitCode(ExitStatus.invalidInput)
+            }
+            plan = try ShardPlan(proof: proof, net: net.checked, count: stores.count, declaredGlobal: global)
+        } catch let e as PartitionError {
+            print("error: \(e.message)", to: &err)
+            if let hint = e.hint { print("  help: \(hint.replacingOccurrences(of: "NET.yaml", with: file))", to: &err) }
+            throw ExitCode(e.message.contains("cannot run partitioned") ? ExitStatus.violated : ExitStatus.invalidInput)
+        }
+        let checks = PartitionedRun.checks(net: net.checked, plan: plan, file: file, timeLimit: 120)
+        for c in checks { print(c.text(of: plan.count), terminator: "", to: &err) }
+        let locations = stores.map(Self.redacted)
+        print("running net `\(net.name)` partitioned by `\(key)` on \(stores.count) store\(stores.count == 1 ? "" : "s") with \(workers) worker\(workers == 1 ? "" : "s") each until \(untilText(goal))\(goal == .final ? " (each shard until idle, then `final` on the union)" : "")", to: &err)
+        let interrupt = InterruptFlag.install()
+        let termination = TerminationSignal.install()
+        let specs = stores
+        let report = PartitionedRun.run(net: net, plan: plan, checks: checks, workers: workers, goal: goal, handlers: handlers, options: options,
+                                        locations: locations, isCancelled: { interrupt.isSet || termination.isSet }) { i in
+            try RuntimeStores.open(specs[i], mustExist: false)
+        }
+        switch format {
+        case .text: print(TerminalText.inert(report.text), terminator: "")
+        case .json: print(report.json.pretty)
+        }
+        if let error = report.error { throw error.exitCode }
+        if report.interrupted { throw ExitCode(termination.isSet ? TerminationSignal.exitStatus : 130) }
+    }
+
+    /// A store URL without its password, for reports.
+    static func redacted(_ spec: String) -> String {
+        guard let scheme = spec.range(of: "://"), let at = spec[scheme.upperBound...].firstIndex(of: "@") else { return spec }
+        let user = spec[scheme.upperBound..<at]
+        guard let colon = user.firstIndex(of: ":") else { return spec }
+        return String(spec[..<colon]) + String(spec[at...])
     }
 
     /// Starts the metrics endpoint on a store connection of its own.
