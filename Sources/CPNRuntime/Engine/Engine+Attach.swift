@@ -22,7 +22,7 @@ extension Engine {
         if let text = record.shard, let label = ShardLabel(json: text) {
             do {
                 let proof = try PartitionAnalysis(net: net.checked, key: label.key, global: label.declaredGlobal).run()
-                let plan = try ShardPlan(proof: proof, net: net.checked, count: label.count, declaredGlobal: label.declaredGlobal)
+                let plan = try ShardPlan(proof: proof, net: net.checked, count: label.count)
                 options.shard = ShardAssignment(plan: plan, index: label.index, invariants: Set(label.invariants))
             } catch let e as PartitionError {
                 throw RuntimeError(.store, "\(store.location) holds \(label.summary) of net `\(net.name)`, but the net stored there no longer partitions: \(e.message)")

@@ -15,8 +15,7 @@ extension Engine {
         for v in values {
             switch text.parse(v, place: p) {
             case .success(let value):
-                if let shard = options.shard, shard.plan.shard(place: p, value: value) != shard.index {
-                    let owner = shard.plan.shard(place: p, value: value)
+                if let shard = options.shard, case let owner = shard.plan.shard(place: p, value: value), owner != shard.index {
                     throw RuntimeError(.invalidInput, "token \(text.format(value, place: p)) has `\(shard.plan.key)` \(shard.plan.keyText(place: p, value: value) ?? "?"), which belongs to shard \(owner + 1) of \(shard.plan.count); \(store.location) holds shard \(shard.index + 1)",
                                        details: ["help: add it to shard \(owner + 1)'s store: the --store given in place \(owner + 1) when the run was started"])
                 }

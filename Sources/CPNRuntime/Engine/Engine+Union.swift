@@ -6,11 +6,6 @@ extension Engine {
     public func judge(union rows: [StoredToken]) throws -> (isFinal: Bool?, brokenInvariants: [String]) {
         let groups = TokenGroup.of(rows, real: 0, worker: worker)
         let marking = try RuntimeMarking(groups: groups, net: net, text: text, now: Int64.max)
-        var broken: [String] = []
-        for inv in net.checked.invariants {
-            let holds = (try? inv.holds(on: RuntimeMarkingReader(values: marking.values))) ?? false
-            if !holds { broken.append(inv.name) }
-        }
-        return (isFinal(marking), broken)
+        return (isFinal(marking), brokenInvariants(marking, everyOne: true).map(\.name))
     }
 }

@@ -434,10 +434,12 @@ public final class Engine {
         }
     }
 
-    func brokenInvariants(_ marking: RuntimeMarking) -> [(name: String, error: String?)] {
+    /// The invariants broken in `marking` (an error counts as broken); a shard
+    /// asks only those that hold for its own tokens alone (`ShardAssignment`),
+    /// unless `everyOne` (the union of every shard's marking).
+    func brokenInvariants(_ marking: RuntimeMarking, everyOne: Bool = false) -> [(name: String, error: String?)] {
         var broken: [(String, String?)] = []
-        // A shard checks the invariants that hold for its own tokens alone (`ShardAssignment`).
-        for inv in net.checked.invariants where options.shard.map({ $0.invariants.contains(inv.name) }) ?? true {
+        for inv in net.checked.invariants where everyOne || options.shard.map({ $0.invariants.contains(inv.name) }) ?? true {
             do {
                 if try !inv.holds(on: RuntimeMarkingReader(values: marking.values)) { broken.append((inv.name, nil)) }
             } catch {

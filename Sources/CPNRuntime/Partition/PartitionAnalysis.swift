@@ -65,9 +65,9 @@ public struct PartitionAnalysis: Sendable {
         // Priorities compare the enabled transitions of the whole marking: a firing of one
         // key waits while a higher-priority binding of any key is enabled, which no shard sees.
         if net.hasPriorities {
+            let levels = Set(net.transitions.map(\.priority)).sorted().map(String.init).joined(separator: ", ")
             for (i, t) in transitions.enumerated() {
                 guard case .keyed = t.verdict else { continue }
-                let levels = Set(net.transitions.map(\.priority)).sorted().map(String.init).joined(separator: ", ")
                 transitions[i].verdict = .crosses("the net has priorities (\(levels)): whether `\(t.name)` may fire depends on the enabled transitions of every key, which no single shard sees", [])
             }
         }

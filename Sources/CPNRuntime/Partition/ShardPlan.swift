@@ -18,7 +18,7 @@ import CPNModel
 public struct ShardPlan: Sendable {
     public let key: String
     public let count: Int
-    /// The places named global with `--global`.
+    /// The places named global with `--global` (the proof's `.global(declared: true)` ones), sorted.
     public let declaredGlobal: [String]
     /// Per place: the positions (record field or tuple component numbers)
     /// leading to the key inside its tokens; nil for a global place.
@@ -33,7 +33,7 @@ public struct ShardPlan: Sendable {
     /// The plan for `count` shards; throws `PartitionError` when the proof
     /// refutes partitioning, or a transition would make keyed tokens out of
     /// no keyed token (no shard would own the firing).
-    public init(proof: PartitionProof, net: CheckedNet, count: Int, declaredGlobal: [String] = []) throws {
+    public init(proof: PartitionProof, net: CheckedNet, count: Int) throws {
         guard count >= 1 else { throw PartitionError("a partitioned run needs at least one store") }
         guard proof.isPartitionable else {
             let crossing = proof.transitions.compactMap { t -> String? in
@@ -42,11 +42,11 @@ public struct ShardPlan: Sendable {
             }
             throw PartitionError("net `\(proof.net)` cannot run partitioned by `\(proof.key)`"
                                  + (crossing.isEmpty ? ": no place holds the key" : ": " + crossing.joined(separator: "; ")),
-                                 hint: "`cpn-author partition \(net.net.name == proof.net ? "NET" : proof.net).yaml --by \(proof.key)` shows the argument arc by arc")
+                                 hint: "`cpn-author partition NET.yaml --by \(proof.key)` shows the argument arc by arc")
         }
         self.key = proof.key
         self.count = count
-        self.declaredGlobal = declaredGlobal.sorted()
+        self.declaredGlobal = proof.places.filter { $0.role == .global(declared: true) }.map(\.name).sorted()
         var paths: [[Int]?] = []
         var colors: [Color?] = []
         for (p, entry) in zip(net.places, proof.places) {

@@ -20,7 +20,6 @@ public enum PartitionedRun {
         public var index: Int
         public var initialTokens: Int
         public var states: Int
-        public var complete: Bool
         public var checked: [String]
         public var excluded: [(name: String, why: String)]
     }
@@ -50,8 +49,7 @@ public enum PartitionedRun {
                 }
             }
             let tokens = part.places.reduce(0) { $0 + $1.initial.reduce(0) { $0 + $1.count } }
-            return ShardCheck(index: i, initialTokens: tokens, states: result.states, complete: result.verdict != .bounded,
-                              checked: checked, excluded: excluded)
+            return ShardCheck(index: i, initialTokens: tokens, states: result.states, checked: checked, excluded: excluded)
         }
     }
 

@@ -250,7 +250,7 @@ struct RunCommand: ParsableCommand {
                 print("  help: run it unpartitioned, on one store that workers on many machines share (postgres://...)", to: &err)
                 throw ExitCode(ExitStatus.invalidInput)
             }
-            plan = try ShardPlan(proof: proof, net: net.checked, count: stores.count, declaredGlobal: global)
+            plan = try ShardPlan(proof: proof, net: net.checked, count: stores.count)
         } catch let e as PartitionError {
             print("error: \(e.message)", to: &err)
             if let hint = e.hint { print("  help: \(hint.replacingOccurrences(of: "NET.yaml", with: file))", to: &err) }
