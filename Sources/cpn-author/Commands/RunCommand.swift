@@ -62,7 +62,7 @@ struct RunCommand: ParsableCommand {
     var file: String
 
     @Option(help: ArgumentHelp(
-        "Where tokens and events live: sqlite:FILE (one file, no setup) or postgres://USER@HOST:PORT/DB (many workers, many machines). With --partition, one per shard, in order (repeat it).",
+        "Where tokens and events live: sqlite:FILE (one file, no setup) or postgres://USER@HOST:PORT/DB (many workers, many machines); default sqlite:state.db. With --partition, one per shard, in order (repeat it).",
         discussion: "sqlite:FILE?sync=normal trades a power cut's last commits for speed; a killed process still loses nothing.",
         valueName: "store"))
     var store: [String] = []
