@@ -211,15 +211,22 @@ struct BreadthFirstSearch<E: StateExpander> {
             for (k, end) in batch.ends.enumerated() {
                 defer { start = end }
                 if full { break }
-                accept(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: hashes[k], known: nil)
+                accept(UnsafeRawBufferPointer(rebasing: all[start..<end]), hash: hashes[k])
             }
         }
         finish(expansion)
         cursor += 1
     }
 
-    /// Inserts, in state order, what the workers expanded (see `ExpandedStates`).
+    /// Inserts, in state order, what the workers expanded (see
+    /// `ExpandedStates`): the store first finds each run's new states on
+    /// every thread (`resolveRun`), this loop numbers them in order, as the
+    /// serial loop would, and the store then files the numbers (`settleRun`).
     private mutating func insertParallel(_ shares: [ExpandedStates]) {
+        let run = store.resolveRun(shares, workers: options.workers)
+        var indexOf = [Int32](repeating: -1, count: run.firstOf.count)
+        var g = 0
+        defer { store.settleRun(run, indexOf: indexOf, workers: options.workers) }
         for share in shares {
             share.batch.bytes.withUnsafeBytes { all in
                 var k = 0, start = 0
@@ -230,11 +237,22 @@ struct BreadthFirstSearch<E: StateExpander> {
                     while k < stateEnd {
                         if !full {
                             let known = share.known[k]
-                            accept(UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]]), hash: share.hashes[k],
-                                   known: known >= 0 ? Int(known) : nil)
+                            let index: Int
+                            if known >= 0 {
+                                index = Int(known)
+                            } else if run.firstOf[g] == Int32(g) {
+                                index = store.appendResolved(UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]]),
+                                                             parent: UInt32(cursor))
+                                indexOf[g] = Int32(index)
+                                stored(index)
+                            } else {
+                                index = Int(indexOf[Int(run.firstOf[g])])
+                            }
+                            recordEdge(to: index)
                         }
                         start = share.batch.ends[k]
                         k += 1
+                        g += 1
                     }
                     finish(Expansion(enabled: share.enabled[offset], failure: share.failures[offset]))
                     cursor += 1
@@ -326,19 +344,23 @@ struct BreadthFirstSearch<E: StateExpander> {
         return false
     }
 
-    /// Records successor `k` of the state at `cursor`: inserted unless
-    /// `known` (its index when the state was already stored).
+    /// Records a successor of the state at `cursor`, inserting it unless stored.
     @inline(__always)
-    private mutating func accept(_ b: UnsafeRawBufferPointer, hash: UInt64, known: Int?) {
-        let index: Int
-        if let known { index = known } else {
-            let (i, inserted) = store.insert(b, hash: hash, parent: UInt32(cursor))
-            index = i
-            if inserted {
-                if needsMarking { visitStored(index) }
-                if store.count >= options.maxStates || store.isNearCapacity { full = true }
-            }
-        }
+    private mutating func accept(_ b: UnsafeRawBufferPointer, hash: UInt64) {
+        let (index, inserted) = store.insert(b, hash: hash, parent: UInt32(cursor))
+        if inserted { stored(index) }
+        recordEdge(to: index)
+    }
+
+    /// A state just stored: its properties, and whether the store is full.
+    @inline(__always)
+    private mutating func stored(_ index: Int) {
+        if needsMarking { visitStored(index) }
+        if store.count >= options.maxStates || store.isNearCapacity { full = true }
+    }
+
+    @inline(__always)
+    private mutating func recordEdge(to index: Int) {
         if recordsEdges {
             findings.edgeFrom.append(UInt32(cursor))
             findings.edgeTo.append(UInt32(index))

@@ -21,11 +21,14 @@ extension ParallelStateExpander {
 /// thread, each already looked up in the state table as it was before the
 /// run: `known` holds the index of a state stored earlier, or -1.
 ///
-/// The explorer then walks these in state order and inserts only the unknown
-/// ones, exactly as the serial loop would: a state found before the run is
-/// found again (the table only grows), and an unknown one is looked up again
-/// against the states this run added. So state numbers, traces and every
-/// figure are the same with one worker or several.
+/// The unknown ones are then inserted on every thread too: the store's
+/// shards, each owned by one thread, take a provisional entry for the first
+/// occurrence of each unknown state in candidate order (`StateStore.resolveRun`);
+/// the explorer numbers those first occurrences walking the run in state
+/// order, exactly as the serial loop would; the shards then file the numbers
+/// (`settleRun`). A state found before the run is found again (the table only
+/// grows). So state numbers, traces and every figure are the same with one
+/// worker or several.
 struct ExpandedStates {
     var batch = SuccessorBatch()
     var hashes: [UInt64] = []
@@ -103,7 +106,7 @@ struct ExpandedStates {
 }
 
 /// Hands values to worker threads that the caller keeps apart by construction.
-private struct UnsafeSendable<T>: @unchecked Sendable {
+struct UnsafeSendable<T>: @unchecked Sendable {
     let value: T
     init(_ value: T) { self.value = value }
 }

@@ -1,19 +1,47 @@
+import Dispatch
+
 /// Every state found so far, in the order found (which is BFS order, so the
 /// store is also the queue), each with the index of the state it was first
 /// reached from. Parent pointers give shortest traces.
 ///
 /// Storage: encoded states back to back in one byte arena, a start offset
-/// and a parent index per state, and an open-addressing hash table of state
-/// indices (see `StateTable`). No per-state objects.
+/// and a parent index per state, and open-addressing hash tables of state
+/// indices (see `StateTable`), one per shard of the hash space. No per-state
+/// objects.
+///
+/// The shards let several threads insert a run of states at once, each into
+/// shards of its own (`resolveRun`, `settleRun`); their number is fixed, so
+/// the tables, and every figure read off them, are the same for any number
+/// of workers.
 ///
 /// Memory per state: its encoding + 4 (offset) + 4 (parent) + 5 / load (table).
 struct StateStore {
     private(set) var arena: [UInt8] = []
     private(set) var offsets: [UInt32] = [0]
     private(set) var parents: [UInt32] = []
-    private var table = StateTable()
+    private var tables = (0..<StateStore.shardCount).map { _ in StateTable.allocate(capacity: 1 << 13) }
+    /// Frees the tables' memory with the last copy of the store; a copy that
+    /// is about to change first takes tables of its own (`uniqueTables`).
+    private var owner: TableOwner
+
+    init() { owner = TableOwner(tables) }
+
+    /// Gives this copy tables of its own before it changes them.
+    @inline(__always)
+    private mutating func uniqueTables() {
+        if !isKnownUniquelyReferenced(&owner) {
+            tables = tables.map { $0.copy() }
+            owner = TableOwner(tables)
+        }
+    }
+
 
     static let noParent = UInt32.max
+    static let shardCount = 8
+
+    /// The shard of a hash: bits the slot index (low bits) and the tag (top 7) do not use.
+    @inline(__always)
+    static func shard(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: hash >> 40) & (shardCount - 1) }
 
     var count: Int { parents.count }
 
@@ -23,14 +51,20 @@ struct StateStore {
     }
 
     /// Starts loading what lookups of `hashes[from...]` will read (see `StateTable.prefetch`).
-    func prefetch(_ hashes: [UInt64], from: Int = 0) { table.prefetch(hashes, from: from) }
+    func prefetch(_ hashes: [UInt64], from: Int = 0) {
+        tables.withUnsafeBufferPointer { tables in
+            hashes.withUnsafeBufferPointer { hashes in
+                for k in from..<hashes.count { tables[Self.shard(hashes[k])].prefetch(hash: hashes[k]) }
+            }
+        }
+    }
 
     /// The index of a stored state equal to `b`, if any. Only reads: several
     /// threads may look up at once while nothing inserts.
     func find(_ b: UnsafeRawBufferPointer, hash: UInt64) -> Int? {
         arena.withUnsafeBytes { a in
             offsets.withUnsafeBufferPointer { o in
-                table.find(hash: hash) { index in
+                tables[Self.shard(hash)].find(hash: hash) { index in
                     StateTable.equal(UnsafeRawBufferPointer(rebasing: a[Int(o[index])..<Int(o[index + 1])]), b)
                 }
             }
@@ -46,16 +80,29 @@ struct StateStore {
         arena.append(contentsOf: b)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         parents.append(parent)
-        if table.isFull {
+        let s = Self.shard(hash)
+        uniqueTables()
+        if tables[s].isFull {
             // Growing rehashes stored states; read them through local copies
             // (no copying happens: nothing mutates the arena meanwhile).
             let arena = self.arena, offsets = self.offsets
-            table.grow { i in
+            tables[s].grow { i in
                 arena.withUnsafeBytes { StateTable.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[i])..<Int(offsets[i + 1])])) }
             }
+            owner.tables[s] = tables[s]
         }
-        table.insert(index: index, hash: hash)
+        tables[s].insert(index: index, hash: hash)
         return (index, true)
+    }
+
+    /// Appends a state that `resolveRun` found new (its table entry is
+    /// provisional until `settleRun`). Returns its index.
+    mutating func appendResolved(_ b: UnsafeRawBufferPointer, parent: UInt32) -> Int {
+        let index = parents.count
+        arena.append(contentsOf: b)
+        offsets.append(UInt32(truncatingIfNeeded: arena.count))
+        parents.append(parent)
+        return index
     }
 
     /// Offsets and indices are 32-bit: stop well before they would wrap.
@@ -95,18 +142,179 @@ struct StateStore {
     }
 
     /// Bytes held per state, all structures included.
+    private var tableBytes: Int { tables.reduce(0) { $0 + $1.byteCount } }
+
     var bytesPerState: Double {
         guard count > 0 else { return 0 }
-        let total = arena.count + offsets.count * 4 + parents.count * 4 + table.byteCount
+        let total = arena.count + offsets.count * 4 + parents.count * 4 + tableBytes
         return Double(total) / Double(count)
     }
 
-    var memoryBytes: Int { arena.capacity + offsets.capacity * 4 + parents.capacity * 4 + table.byteCount }
+    var memoryBytes: Int { arena.capacity + offsets.capacity * 4 + parents.capacity * 4 + tableBytes }
 
     /// For tests: every stored state is found again at its own index.
     func checkInvariants() -> Bool {
         (0..<count).allSatisfy { i in
-            withState(i) { b in table.find(hash: StateTable.hash(b)) { j in withState(j) { $0.elementsEqual(b) } } == i }
+            withState(i) { b in let h = StateTable.hash(b); return tables[Self.shard(h)].find(hash: h) { j in withState(j) { $0.elementsEqual(b) } } == i }
         }
+    }
+}
+
+// MARK: Inserting a run of states on several threads
+
+/// How `resolveRun` classified a run's candidates (the successors in a list
+/// of `ExpandedStates`, numbered in order across them): for each candidate
+/// not stored before the run, the number of its first occurrence in the run,
+/// itself when it is the first. The explorer then numbers the first
+/// occurrences in candidate order, exactly as inserting one at a time would.
+struct RunResolution {
+    /// Per candidate: its first occurrence, or -1 for one stored before the run.
+    var firstOf: [Int32]
+    /// Per shard, the run's new entries in candidate order: the candidate and its slot.
+    fileprivate var entries: [[(candidate: Int32, slot: Int)]]
+}
+
+extension StateStore {
+    /// Adds a provisional table entry for the first occurrence of every
+    /// candidate the shares did not find stored, on `workers` threads, each
+    /// owning whole shards and walking the candidates in order, so which
+    /// occurrence comes first is the same as in a serial walk. The arena is
+    /// only read; `settleRun` must follow before any other insertion.
+    mutating func resolveRun(_ shares: [ExpandedStates], workers: Int) -> RunResolution {
+        var bases: [Int] = [0]
+        for share in shares { bases.append(bases.last! + share.batch.count) }
+        let total = bases.last!
+        precondition(total < Int(StateTable.provisionalBit) - 1, "a run of \(total) successors is too long")
+        var firstOf = [Int32](repeating: -1, count: total)
+        var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
+        let n = max(1, min(workers, Self.shardCount))
+        let arena = self.arena, offsets = self.offsets
+        uniqueTables()
+        defer { owner.tables = tables }
+        RunCandidates.with(shares, bases: bases) { candidates in
+            arena.withUnsafeBytes { arena in
+                offsets.withUnsafeBufferPointer { offsets in
+                    firstOf.withUnsafeMutableBufferPointer { firstOf in
+                        entries.withUnsafeMutableBufferPointer { entries in
+                            tables.withUnsafeMutableBufferPointer { tables in
+                                let work = UnsafeSendable((arena, offsets, firstOf, entries, tables, candidates))
+                                DispatchQueue.concurrentPerform(iterations: n) { w in
+                                    let (arena, offsets, firstOf, entries, tables, candidates) = work.value
+                                    Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets,
+                                                 firstOf: firstOf, entries: entries, tables: tables)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return RunResolution(firstOf: firstOf, entries: entries)
+    }
+
+    /// One thread's part of `resolveRun`: the shards `s` with `s % n == w`.
+    private static func resolve(worker w: Int, of n: Int, _ candidates: RunCandidates,
+                                arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>,
+                                firstOf: UnsafeMutableBufferPointer<Int32>,
+                                entries: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
+                                tables: UnsafeMutableBufferPointer<StateTable>) {
+        for j in candidates.shares.indices {
+            let share = candidates.shares[j], base = candidates.bases[j]
+            for k in 0..<share.ends.count where share.known[k] < 0 {
+                let hash = share.hashes[k], s = shard(hash)
+                guard s % n == w else { continue }
+                let g = base + k
+                if tables[s].isFull {
+                    tables[s].grow({ i in StateTable.hash(UnsafeRawBufferPointer(rebasing: arena[Int(offsets[i])..<Int(offsets[i + 1])])) },
+                                   provisional: { l in candidates.hash(Int(entries[s][l].candidate)) },
+                                   moved: { l, slot in entries[s][l].slot = slot })
+                }
+                let bytes = share.bytes(k)
+                let (found, slot) = tables[s].findOrAddProvisional(hash: hash, entry: entries[s].count) { l in
+                    StateTable.equal(candidates.bytes(Int(entries[s][l].candidate)), bytes)
+                }
+                if let found {
+                    firstOf[g] = entries[s][found].candidate
+                } else {
+                    entries[s].append((Int32(g), slot))
+                    firstOf[g] = Int32(g)
+                }
+            }
+        }
+    }
+
+    /// Turns the provisional entries of `run` into stored states, `indexOf`
+    /// giving each candidate's state index (-1 where the search stopped
+    /// before numbering it: its entry dies). One thread per group of shards.
+    mutating func settleRun(_ run: RunResolution, indexOf: [Int32], workers: Int) {
+        let n = max(1, min(workers, Self.shardCount))
+        uniqueTables()
+        tables.withUnsafeMutableBufferPointer { tables in
+            let work = UnsafeSendable((tables, run, indexOf))
+            DispatchQueue.concurrentPerform(iterations: n) { w in
+                let (tables, run, indexOf) = work.value
+                for s in stride(from: w, to: Self.shardCount, by: n) {
+                    for (g, slot) in run.entries[s] {
+                        let index = indexOf[Int(g)]
+                        tables[s].settle(slot: slot, index: index >= 0 ? Int(index) : nil)
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Owns the memory of a store's tables (kept up to date as they grow).
+private final class TableOwner {
+    var tables: [StateTable]
+    init(_ tables: [StateTable]) { self.tables = tables }
+    deinit { for t in tables { t.deallocate() } }
+}
+
+/// The candidates of a run, read through pointers pinned for the duration of
+/// `with`: each share's successor bytes, ends, hashes and lookups.
+private struct RunCandidates {
+    struct Share {
+        var bytesBase: UnsafeRawBufferPointer
+        var ends: UnsafeBufferPointer<Int>
+        var hashes: UnsafeBufferPointer<UInt64>
+        var known: UnsafeBufferPointer<Int32>
+
+        @inline(__always)
+        func bytes(_ k: Int) -> UnsafeRawBufferPointer {
+            UnsafeRawBufferPointer(rebasing: bytesBase[(k == 0 ? 0 : ends[k - 1])..<ends[k]])
+        }
+    }
+    var shares: [Share] = []
+    /// Candidate number of each share's first successor.
+    var bases: [Int]
+
+    @inline(__always)
+    private func locate(_ g: Int) -> (Share, Int) {
+        var j = 0
+        while bases[j + 1] <= g { j += 1 }
+        return (shares[j], g - bases[j])
+    }
+
+    func bytes(_ g: Int) -> UnsafeRawBufferPointer { let (share, k) = locate(g); return share.bytes(k) }
+    func hash(_ g: Int) -> UInt64 { let (share, k) = locate(g); return share.hashes[k] }
+
+    /// Calls `body` with every share pinned (nested, one share at a time).
+    static func with(_ shares: [ExpandedStates], bases: [Int], _ body: (RunCandidates) -> Void) {
+        func pin(_ j: Int, _ pinned: RunCandidates) {
+            guard j < shares.count else { return body(pinned) }
+            shares[j].batch.bytes.withUnsafeBytes { bytes in
+                shares[j].batch.ends.withUnsafeBufferPointer { ends in
+                    shares[j].hashes.withUnsafeBufferPointer { hashes in
+                        shares[j].known.withUnsafeBufferPointer { known in
+                            var next = pinned
+                            next.shares.append(Share(bytesBase: bytes, ends: ends, hashes: hashes, known: known))
+                            pin(j + 1, next)
+                        }
+                    }
+                }
+            }
+        }
+        pin(0, RunCandidates(bases: bases))
     }
 }

@@ -13,12 +13,49 @@ import Darwin
 /// a cache line, and reads a slot and the stored state only when the tag
 /// matches (1 time in 128 for a different state). That keeps probing cheap at
 /// a load high enough for memory: 5 bytes per slot, 7–14 bytes per state.
-/// The only unsafe code of the explorer lives here and in `StateStore`, over
-/// raw bytes.
+/// A slot may also hold, while a run of states is inserted in parallel (see
+/// `StateStore.insertRun`), a *provisional* entry (high bit set: a candidate
+/// not yet numbered), or a *dead* one (a candidate the search stopped before
+/// numbering): lookups skip both.
+///
+/// The table is a plain value over memory it does not own (no reference
+/// counting on the hot path, where a store reads one of several shards):
+/// `StateStore` allocates, copies and frees it (`allocate`, `copy`,
+/// `deallocate`), and growing frees the old memory.
+///
+/// The explorer's unsafe code lives here, in `StateStore` (raw bytes) and in
+/// `ParallelExpansion` (per-thread shares).
 struct StateTable {
-    private var slots: [UInt32] = Array(repeating: 0, count: 1 << 16)
-    private var tags: [UInt8] = Array(repeating: 0, count: 1 << 16)
+    private var slots: UnsafeMutableBufferPointer<UInt32>
+    private var tags: UnsafeMutableBufferPointer<UInt8>
     private var used = 0
+
+    /// Slot values at or above this are not stored states.
+    static let provisionalBit: UInt32 = 0x8000_0000
+    static let dead: UInt32 = .max
+
+    /// A table of `capacity` empty slots (a power of two).
+    static func allocate(capacity: Int) -> StateTable {
+        let slots = UnsafeMutableBufferPointer<UInt32>.allocate(capacity: capacity)
+        let tags = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: capacity)
+        slots.initialize(repeating: 0)
+        tags.initialize(repeating: 0)
+        return StateTable(slots: slots, tags: tags)
+    }
+
+    /// A copy in memory of its own.
+    func copy() -> StateTable {
+        var c = Self.allocate(capacity: slots.count)
+        _ = c.slots.update(fromContentsOf: slots)
+        _ = c.tags.update(fromContentsOf: tags)
+        c.used = used
+        return c
+    }
+
+    func deallocate() {
+        slots.deallocate()
+        tags.deallocate()
+    }
 
     var byteCount: Int { slots.count * 5 }
 
@@ -70,36 +107,25 @@ struct StateTable {
     @inline(__always)
     func find(hash: UInt64, _ matches: (Int) -> Bool) -> Int? {
         let tag = Self.tag(hash)
-        return tags.withUnsafeBufferPointer { tags in
-            slots.withUnsafeBufferPointer { slots in
-                let mask = slots.count - 1
-                var i = Int(truncatingIfNeeded: hash) & mask
-                while true {
-                    let t = tags[i]
-                    if t == 0 { return nil }
-                    if t == tag {
-                        let index = Int(slots[i]) - 1
-                        if matches(index) { return index }
-                    }
-                    i = (i + 1) & mask
-                }
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let t = tags[i]
+            if t == 0 { return nil }
+            if t == tag, slots[i] < Self.provisionalBit {
+                let index = Int(slots[i]) - 1
+                if matches(index) { return index }
             }
+            i = (i + 1) & mask
         }
     }
 
-    /// Asks for the cache lines that lookups of `hashes` read first (their
-    /// tags and slots). One pass for a whole batch: the arrays are pinned once.
-    func prefetch(_ hashes: [UInt64], from: Int = 0) {
-        tags.withUnsafeBufferPointer { tags in
-            slots.withUnsafeBufferPointer { slots in
-                let mask = slots.count - 1
-                for h in hashes[from...] {
-                    let i = Int(truncatingIfNeeded: h) & mask
-                    cpn_prefetch(tags.baseAddress! + i)
-                    cpn_prefetch(slots.baseAddress! + i)
-                }
-            }
-        }
+    /// Asks for the cache lines a lookup of `hash` reads first.
+    @inline(__always)
+    func prefetch(hash: UInt64) {
+        let i = Int(truncatingIfNeeded: hash) & (slots.count - 1)
+        cpn_prefetch(tags.baseAddress! + i)
+        cpn_prefetch(slots.baseAddress! + i)
     }
 
     /// Whether the next insertion must first `grow` the table (load 7/10).
@@ -112,18 +138,77 @@ struct StateTable {
     }
 
     private mutating func place(_ index: Int, _ hash: UInt64) {
+        _ = placeValue(UInt32(index + 1), hash)
+    }
+
+    /// Puts a slot value at the end of its probe; returns the slot.
+    private mutating func placeValue(_ value: UInt32, _ hash: UInt64) -> Int {
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while tags[i] != 0 { i = (i + 1) & mask }
-        slots[i] = UInt32(index + 1)
+        slots[i] = value
         tags[i] = Self.tag(hash)
+        return i
     }
 
     /// Doubles the table; `rehash` gives the hash of a stored state.
     mutating func grow(_ rehash: (Int) -> UInt64) {
-        let old = slots
-        slots = Array(repeating: 0, count: old.count * 2)
-        tags = Array(repeating: 0, count: old.count * 2)
-        for s in old where s != 0 { place(Int(s) - 1, rehash(Int(s) - 1)) }
+        grow(rehash, provisional: { _ in preconditionFailure("no provisional entry outside a run") }, moved: { _, _ in })
+    }
+
+    /// Doubles the table, dropping dead entries. `rehash` gives the hash of a
+    /// stored state, `provisional` that of provisional entry `l`, and `moved`
+    /// learns where provisional entry `l` now sits.
+    mutating func grow(_ rehash: (Int) -> UInt64, provisional: (Int) -> UInt64, moved: (Int, Int) -> Void) {
+        let old = slots, oldTags = tags
+        let bigger = Self.allocate(capacity: old.count * 2)
+        slots = bigger.slots
+        tags = bigger.tags
+        used = 0
+        defer {
+            old.deallocate()
+            oldTags.deallocate()
+        }
+        for s in old where s != 0 && s != Self.dead {
+            if s < Self.provisionalBit {
+                place(Int(s) - 1, rehash(Int(s) - 1))
+            } else {
+                let l = Int(s & ~Self.provisionalBit), h = provisional(l)
+                moved(l, placeValue(s, h))
+            }
+            used += 1
+        }
+    }
+
+    // MARK: Provisional entries (parallel insertion)
+
+    /// Finds the provisional entry that `matches` among those with this
+    /// hash's tag, or else adds provisional entry `l` where the probe ended.
+    /// Stored states are skipped unread: the caller knows the candidate is
+    /// none of them. Returns the entry found, or nil and the new entry's slot.
+    /// The caller grows the table first when `isFull`.
+    mutating func findOrAddProvisional(hash: UInt64, entry l: Int, _ matches: (Int) -> Bool) -> (found: Int?, slot: Int) {
+        let tag = Self.tag(hash)
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: hash) & mask
+        while true {
+            let t = tags[i]
+            if t == 0 { break }
+            let v = slots[i]
+            if t == tag, v >= Self.provisionalBit, v != Self.dead {
+                let other = Int(v & ~Self.provisionalBit)
+                if matches(other) { return (other, i) }
+            }
+            i = (i + 1) & mask
+        }
+        slots[i] = Self.provisionalBit | UInt32(l)
+        tags[i] = tag
+        used += 1
+        return (nil, i)
+    }
+
+    /// Turns the entry in `slot` into stored state `index`, or into a dead entry (nil).
+    mutating func settle(slot: Int, index: Int?) {
+        slots[slot] = index.map { UInt32($0 + 1) } ?? Self.dead
     }
 }

@@ -47,4 +47,84 @@ import Testing
             #expect(store.insert(b, parent: 0) == (i, false))
         }
     }
+
+    /// A run inserted on several threads (`resolveRun`, then numbering in
+    /// order, then `settleRun`) numbers states exactly as inserting them one
+    /// at a time does, across table growth and duplicates between shares;
+    /// candidates left unnumbered (a cut) are never found afterwards.
+    @Test(arguments: [1, 2, 3])
+    func parallelRunNumbersStatesAsSerialInsertion(workers: Int) {
+        var random = SplitMix64(seed: UInt64(11 + workers))
+        var serial = StateStore(), parallel = StateStore()
+        _ = serial.insert([0], parent: StateStore.noParent)
+        _ = parallel.insert([0], parent: StateStore.noParent)
+        var cutOff: [[UInt8]] = []
+        for round in 0..<30 {
+            var shares: [ExpandedStates] = []
+            var all: [[UInt8]] = []
+            for _ in 0..<(1 + random.below(4)) {
+                var share = ExpandedStates()
+                for _ in 0..<random.below(3_000) {
+                    // Few distinct values: duplicates within and across shares, and of stored states.
+                    let bytes = (0..<(1 + random.below(3))).map { _ in UInt8(random.below(40)) }
+                    share.batch.bytes.append(contentsOf: bytes)
+                    share.batch.close(transition: 0)
+                    let hash = bytes.withUnsafeBytes { StateTable.hash($0) }
+                    share.hashes.append(hash)
+                    share.known.append(bytes.withUnsafeBytes { parallel.find($0, hash: hash) }.map { Int32($0) } ?? -1)
+                    all.append(bytes)
+                }
+                shares.append(share)
+            }
+            // The last round stops part-way, as a state limit would.
+            let cut = round == 29 ? all.count / 2 : all.count
+            let run = parallel.resolveRun(shares, workers: workers)
+            var indexOf = [Int32](repeating: -1, count: all.count)
+            var flat = 0
+            for share in shares {
+                for k in 0..<share.batch.count {
+                    defer { flat += 1 }
+                    guard flat < cut else { continue }
+                    let expected = serial.insert(all[flat], parent: 0).index
+                    let got: Int
+                    if share.known[k] >= 0 {
+                        got = Int(share.known[k])
+                    } else if run.firstOf[flat] == Int32(flat) {
+                        got = all[flat].withUnsafeBytes { parallel.appendResolved($0, parent: 0) }
+                        indexOf[flat] = Int32(got)
+                    } else {
+                        got = Int(indexOf[Int(run.firstOf[flat])])
+                    }
+                    #expect(got == expected)
+                }
+            }
+            parallel.settleRun(run, indexOf: indexOf, workers: workers)
+            #expect(parallel.count == serial.count)
+            cutOff = Array(all[cut...])
+        }
+        #expect(parallel.checkInvariants())
+        for i in 0..<serial.count {
+            let b = serial.bytes(of: i)
+            #expect(b.withUnsafeBytes { parallel.find($0, hash: StateTable.hash($0)) } == i)
+        }
+        // A candidate cut off before numbering is not found: its entry died.
+        #expect(!cutOff.isEmpty)
+        for b in cutOff where b.withUnsafeBytes({ serial.find($0, hash: StateTable.hash($0)) }) == nil {
+            #expect(b.withUnsafeBytes { parallel.find($0, hash: StateTable.hash($0)) } == nil)
+            #expect(parallel.insert(b, parent: 0) == serial.insert(b, parent: 0))
+        }
+    }
+
+    /// The store is a value: a copy that changes leaves the original as it was.
+    @Test func copiesOfTheStoreAreIndependent() {
+        var a = StateStore()
+        for i in 0..<20_000 { _ = a.insert(withUnsafeBytes(of: UInt32(i)) { Array($0) }, parent: 0) }
+        var b = a
+        for i in 20_000..<60_000 { _ = b.insert(withUnsafeBytes(of: UInt32(i)) { Array($0) }, parent: 0) }
+        #expect(a.count == 20_000 && b.count == 60_000)
+        let late = withUnsafeBytes(of: UInt32(50_000)) { Array($0) }
+        #expect(late.withUnsafeBytes { a.find($0, hash: StateTable.hash($0)) } == nil)
+        #expect(late.withUnsafeBytes { b.find($0, hash: StateTable.hash($0)) } == 50_000)
+        #expect(a.checkInvariants() && b.checkInvariants())
+    }
 }
