@@ -68,7 +68,7 @@ if [ $have_spin = 0 ]; then
   echo "  To compare: sudo apt-get install -y spin gcc   (Debian package \`spin\`)"
 fi
 echo "  SPIN: gcc -O2 -DBFS -DSAFETY -DNOREDUCE, ./pan -E -w<log2 states+1>; time = pan's elapsed time"
-echo "  ours: verify --workers 1 (one thread) and --workers $(nproc) (the default: expansion and lookups on every core)"
+echo "  ours: verify --workers 1 (one thread) and --workers $(nproc) (the default: expansion, lookups and insertion on every core)"
 printf '  %3s %10s %10s %8s %8s %8s %11s %11s %11s %7s %7s %7s %7s %8s\n' N states spin_st ours1_s oursN_s spin_s ours1_st/s oursN_st/s spin_st/s ours_B spin_B speed1× speedN× mem×
 fail=0
 for n in $ns; do

@@ -17,7 +17,7 @@ public struct ExplorationOptions: Sendable {
     /// Polled during exploration, also inside one marking's binding
     /// enumeration and inside long expressions; returning true stops it (Ctrl-C).
     public var isCancelled: @Sendable () -> Bool = { false }
-    /// Threads that expand states at once on the place/transition fast path
+    /// Threads that expand and store states at once on the place/transition fast path
     /// and the unfolded engine (the dynamic colored path is serial). Results
     /// do not depend on it: states are numbered, and traces chosen, exactly as
     /// with one thread.

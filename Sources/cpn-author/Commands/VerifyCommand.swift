@@ -69,7 +69,7 @@ struct VerifyCommand: ParsableCommand {
     @Flag(help: "Stop at the first violated property (TLC's default; the default here explores everything and reports every property).")
     var failFast = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Threads that expand states at once (default: the number of cores, at most 8; nets that do not unfold use one). The result is the same for any number.",
+    @Option(parsing: .unconditional, help: ArgumentHelp("Threads that expand and store states at once (default: the number of cores, at most 8; nets that do not unfold use one). The result is the same for any number.",
                                valueName: "n"))
     var workers: Int?
 
