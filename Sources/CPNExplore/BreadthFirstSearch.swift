@@ -223,7 +223,18 @@ struct BreadthFirstSearch<E: StateExpander> {
     /// every thread (`resolveRun`), this loop numbers them in order, as the
     /// serial loop would, and the store then files the numbers (`settleRun`).
     private mutating func insertParallel(_ shares: [ExpandedStates]) {
-        let run = store.resolveRun(shares, workers: options.workers)
+        // The compiled properties of new states are evaluated on the threads
+        // that file them; the rest (decoded markings) stay on this one.
+        let run: RunResolution
+        var evaluated: [UInt8] = []
+        let width = counterProperties?.packedWidth ?? 0
+        if needsMarking, let properties = counterProperties {
+            var evaluators = Array(repeating: RunPropertyEvaluator(properties), count: StateStore.resolvers(options.workers))
+            run = store.resolveRun(shares, visitors: &evaluators)
+            evaluated = RunPropertyEvaluator.merge(evaluators, candidates: run.firstOf.count, width: width)
+        } else {
+            run = store.resolveRun(shares, workers: options.workers)
+        }
         var indexOf = [Int32](repeating: -1, count: run.firstOf.count)
         var g = 0
         defer { store.settleRun(run, indexOf: indexOf, workers: options.workers) }
@@ -244,7 +255,8 @@ struct BreadthFirstSearch<E: StateExpander> {
                                 index = store.appendResolved(UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]]),
                                                              parent: UInt32(cursor))
                                 indexOf[g] = Int32(index)
-                                stored(index)
+                                if !evaluated.isEmpty { counterProperties!.unpackValues(evaluated, at: g * width) }
+                                stored(index, evaluated: !evaluated.isEmpty)
                             } else {
                                 index = Int(indexOf[Int(run.firstOf[g])])
                             }
@@ -278,12 +290,13 @@ struct BreadthFirstSearch<E: StateExpander> {
 
     /// Checks a newly stored state: the compiled properties on its encoding,
     /// the others on its decoded marking (decoded only when some need it).
-    private mutating func visitStored(_ index: Int) {
+    /// `evaluated`: the compiled ones were evaluated already (`insertParallel`).
+    private mutating func visitStored(_ index: Int, evaluated: Bool = false) {
         guard counterProperties != nil else {
             visit(store.withState(index) { codec.decode($0) }, index: index)
             return
         }
-        store.withState(index) { counterProperties!.evaluate($0) }
+        if !evaluated { store.withState(index) { counterProperties!.evaluate($0) } }
         let known = (invariants: counterProperties!.invariantValues, final: counterProperties!.finalValue)
         let decode = net.invariants.indices.contains { known.invariants[$0] == nil && findings.invariantViolations[$0] == nil }
             || (hasFinal && known.final == nil) || !net.leadsTo.isEmpty
@@ -354,8 +367,8 @@ struct BreadthFirstSearch<E: StateExpander> {
 
     /// A state just stored: its properties, and whether the store is full.
     @inline(__always)
-    private mutating func stored(_ index: Int) {
-        if needsMarking { visitStored(index) }
+    private mutating func stored(_ index: Int, evaluated: Bool = false) {
+        if needsMarking { visitStored(index, evaluated: evaluated) }
         if store.count >= options.maxStates || store.isNearCapacity { full = true }
     }
 

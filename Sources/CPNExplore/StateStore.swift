@@ -181,27 +181,40 @@ extension StateStore {
     /// occurrence comes first is the same as in a serial walk. The arena is
     /// only read; `settleRun` must follow before any other insertion.
     mutating func resolveRun(_ shares: [ExpandedStates], workers: Int) -> RunResolution {
+        var none = [NoRunVisitor](repeating: NoRunVisitor(), count: Self.resolvers(workers))
+        return resolveRun(shares, visitors: &none)
+    }
+
+    /// How many threads `resolveRun` uses for `workers` workers.
+    static func resolvers(_ workers: Int) -> Int { max(1, min(workers, shardCount)) }
+
+    /// `resolveRun` on `visitors.count` threads, thread `w` showing each new
+    /// state it files (its first occurrence's candidate number and bytes) to
+    /// `visitors[w]`.
+    mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V]) -> RunResolution {
         var bases: [Int] = [0]
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
         precondition(total < Int(StateTable.provisionalBit) - 1, "a run of \(total) successors is too long")
         var firstOf = [Int32](repeating: -1, count: total)
         var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
-        let n = max(1, min(workers, Self.shardCount))
+        let n = visitors.count
+        precondition(n >= 1 && n <= Self.shardCount)
         let arena = self.arena, offsets = self.offsets
         uniqueTables()
         defer { owner.tables = tables }
+        visitors.withUnsafeMutableBufferPointer { visitors in
         RunCandidates.with(shares, bases: bases) { candidates in
             arena.withUnsafeBytes { arena in
                 offsets.withUnsafeBufferPointer { offsets in
                     firstOf.withUnsafeMutableBufferPointer { firstOf in
                         entries.withUnsafeMutableBufferPointer { entries in
                             tables.withUnsafeMutableBufferPointer { tables in
-                                let work = UnsafeSendable((arena, offsets, firstOf, entries, tables, candidates))
+                                let work = UnsafeSendable((arena, offsets, firstOf, entries, tables, candidates, visitors))
                                 DispatchQueue.concurrentPerform(iterations: n) { w in
-                                    let (arena, offsets, firstOf, entries, tables, candidates) = work.value
+                                    let (arena, offsets, firstOf, entries, tables, candidates, visitors) = work.value
                                     Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets,
-                                                 firstOf: firstOf, entries: entries, tables: tables)
+                                                 firstOf: firstOf, entries: entries, tables: tables, visitor: &visitors[w])
                                 }
                             }
                         }
@@ -209,15 +222,16 @@ extension StateStore {
                 }
             }
         }
+        }
         return RunResolution(firstOf: firstOf, entries: entries)
     }
 
     /// One thread's part of `resolveRun`: the shards `s` with `s % n == w`.
-    private static func resolve(worker w: Int, of n: Int, _ candidates: RunCandidates,
+    private static func resolve<V: RunVisitor>(worker w: Int, of n: Int, _ candidates: RunCandidates,
                                 arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>,
                                 firstOf: UnsafeMutableBufferPointer<Int32>,
                                 entries: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
-                                tables: UnsafeMutableBufferPointer<StateTable>) {
+                                tables: UnsafeMutableBufferPointer<StateTable>, visitor: inout V) {
         for j in candidates.shares.indices {
             let share = candidates.shares[j], base = candidates.bases[j]
             for k in 0..<share.ends.count where share.known[k] < 0 {
@@ -238,6 +252,7 @@ extension StateStore {
                 } else {
                     entries[s].append((Int32(g), slot))
                     firstOf[g] = Int32(g)
+                    visitor.visit(candidate: g, bytes: bytes)
                 }
             }
         }
@@ -247,7 +262,7 @@ extension StateStore {
     /// giving each candidate's state index (-1 where the search stopped
     /// before numbering it: its entry dies). One thread per group of shards.
     mutating func settleRun(_ run: RunResolution, indexOf: [Int32], workers: Int) {
-        let n = max(1, min(workers, Self.shardCount))
+        let n = Self.resolvers(workers)
         uniqueTables()
         tables.withUnsafeMutableBufferPointer { tables in
             let work = UnsafeSendable((tables, run, indexOf))
@@ -262,6 +277,16 @@ extension StateStore {
             }
         }
     }
+}
+
+/// Sees each new state of a run on the thread that files it (`StateStore.resolveRun`).
+protocol RunVisitor {
+    mutating func visit(candidate: Int, bytes: UnsafeRawBufferPointer)
+}
+
+struct NoRunVisitor: RunVisitor {
+    @inline(__always)
+    func visit(candidate: Int, bytes: UnsafeRawBufferPointer) {}
 }
 
 /// Owns the memory of a store's tables (kept up to date as they grow).

@@ -75,6 +75,26 @@ struct CounterProperties {
         finalValue = final.flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil }
     }
 
+    /// Bytes per state in `packedValues`: one per invariant, one for `final`.
+    var packedWidth: Int { invariants.count + 1 }
+
+    /// Appends the values of the last `evaluate`, one byte each (0: nil, 1: false, 2: true).
+    func packValues(into bytes: inout [UInt8]) {
+        for v in invariantValues { bytes.append(v.map { $0 ? 2 : 1 } ?? 0) }
+        bytes.append(finalValue.map { $0 ? 2 : 1 } ?? 0)
+    }
+
+    /// Sets the values as if `evaluate` had run on the state whose packed
+    /// values start at `bytes[start]` (evaluated on another thread).
+    mutating func unpackValues(_ bytes: [UInt8], at start: Int) {
+        for k in invariantValues.indices {
+            let b = bytes[start + k]
+            invariantValues[k] = b == 0 ? nil : b == 2
+        }
+        let b = bytes[start + invariants.count]
+        finalValue = b == 0 ? nil : b == 2
+    }
+
     /// Reads the counts of `state` into `held`; returns the number of tokens.
     private mutating func load(_ state: UnsafeRawBufferPointer) -> Int {
         for c in touched { held[Int(c)] = 0 }
@@ -637,5 +657,33 @@ private struct CounterFormulaBuilder {
         return CounterFormula(ops: ops, atomStart: start, atomCell: cells, atomCoefficient: coefficients,
                               atomConstant: constants, atomComparison: comparisons, tokenLimit: limit,
                               isConjunction: conjunction)
+    }
+}
+
+/// Evaluates the compiled properties of a run's new states on the threads
+/// that insert them (`StateStore.resolveRun`), each with a copy of its own;
+/// the search reads the values back by candidate (`unpackValues`).
+struct RunPropertyEvaluator: RunVisitor {
+    var properties: CounterProperties
+    private(set) var candidates: [Int32] = []
+    private(set) var values: [UInt8] = []
+
+    init(_ properties: CounterProperties) { self.properties = properties }
+
+    mutating func visit(candidate g: Int, bytes: UnsafeRawBufferPointer) {
+        properties.evaluate(bytes)
+        candidates.append(Int32(g))
+        properties.packValues(into: &values)
+    }
+
+    /// The values of every evaluator's candidates, `width` bytes each, at `g * width`.
+    static func merge(_ evaluators: [RunPropertyEvaluator], candidates total: Int, width: Int) -> [UInt8] {
+        var all = [UInt8](repeating: 0, count: total * width)
+        for e in evaluators {
+            for (i, g) in e.candidates.enumerated() {
+                for k in 0..<width { all[Int(g) * width + k] = e.values[i * width + k] }
+            }
+        }
+        return all
     }
 }
