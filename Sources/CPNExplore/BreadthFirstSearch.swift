@@ -225,19 +225,20 @@ struct BreadthFirstSearch<E: StateExpander> {
     private mutating func insertParallel(_ shares: [ExpandedStates]) {
         // The compiled properties of new states are evaluated on the threads
         // that file them; the rest (decoded markings) stay on this one.
-        let run: RunResolution
+        // A run too long to number provisionally (nil) is inserted one state at a time.
+        let run: RunResolution?
         var evaluated: [UInt8] = []
         let width = counterProperties?.packedWidth ?? 0
         if needsMarking, let properties = counterProperties {
             var evaluators = Array(repeating: RunPropertyEvaluator(properties), count: StateStore.resolvers(options.workers))
-            run = store.resolveRun(shares, visitors: &evaluators)
-            evaluated = RunPropertyEvaluator.merge(evaluators, candidates: run.firstOf.count, width: width)
+            run = store.resolveRun(shares, visitors: &evaluators, limit: options.maximumProvisionalRun)
+            if let run { evaluated = RunPropertyEvaluator.merge(evaluators, candidates: run.firstOf.count, width: width) }
         } else {
-            run = store.resolveRun(shares, workers: options.workers)
+            run = store.resolveRun(shares, workers: options.workers, limit: options.maximumProvisionalRun)
         }
-        var indexOf = [Int32](repeating: -1, count: run.firstOf.count)
+        var indexOf = [Int32](repeating: -1, count: run?.firstOf.count ?? 0)
         var g = 0
-        defer { store.settleRun(run, indexOf: indexOf, workers: options.workers) }
+        defer { if let run { store.settleRun(run, indexOf: indexOf, workers: options.workers) } }
         for share in shares {
             share.batch.bytes.withUnsafeBytes { all in
                 var k = 0, start = 0
@@ -247,20 +248,23 @@ struct BreadthFirstSearch<E: StateExpander> {
                     for t in share.batch.transitions[k..<stateEnd] where t >= 0 { markFired(Int(t)) }
                     while k < stateEnd {
                         if !full {
-                            let known = share.known[k]
-                            let index: Int
-                            if known >= 0 {
-                                index = Int(known)
-                            } else if run.firstOf[g] == Int32(g) {
-                                index = store.appendResolved(UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]]),
-                                                             parent: UInt32(cursor))
-                                indexOf[g] = Int32(index)
-                                if !evaluated.isEmpty { counterProperties!.unpackValues(evaluated, at: g * width) }
-                                stored(index, evaluated: !evaluated.isEmpty)
+                            let b = UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]])
+                            if share.known[k] >= 0 {
+                                recordEdge(to: Int(share.known[k]))
+                            } else if let run {
+                                let index: Int
+                                if run.firstOf[g] == Int32(g) {
+                                    index = store.appendResolved(b, parent: UInt32(cursor))
+                                    indexOf[g] = Int32(index)
+                                    if !evaluated.isEmpty { counterProperties!.unpackValues(evaluated, at: g * width) }
+                                    stored(index, evaluated: !evaluated.isEmpty)
+                                } else {
+                                    index = Int(indexOf[Int(run.firstOf[g])])
+                                }
+                                recordEdge(to: index)
                             } else {
-                                index = Int(indexOf[Int(run.firstOf[g])])
+                                accept(b, hash: share.hashes[k])
                             }
-                            recordEdge(to: index)
                         }
                         start = share.batch.ends[k]
                         k += 1

@@ -180,9 +180,10 @@ extension StateStore {
     /// owning whole shards and walking the candidates in order, so which
     /// occurrence comes first is the same as in a serial walk. The arena is
     /// only read; `settleRun` must follow before any other insertion.
-    mutating func resolveRun(_ shares: [ExpandedStates], workers: Int) -> RunResolution {
+    mutating func resolveRun(_ shares: [ExpandedStates], workers: Int,
+                             limit: Int = Int(StateTable.provisionalBit) - 2) -> RunResolution? {
         var none = [NoRunVisitor](repeating: NoRunVisitor(), count: Self.resolvers(workers))
-        return resolveRun(shares, visitors: &none)
+        return resolveRun(shares, visitors: &none, limit: limit)
     }
 
     /// How many threads `resolveRun` uses for `workers` workers.
@@ -191,11 +192,15 @@ extension StateStore {
     /// `resolveRun` on `visitors.count` threads, thread `w` showing each new
     /// state it files (its first occurrence's candidate number and bytes) to
     /// `visitors[w]`.
-    mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V]) -> RunResolution {
+    /// Nil, changing nothing, when the run has more than `limit` successors
+    /// (at most 2³¹ - 2: provisional entries hold 31-bit candidate numbers):
+    /// the caller then inserts them one at a time.
+    mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V],
+                                            limit: Int = Int(StateTable.provisionalBit) - 2) -> RunResolution? {
         var bases: [Int] = [0]
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
-        precondition(total < Int(StateTable.provisionalBit) - 1, "a run of \(total) successors is too long")
+        guard total <= min(limit, Int(StateTable.provisionalBit) - 2) else { return nil }
         var firstOf = [Int32](repeating: -1, count: total)
         var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
         let n = visitors.count

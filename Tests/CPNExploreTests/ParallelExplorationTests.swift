@@ -7,7 +7,8 @@ import Testing
 /// threads; the result must not depend on it in any way: same states in the
 /// same order, same edges, depth, deadlocks, traces, bounds.
 @Suite struct ParallelExplorationTests {
-    private func run(_ yaml: String, workers: Int, maxStates: Int = 1_000_000) throws -> Data {
+    private func run(_ yaml: String, workers: Int, maxStates: Int = 1_000_000,
+                     maximumProvisionalRun: Int? = nil) throws -> Data {
         let net = try #require(checked(yaml))
         var options = ExplorationOptions()
         options.workers = workers
@@ -15,6 +16,7 @@ import Testing
         // Tiny thresholds so even small levels go through the parallel path.
         options.parallelThreshold = 1
         options.parallelRun = 7
+        if let maximumProvisionalRun { options.maximumProvisionalRun = maximumProvisionalRun }
         var result = Explorer(net: net, options: options).run(file: "test.yaml")
         // Time, and allocated capacity (which malloc rounds differently run to run), vary anyway.
         result.elapsedMs = 0
@@ -38,6 +40,8 @@ import Testing
             let yaml = ReferenceExplorerTests.randomNet(&random).yaml
             #expect(try run(yaml, workers: 2) == run(yaml, workers: 1), "\(yaml)")
             #expect(try run(yaml, workers: 2, maxStates: 50) == run(yaml, workers: 1, maxStates: 50), "\(yaml)")
+            // Runs too long for provisional numbering are inserted one state at a time.
+            #expect(try run(yaml, workers: 2, maximumProvisionalRun: 10) == run(yaml, workers: 1), "\(yaml)")
         }
     }
 }

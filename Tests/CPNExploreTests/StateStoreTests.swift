@@ -53,7 +53,7 @@ import Testing
     /// at a time does, across table growth and duplicates between shares;
     /// candidates left unnumbered (a cut) are never found afterwards.
     @Test(arguments: [1, 2, 3])
-    func parallelRunNumbersStatesAsSerialInsertion(workers: Int) {
+    func parallelRunNumbersStatesAsSerialInsertion(workers: Int) throws {
         var random = SplitMix64(seed: UInt64(11 + workers))
         var serial = StateStore(), parallel = StateStore()
         _ = serial.insert([0], parent: StateStore.noParent)
@@ -78,7 +78,8 @@ import Testing
             }
             // The last round stops part-way, as a state limit would.
             let cut = round == 29 ? all.count / 2 : all.count
-            let run = parallel.resolveRun(shares, workers: workers)
+            let resolved = parallel.resolveRun(shares, workers: workers)
+            let run = try #require(resolved)
             var indexOf = [Int32](repeating: -1, count: all.count)
             var flat = 0
             for share in shares {
