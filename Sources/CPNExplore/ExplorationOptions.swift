@@ -31,9 +31,8 @@ public struct ExplorationOptions: Sendable {
     /// States expanded in parallel before their successors are inserted.
     var parallelRun = 16_384
     /// A run with more successors than this is inserted one state at a time
-    /// (the table's provisional entries hold 31-bit candidate numbers; tests
-    /// lower it to run that path too).
-    var maximumProvisionalRun = Int(StateTable.provisionalBit) - 2
+    /// (at most `StateStore.maximumRun`; tests lower it to run that path too).
+    var maximumProvisionalRun = StateStore.maximumRun
     /// The largest color whose places are stored as a count per value
     /// (tests lower it to run the entry layouts, and mixes of both, too).
     var maximumCells = StateCodec.maximumCells

@@ -38,6 +38,9 @@ struct StateStore {
 
     static let noParent = UInt32.max
     static let shardCount = 8
+    /// The most successors `resolveRun` numbers in one run: provisional
+    /// entries hold 31-bit candidate numbers (and `StateTable.dead` is taken).
+    static let maximumRun = Int(StateTable.provisionalBit) - 2
 
     /// The shard of a hash: bits the slot index (low bits) and the tag (top 7) do not use.
     @inline(__always)
@@ -76,18 +79,17 @@ struct StateStore {
         // Compare against the arena through raw pointers: no closure over
         // `self`, no retain per probe.
         if let found = find(b, hash: hash) { return (found, false) }
-        let index = parents.count
-        arena.append(contentsOf: b)
-        offsets.append(UInt32(truncatingIfNeeded: arena.count))
-        parents.append(parent)
+        let index = appendResolved(b, parent: parent)
         let s = Self.shard(hash)
         uniqueTables()
         if tables[s].isFull {
             // Growing rehashes stored states; read them through local copies
             // (no copying happens: nothing mutates the arena meanwhile).
             let arena = self.arena, offsets = self.offsets
-            tables[s].grow { i in
-                arena.withUnsafeBytes { StateTable.hash(UnsafeRawBufferPointer(rebasing: $0[Int(offsets[i])..<Int(offsets[i + 1])])) }
+            arena.withUnsafeBytes { arena in
+                offsets.withUnsafeBufferPointer { offsets in
+                    tables[s].grow { Self.hashOfStored($0, arena: arena, offsets: offsets) }
+                }
             }
             owner.tables[s] = tables[s]
         }
@@ -95,14 +97,21 @@ struct StateStore {
         return (index, true)
     }
 
-    /// Appends a state that `resolveRun` found new (its table entry is
-    /// provisional until `settleRun`). Returns its index.
+    /// Appends a state's bytes and parent, without touching the tables: for
+    /// `insert`, and for a state that `resolveRun` found new (its table entry
+    /// is provisional until `settleRun`). Returns its index.
     mutating func appendResolved(_ b: UnsafeRawBufferPointer, parent: UInt32) -> Int {
         let index = parents.count
         arena.append(contentsOf: b)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         parents.append(parent)
         return index
+    }
+
+    /// The hash of stored state `i`, read through pinned arena and offsets (for growing a table).
+    @inline(__always)
+    private static func hashOfStored(_ i: Int, arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>) -> UInt64 {
+        StateTable.hash(UnsafeRawBufferPointer(rebasing: arena[Int(offsets[i])..<Int(offsets[i + 1])]))
     }
 
     /// Offsets and indices are 32-bit: stop well before they would wrap.
@@ -181,7 +190,7 @@ extension StateStore {
     /// occurrence comes first is the same as in a serial walk. The arena is
     /// only read; `settleRun` must follow before any other insertion.
     mutating func resolveRun(_ shares: [ExpandedStates], workers: Int,
-                             limit: Int = Int(StateTable.provisionalBit) - 2) -> RunResolution? {
+                             limit: Int = maximumRun) -> RunResolution? {
         var none = [NoRunVisitor](repeating: NoRunVisitor(), count: Self.resolvers(workers))
         return resolveRun(shares, visitors: &none, limit: limit)
     }
@@ -193,14 +202,13 @@ extension StateStore {
     /// state it files (its first occurrence's candidate number and bytes) to
     /// `visitors[w]`.
     /// Nil, changing nothing, when the run has more than `limit` successors
-    /// (at most 2³¹ - 2: provisional entries hold 31-bit candidate numbers):
-    /// the caller then inserts them one at a time.
+    /// (at most `maximumRun`): the caller then inserts them one at a time.
     mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V],
-                                            limit: Int = Int(StateTable.provisionalBit) - 2) -> RunResolution? {
+                                            limit: Int = maximumRun) -> RunResolution? {
         var bases: [Int] = [0]
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
-        guard total <= min(limit, Int(StateTable.provisionalBit) - 2) else { return nil }
+        guard total <= min(limit, Self.maximumRun) else { return nil }
         var firstOf = [Int32](repeating: -1, count: total)
         var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
         let n = visitors.count
@@ -209,24 +217,24 @@ extension StateStore {
         uniqueTables()
         defer { owner.tables = tables }
         visitors.withUnsafeMutableBufferPointer { visitors in
-        RunCandidates.with(shares, bases: bases) { candidates in
-            arena.withUnsafeBytes { arena in
-                offsets.withUnsafeBufferPointer { offsets in
-                    firstOf.withUnsafeMutableBufferPointer { firstOf in
-                        entries.withUnsafeMutableBufferPointer { entries in
-                            tables.withUnsafeMutableBufferPointer { tables in
-                                let work = UnsafeSendable((arena, offsets, firstOf, entries, tables, candidates, visitors))
-                                DispatchQueue.concurrentPerform(iterations: n) { w in
-                                    let (arena, offsets, firstOf, entries, tables, candidates, visitors) = work.value
-                                    Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets,
-                                                 firstOf: firstOf, entries: entries, tables: tables, visitor: &visitors[w])
+            RunCandidates.with(shares, bases: bases) { candidates in
+                arena.withUnsafeBytes { arena in
+                    offsets.withUnsafeBufferPointer { offsets in
+                        firstOf.withUnsafeMutableBufferPointer { firstOf in
+                            entries.withUnsafeMutableBufferPointer { entries in
+                                tables.withUnsafeMutableBufferPointer { tables in
+                                    let work = UnsafeSendable((arena, offsets, firstOf, entries, tables, candidates, visitors))
+                                    DispatchQueue.concurrentPerform(iterations: n) { w in
+                                        let (arena, offsets, firstOf, entries, tables, candidates, visitors) = work.value
+                                        Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets,
+                                                     firstOf: firstOf, entries: entries, tables: tables, visitor: &visitors[w])
+                                    }
                                 }
                             }
                         }
                     }
                 }
             }
-        }
         }
         return RunResolution(firstOf: firstOf, entries: entries)
     }
@@ -244,7 +252,7 @@ extension StateStore {
                 guard s % n == w else { continue }
                 let g = base + k
                 if tables[s].isFull {
-                    tables[s].grow({ i in StateTable.hash(UnsafeRawBufferPointer(rebasing: arena[Int(offsets[i])..<Int(offsets[i + 1])])) },
+                    tables[s].grow({ hashOfStored($0, arena: arena, offsets: offsets) },
                                    provisional: { l in candidates.hash(Int(entries[s][l].candidate)) },
                                    moved: { l, slot in entries[s][l].slot = slot })
                 }

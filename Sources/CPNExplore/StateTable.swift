@@ -14,7 +14,7 @@ import Darwin
 /// matches (1 time in 128 for a different state). That keeps probing cheap at
 /// a load high enough for memory: 5 bytes per slot, 7–14 bytes per state.
 /// A slot may also hold, while a run of states is inserted in parallel (see
-/// `StateStore.insertRun`), a *provisional* entry (high bit set: a candidate
+/// `StateStore.resolveRun` and `settleRun`), a *provisional* entry (high bit set: a candidate
 /// not yet numbered), or a *dead* one (a candidate the search stopped before
 /// numbering): lookups skip both.
 ///
