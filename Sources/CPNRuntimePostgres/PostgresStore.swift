@@ -121,9 +121,25 @@ public final class PostgresStore: TokenStore {
     // postgres-nio requires a connection to be closed before it goes away.
     deinit { close() }
 
+    /// Sends one query and waits for all its rows.
+    ///
+    /// The query is written from the connection's event loop, after checking there that
+    /// the channel is still active. Once the server has closed the connection, NIO takes
+    /// the channel's handlers down; a query written after that reaches no handler, and
+    /// postgres-nio's future for it never completes (a worker waited forever on a shard
+    /// whose server had died). On the loop, the check and the write cannot be split by
+    /// the teardown: an active channel still has the handler, which answers or fails
+    /// every query it is given.
     @discardableResult
     func run(_ query: PostgresQuery) throws -> [PostgresRow] {
-        Array(try connection.query(query, logger: logger).wait().rows)
+        let connection = self.connection, logger = self.logger, location = self.location
+        let answer = connection.eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
+            guard !connection.isClosed else {
+                return connection.eventLoop.makeFailedFuture(StoreError("\(location): the connection to the server is closed (the server stopped or the network dropped it)"))
+            }
+            return connection.query(query, logger: logger)
+        }
+        return Array(try answer.wait().rows)
     }
 
     static func sqlState(_ error: any Error) -> String? {

@@ -121,6 +121,38 @@ import Testing
         func stop() { _ = try? Self.script("stop", dir: dir) }
     }
 
+    /// A query sent once the server is gone fails; it does not wait forever. postgres-nio
+    /// tears the channel's handlers down after the server closes the connection, and a query
+    /// written after that reached no handler, so its future never completed: this hung a
+    /// worker of the partitioned run below now and then (when its next query came late).
+    @Test(.enabled(if: RuntimeTest.postgresURL != nil, Comment(rawValue: PostgresTests.skip)))
+    func aQueryAfterItsServerDiedFailsInsteadOfWaiting() throws {
+        let server = try Server.start()
+        defer { server.stop() }
+        let store = try PostgresStore(url: server.url)
+        defer { store.close() }
+        try store.migrate()
+        try server.crash()
+        // Long enough for the client to see the connection close and drop its handlers.
+        RuntimeClock.sleep(micros: 1_000_000)
+        let answered = DispatchSemaphore(value: 0)
+        let failure = Box()
+        nonisolated(unsafe) let blocked = store  // used by that one thread until it answers
+        let query = Thread {
+            do { _ = try blocked.transaction { try $0.readMoment(worker: "w1") } } catch { failure.add("\(error)") }
+            answered.signal()
+        }
+        query.start()
+        // A generous guard, not a time measurement: the answer comes at once or never.
+        guard answered.wait(timeout: .now() + 120) == .success else {
+            Issue.record("the query on a dead connection had no answer after 120 s (the thread is left blocked)")
+            return
+        }
+        let message = try #require(failure.values.first, "a query on a dead connection returned rows")
+        #expect(message.contains(store.location), "names the store: \(message)")
+        #expect(message.contains("closed"), "\(message)")
+    }
+
     @Test(.enabled(if: RuntimeTest.postgresURL != nil, Comment(rawValue: PostgresTests.skip)))
     func threePostgresShardsSurviveOneServerKilledMidRun() throws {
         let dir = try RuntimeTest.scratch()
