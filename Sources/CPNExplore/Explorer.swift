@@ -60,6 +60,11 @@ public final class Explorer {
                                         budget: budget, start: start)
         if UnfoldedNet.numbersTokensByColor(net) {
             search.counterProperties = CounterProperties(net: net, codec: codec, timed: generator.timed)
+            if let changes = expander.countChanges {
+                var initial: [UInt8] = []
+                codec.encode(generator.initialMarking(), into: &initial)
+                initial.withUnsafeBytes { search.counterProperties?.settle(changes, initial: $0) }
+            }
         }
         let workers = options.workers
         if workers > 1 {

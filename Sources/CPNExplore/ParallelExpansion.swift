@@ -11,6 +11,11 @@ protocol ParallelStateExpander: StateExpander {
     /// A copy for another thread, with its own `WorkBudget` (a budget's
     /// countdown is not synchronised).
     func workerCopy() -> Self
+
+    /// Every fixed change a firing makes to the counters of `CounterProperties`
+    /// (which number a place's values from `cellStart`), for settling the
+    /// properties' atoms no firing moves; nil when changes are not fixed.
+    var countChanges: CountChanges? { get }
 }
 
 extension ParallelStateExpander {

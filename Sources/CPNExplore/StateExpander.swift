@@ -214,6 +214,19 @@ struct CounterExpander: ParallelStateExpander {
         return expansion
     }
 
+    /// A transition's inputs taken and outputs put, per place (a place is a
+    /// counter: every color has one value here).
+    var countChanges: CountChanges? {
+        var changes = CountChanges()
+        for t in 0..<inputEnd.count {
+            let split = inputEnd[t]
+            changes.append((arcStart[t]..<arcStart[t + 1]).lazy.map { a in
+                (cell: Int32(self.arcPlace[a]), change: a < split ? -self.arcWeight[a] : self.arcWeight[a])
+            })
+        }
+        return changes
+    }
+
     mutating func absorb(_ other: CounterExpander) {
         for p in maxTokens.indices where other.maxTokens[p] > maxTokens[p] { maxTokens[p] = other.maxTokens[p] }
     }

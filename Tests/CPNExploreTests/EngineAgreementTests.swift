@@ -166,6 +166,83 @@ import Testing
         }
     }
 
+    /// Atoms no firing can move are decided once (`CounterFormula.settled`):
+    /// a place invariant, a count only ever lowered, a count of a place no
+    /// transition touches that is wrong from the start, beside atoms that
+    /// move. The engines still agree (the dynamic one evaluates every state),
+    /// and on the unfolded and place/transition paths fewer atoms are left.
+    @Test func settledAtomsChangeNoResult() throws {
+        let colored = """
+            cpn: 1
+            colors:
+              Job: { int: [0, 2] }
+            places:
+              todo:  { color: Job, initial: [0, 1, 2] }
+              busy:  { color: Job }
+              done:  { color: Job }
+              spare: { color: Job, initial: [1, 1] }
+            transitions:
+              start:  { in: { todo: j }, out: { busy: j } }
+              finish: { in: { busy: j }, out: { done: j } }
+              redo:   { in: { done: j }, guard: "j == 0", out: { busy: j } }
+            invariants:
+              jobs_kept:      "size(todo) + size(busy) + size(done) == 3"
+              todo_shrinks:   "size(todo) <= 3 && forall j in Job: count(todo, j) <= 1"
+              busy_at_most_2: "size(busy) <= 2"
+              spare_is_three: "size(spare) == 3 || count(done, 0) > 5"
+            final: "size(done) == 3 && size(todo) + size(busy) + size(done) == 3"
+            """
+        let placeTransition = """
+            cpn: 1
+            places:
+              a: { color: Unit, initial: 2 }
+              b: { color: Unit }
+              c: { color: Unit, initial: 1 }
+            transitions:
+              ab: { in: { a: 1 }, out: { b: 1 } }
+              ba: { in: { b: 1 }, out: { a: 1 } }
+              eat: { in: { c: 1 }, out: {} }
+            invariants:
+              two_tokens: "size(a) + size(b) == 2"
+              c_only_falls: "size(c) <= 1"
+              b_is_zero: "size(b) == 0"
+            """
+        for (yaml, settles) in [(colored, 7), (placeTransition, 2)] {
+            let net = try #require(checked(yaml))
+            try compare(net, name: yaml, maxStates: 10_000)
+            var options = ExplorationOptions()
+            options.engine = .dynamic
+            let dynamic = Explorer(net: net, options: options).run(file: "x.yaml")
+            options.engine = .automatic
+            let automatic = Explorer(net: net, options: options).run(file: "x.yaml")
+            #expect(automatic.engine != "dynamic")
+            #expect(automatic.properties.map(\.status) == dynamic.properties.map(\.status), "\(automatic.engine)")
+            #expect(automatic.states == dynamic.states && automatic.verdict == dynamic.verdict)
+
+            let generator = SuccessorGenerator(net: net, numberTokensByColor: true)
+            var properties = try #require(CounterProperties(net: net, codec: generator.codec, timed: generator.timed))
+            let before = properties.atomCount
+            let changes: CountChanges? = if let fast = CounterExpander(net: net, generator: generator) {
+                fast.countChanges
+            } else {
+                UnfoldedExpander(unfolded: try #require(UnfoldedNet(net: net, codec: generator.codec, timed: generator.timed)),
+                                 generator: generator, budget: nil).countChanges
+            }
+            var initial: [UInt8] = []
+            generator.codec.encode(generator.initialMarking(), into: &initial)
+            initial.withUnsafeBytes { properties.settle(try! #require(changes), initial: $0) }
+            #expect(before - properties.atomCount == settles, "\(before) atoms, \(properties.atomCount) after settling")
+        }
+        // Settled true or false, or left to each state, the statuses are the real ones:
+        // the untouched place is wrong from the initial marking on, and all three jobs can be busy at once.
+        let net = try #require(checked(colored))
+        let r = Explorer(net: net).run(file: "x.yaml")
+        #expect(r.properties.first { $0.name == "spare_is_three" }?.status == .violated)
+        #expect(r.properties.first { $0.name == "jobs_kept" }?.status == .holds)
+        #expect(r.properties.first { $0.name == "todo_shrinks" }?.status == .holds)
+        #expect(r.properties.first { $0.name == "busy_at_most_2" }?.status == .violated)
+    }
+
     /// A state limit, a depth limit and a net whose colors are too large to
     /// unfold: the engines still agree, and the report says which one ran.
     @Test func boundsAndFallback() throws {

@@ -19,8 +19,8 @@ import CPNModel
 /// general evaluator's own.
 struct CounterProperties {
     /// Per invariant in `CheckedNet.invariants` order; nil when it did not compile.
-    let invariants: [CounterFormula?]
-    let final: CounterFormula?
+    private(set) var invariants: [CounterFormula?]
+    private(set) var final: CounterFormula?
     private let cellStart: [Int32]
     private let counterLayout: [Bool]
     /// Every place is stored as counters: a state is the vector of all of them.
@@ -34,6 +34,8 @@ struct CounterProperties {
 
     /// Unrolled terms a net's properties may compile to, in all.
     static let maximumTerms = 1_000_000
+    /// Multiply-adds `settle` may spend (a few tenths of a second at most).
+    static let maximumSettlingWork = 50_000_000
 
     /// Nil when nothing compiles. Needs token numbers equal to color indexes
     /// (`SuccessorGenerator(numberTokensByColor:)`).
@@ -56,6 +58,7 @@ struct CounterProperties {
         invariantValues = Array(repeating: nil, count: invariants.count)
         self.timed = timed
         held = Array(repeating: 0, count: Int(start.last!))
+        smallestTokenLimit = (invariants + [final]).reduce(Int.max) { min($0, $1?.tokenLimit ?? .max) }
     }
 
     /// The compiled properties' values in the state last `evaluate`d: per
@@ -66,14 +69,42 @@ struct CounterProperties {
 
     /// Evaluates the compiled properties in `state` (`invariantValues`, `finalValue`).
     mutating func evaluate(_ state: UnsafeRawBufferPointer) {
-        let total = load(state)
         var stack = self.stack
         defer { self.stack = stack }
+        if allCounters, let counts = PackedCounts(state), counts.mostTokens <= smallestTokenLimit {
+            // Every count below 3: read in place from the 2-bit codes, nothing loaded.
+            for k in invariants.indices { invariantValues[k] = invariants[k]?.evaluate(counts, &stack) }
+            finalValue = final?.evaluate(counts, &stack)
+            return
+        }
+        let total = load(state)
         for k in invariants.indices {
             invariantValues[k] = invariants[k].flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil }
         }
         finalValue = final.flatMap { total <= $0.tokenLimit ? $0.evaluate(held, &stack) : nil }
     }
+
+    /// Replaces, in every compiled property, the atoms no step can change by
+    /// their value (`CounterFormula.settled`), given every step's change and
+    /// the initial state: those are decided once here rather than in every state.
+    mutating func settle(_ changes: CountChanges, initial: UnsafeRawBufferPointer) {
+        let total = load(initial)
+        var budget = Self.maximumSettlingWork
+        for k in invariants.indices {
+            if let f = invariants[k], total <= f.tokenLimit, let drifts = f.drifts(changes, cells: held.count, budget: &budget) {
+                invariants[k] = f.settled(drifts: drifts, held: held)
+            }
+        }
+        if let f = final, total <= f.tokenLimit, let drifts = f.drifts(changes, cells: held.count, budget: &budget) {
+            final = f.settled(drifts: drifts, held: held)
+        }
+    }
+
+    /// Atoms left to evaluate in each state, over every compiled property.
+    var atomCount: Int { (invariants + [final]).reduce(0) { $0 + ($1?.atomConstant.count ?? 0) } }
+
+    /// The least `tokenLimit` of the compiled properties (settling keeps the limits).
+    private let smallestTokenLimit: Int
 
     /// Bytes per state in `packedValues`: one per invariant, one for `final`.
     var packedWidth: Int { invariants.count + 1 }
@@ -156,6 +187,40 @@ struct CounterProperties {
     }
 }
 
+/// The counts a compiled property reads, by counter.
+protocol CounterReading {
+    func count(_ cell: Int) -> Int
+}
+
+extension Array: CounterReading where Element == Int {
+    @inline(__always) func count(_ cell: Int) -> Int { self[cell] }
+}
+
+/// The counters of an all-counter state (`StateCodec`'s counter layout for
+/// every place) in which every count is below 3: then a count is its 2-bit
+/// code, read in place, and the state has no varint tail. Nil otherwise.
+struct PackedCounts: CounterReading {
+    private let state: UnsafeRawBufferPointer
+    private let codeStart: Int
+    /// At most 2 per counter.
+    let mostTokens: Int
+
+    init?(_ state: UnsafeRawBufferPointer) {
+        var cursor = 0
+        let n = Int(StateCodec.readVarint(state, &cursor))
+        // A code 3 would have its count in the tail; no tail, no code 3.
+        guard state.count == cursor + (n + 3) / 4 else { return nil }
+        self.state = state
+        codeStart = cursor
+        mostTokens = 2 * n
+    }
+
+    @inline(__always)
+    func count(_ cell: Int) -> Int {
+        Int((state[codeStart + cell >> 2] >> UInt8((cell & 3) << 1)) & 3)
+    }
+}
+
 /// One property as a program over counters: linear atoms `Σ coeff·count ⋈ k`
 /// combined by a postfix sequence of Boolean operations. A class: evaluated
 /// on every new state, it is passed around without copying its arrays.
@@ -213,7 +278,7 @@ final class CounterFormula: Sendable {
         self.isConjunction = isConjunction
     }
 
-    func evaluate(_ held: [Int], _ stack: inout [Bool]) -> Bool {
+    func evaluate<Counts: CounterReading>(_ held: Counts, _ stack: inout [Bool]) -> Bool {
         if isConjunction {
             for a in atomConstant.indices where !holds(atom: a, held) { return false }
             return true
@@ -225,7 +290,7 @@ final class CounterFormula: Sendable {
             pc += 1
             switch op {
             case .guardCell(let cell, let absent, let skip):
-                if held[Int(cell)] == 0 {
+                if held.count(Int(cell)) == 0 {
                     stack.append(absent)
                     pc += Int(skip)
                 }
@@ -255,10 +320,10 @@ final class CounterFormula: Sendable {
     }
 
     @inline(__always)
-    private func holds(atom a: Int, _ held: [Int]) -> Bool {
+    func holds<Counts: CounterReading>(atom a: Int, _ held: Counts) -> Bool {
         var v = atomConstant[a]
         for k in Int(atomStart[a])..<Int(atomStart[a + 1]) {
-            v += atomCoefficient[k] * held[Int(atomCell[k])]
+            v += atomCoefficient[k] * held.count(Int(atomCell[k]))
         }
         return atomComparison[a].holds(v)
     }

@@ -88,6 +88,17 @@ struct UnfoldedExpander: ParallelStateExpander {
         return copy
     }
 
+    /// A binding's changes, per counter; error bindings fire nothing (their
+    /// transition's other bindings are these same vectors, fired dynamically).
+    var countChanges: CountChanges? {
+        var changes = CountChanges()
+        let u = unfolded
+        for b in 0..<u.bindings where !u.isError[b] {
+            changes.append((Int(u.deltaStart[b])..<Int(u.deltaStart[b + 1])).lazy.map { (cell: u.deltaCell[$0], change: u.deltaCount[$0]) })
+        }
+        return changes
+    }
+
     mutating func absorb(_ other: UnfoldedExpander) {
         for p in maxTokens.indices where other.maxTokens[p] > maxTokens[p] { maxTokens[p] = other.maxTokens[p] }
     }
