@@ -197,11 +197,12 @@ struct CounterExpander: ParallelStateExpander {
                 if patchable {
                     let base = batch.bytes.count
                     batch.bytes.append(contentsOf: state)
+                    var patched = batch.bytes.mutableSpan  // one uniqueness check, not one per write
                     for a in first..<end {
                         let p = arcPlace[a]
                         let shift = UInt8((p & 3) * 2)
                         let i = base + codeStart + p >> 2
-                        batch.bytes[i] = (batch.bytes[i] & ~(3 << shift)) | (UInt8(scratch[p]) << shift)
+                        patched[i] = (patched[i] & ~(3 << shift)) | (UInt8(scratch[p]) << shift)
                     }
                 } else {
                     Self.encodeCounts(scratch, into: &bytes)

@@ -36,7 +36,11 @@ struct UnfoldedExpander: ParallelStateExpander {
     private var size: [Int]
     /// Per counter: ready tokens. Zero except at `present`.
     private var ready: [Int32]
-    private var present: [Int32] = []
+    /// The counters with ready tokens: `present[..<presentCount]` (one slot
+    /// per counter, written by index: appending re-checks capacity and
+    /// uniqueness for each counter).
+    private var present: [Int32]
+    private var presentCount = 0
     /// The smallest positive ready offset, `UInt32.max` when no token waits.
     private var nextReady: UInt32 = .max
     /// Where the 2-bit codes start in the state's bytes.
@@ -63,6 +67,14 @@ struct UnfoldedExpander: ParallelStateExpander {
         var token: UInt32, count: UInt32 = 0, ready: UInt32 = 0
     }
 
+    /// Per binding: whether an output place of it has a capacity.
+    private let checksCapacity: [Bool]
+    /// The largest net gain of a place by one binding.
+    private let largestGain: Int
+    /// In the marking being expanded, no binding can push a place past
+    /// `NetLimits.maximumTokensPerPlace`: only capacities need checking.
+    private var withinTokenLimit = false
+
     private var candidates: [Int32] = []
     private var passing: [Int32] = []
     private var out: [UInt32] = []
@@ -78,8 +90,13 @@ struct UnfoldedExpander: ParallelStateExpander {
         fieldStart = Array(repeating: 0, count: unfolded.placeCount + 1)
         size = Array(repeating: 0, count: unfolded.placeCount)
         ready = Array(repeating: 0, count: unfolded.cells)
+        present = Array(repeating: 0, count: unfolded.cells)
         entryAt = Array(repeating: 0, count: unfolded.cells)
         maxTokens = Array(repeating: 0, count: unfolded.placeCount)
+        checksCapacity = (0..<unfolded.bindings).map { b in
+            (Int(unfolded.checkStart[b])..<Int(unfolded.checkStart[b + 1])).contains { unfolded.capacity[Int(unfolded.checkPlace[$0])] != .max }
+        }
+        largestGain = unfolded.checkNet.max() ?? 0
     }
 
     func workerCopy() -> UnfoldedExpander {
@@ -105,7 +122,12 @@ struct UnfoldedExpander: ParallelStateExpander {
 
     mutating func expand(_ state: UnsafeRawBufferPointer, into batch: inout SuccessorBatch) throws(Interruption) -> Expansion {
         if unfolded.allCounters { loadCounters(state) } else { load(state) }
-        for p in size.indices where size[p] > maxTokens[p] { maxTokens[p] = size[p] }
+        var largest = 0
+        for p in size.indices {
+            if size[p] > maxTokens[p] { maxTokens[p] = size[p] }
+            if size[p] > largest { largest = size[p] }
+        }
+        withinTokenLimit = largest <= NetLimits.maximumTokensPerPlace - largestGain
         try collectCandidates()
         var expansion = Expansion()
         var decoded: Marking? = nil
@@ -145,34 +167,48 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// an untimed net): the state's integers are the counters themselves, read
     /// a byte of four 2-bit codes at a time, skipping empty runs.
     private mutating func loadCounters(_ state: UnsafeRawBufferPointer) {
-        for c in present { ready[Int(c)] = 0 }
-        present.removeAll(keepingCapacity: true)
-        for p in size.indices { size[p] = 0 }
         var cursor = 0
         let n = Int(StateCodec.readVarint(state, &cursor))
         codeStart = cursor
-        var tail = codeStart + (n + 3) / 4
-        let placeOfCell = unfolded.placeOfCell
-        for byte in 0..<(n + 3) / 4 {
-            let codes = state[codeStart + byte]
-            if codes == 0 { continue }
-            for slot in 0..<4 {
-                let code = (codes >> UInt8(slot << 1)) & 3
-                if code == 0 { continue }
-                let cell = byte << 2 | slot
-                let c = code == 3 ? Int32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : Int32(code)
-                ready[cell] = c
-                present.append(Int32(cell))
-                size[Int(placeOfCell[cell])] += Int(c)
+        nextReady = .max
+        let codeStart = cursor, placeOfCell = unfolded.placeOfCell, previous = presentCount
+        var count = 0
+        // Written through spans: an array written in a loop re-checks its
+        // uniqueness on every write (50 calls a state here); a span checks once.
+        var readyArray: [Int32] = [], presentArray: [Int32] = [], sizeArray: [Int] = []
+        swap(&readyArray, &ready)
+        swap(&presentArray, &present)
+        swap(&sizeArray, &size)
+        do {
+            var ready = readyArray.mutableSpan, present = presentArray.mutableSpan, size = sizeArray.mutableSpan
+            for i in 0..<previous { ready[Int(present[i])] = 0 }
+            for p in size.indices { size[p] = 0 }
+            var tail = codeStart + (n + 3) / 4
+            for byte in 0..<(n + 3) / 4 {
+                let codes = state[codeStart + byte]
+                if codes == 0 { continue }
+                for slot in 0..<4 {
+                    let code = (codes >> UInt8(slot << 1)) & 3
+                    if code == 0 { continue }
+                    let cell = byte << 2 | slot
+                    let c = code == 3 ? Int32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : Int32(code)
+                    ready[cell] = c
+                    present[count] = Int32(cell)
+                    count += 1
+                    size[Int(placeOfCell[cell])] += Int(c)
+                }
             }
         }
-        nextReady = .max
+        swap(&readyArray, &ready)
+        swap(&presentArray, &present)
+        swap(&sizeArray, &size)
+        presentCount = count
     }
 
     /// Flattens `state` into `fields` and fills the ready counters, sizes and next offset.
     private mutating func load(_ state: UnsafeRawBufferPointer) {
-        for c in present { ready[Int(c)] = 0 }
-        present.removeAll(keepingCapacity: true)
+        for i in 0..<presentCount { ready[Int(present[i])] = 0 }
+        presentCount = 0
         fields.removeAll(keepingCapacity: true)
         tailPos.removeAll(keepingCapacity: true)
         var cursor = 0
@@ -199,7 +235,8 @@ struct UnfoldedExpander: ParallelStateExpander {
                     total += Int(c)
                     if c > 0 {
                         ready[cell] = Int32(truncatingIfNeeded: c)
-                        present.append(Int32(cell))
+                        present[presentCount] = Int32(cell)
+                        presentCount += 1
                     }
                 }
                 size[p] = total
@@ -216,7 +253,8 @@ struct UnfoldedExpander: ParallelStateExpander {
                 if offset == 0 {
                     ready[cell] = Int32(truncatingIfNeeded: count)
                     entryAt[cell] = Int32(i - entryWidth)
-                    present.append(Int32(cell))
+                    present[presentCount] = Int32(cell)
+                    presentCount += 1
                 } else if offset < nextReady {
                     nextReady = offset
                 }
@@ -230,16 +268,26 @@ struct UnfoldedExpander: ParallelStateExpander {
 
     /// The enabled bindings (error bindings included), in enumeration order.
     private mutating func collectCandidates() throws(Interruption) {
+        var candidates: [Int32] = []
+        swap(&candidates, &self.candidates)
+        defer { swap(&candidates, &self.candidates) }
         candidates.removeAll(keepingCapacity: true)
-        for c in present {
+        // Spent in batches: a call per counter costs more than the few bindings it pays for.
+        var units = unfolded.unconditional.count
+        for i in 0..<presentCount {
+            let c = present[i]
             let bucket = Int(unfolded.bucketStart[Int(c)])..<Int(unfolded.bucketStart[Int(c) + 1])
-            try spend(bucket.count)
+            units += bucket.count
+            if units >= 4_096 {
+                try spend(units)
+                units = 0
+            }
             for k in bucket {
                 let b = Int(unfolded.bucketBinding[k])
                 if isEnabled(b) { candidates.append(Int32(b)) }
             }
         }
-        try spend(unfolded.unconditional.count)
+        try spend(units)
         for b in unfolded.unconditional where !isInhibited(Int(b)) { candidates.append(b) }
         // A few bindings, nearly in order (buckets are visited by counter):
         // insertion sort beats the general one.
@@ -296,11 +344,13 @@ struct UnfoldedExpander: ParallelStateExpander {
             let b = Int(candidates[k])
             if unfolded.isError[b] { return false }
             var fits = true
-            for c in Int(unfolded.checkStart[b])..<Int(unfolded.checkStart[b + 1]) {
-                let p = Int(unfolded.checkPlace[c])
-                let after = size[p] + unfolded.checkNet[c]
-                if after > NetLimits.maximumTokensPerPlace { return false }
-                if after > unfolded.capacity[p] { fits = false }
+            if checksCapacity[b] || !withinTokenLimit {
+                for c in Int(unfolded.checkStart[b])..<Int(unfolded.checkStart[b + 1]) {
+                    let p = Int(unfolded.checkPlace[c])
+                    let after = size[p] + unfolded.checkNet[c]
+                    if after > NetLimits.maximumTokensPerPlace { return false }
+                    if after > unfolded.capacity[p] { fits = false }
+                }
             }
             if fits {
                 passing.append(Int32(b))
@@ -348,11 +398,12 @@ struct UnfoldedExpander: ParallelStateExpander {
         if patchable {
             let base = bytes.count + codeStart
             bytes.append(contentsOf: state)
+            var patched = bytes.mutableSpan  // one uniqueness check, not one per write
             for d in first..<end {
                 let cell = Int(u.deltaCell[d])
                 let count = UInt8(truncatingIfNeeded: ready[cell] + u.deltaCount[d])
                 let shift = UInt8((cell & 3) << 1), i = base + cell >> 2
-                bytes[i] = (bytes[i] & ~(3 << shift)) | count << shift
+                patched[i] = (patched[i] & ~(3 << shift)) | count << shift
             }
             return
         }
