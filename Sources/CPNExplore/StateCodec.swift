@@ -117,3 +117,35 @@ struct StateCodec {
         return result
     }
 }
+
+/// The nonzero counters of a state whose integers are all counters
+/// (`StateCodec`'s counter layout for every place), in order: the 2-bit
+/// codes four a byte, empty bytes skipped, a code 3 read from the varint tail.
+struct NonzeroCounters: IteratorProtocol {
+    private let state: UnsafeRawBufferPointer
+    private let codeStart: Int, codeBytes: Int
+    private var byte = -1, codes: UInt8 = 0
+    private var tail: Int
+
+    /// `codeStart`: where the codes of the `count` integers begin (after the length varint).
+    init(_ state: UnsafeRawBufferPointer, codeStart: Int, count: Int) {
+        self.state = state
+        self.codeStart = codeStart
+        codeBytes = (count + 3) / 4
+        tail = codeStart + codeBytes
+    }
+
+    @inline(__always)
+    mutating func next() -> (cell: Int, count: Int)? {
+        while codes == 0 {
+            byte += 1
+            guard byte < codeBytes else { return nil }
+            codes = state[codeStart + byte]
+        }
+        // The lowest code left in the byte.
+        let slot = codes.trailingZeroBitCount >> 1, shift = UInt8(slot << 1)
+        let code = (codes >> shift) & 3
+        codes &= ~(3 << shift)
+        return (byte << 2 | slot, code == 3 ? Int(StateCodec.readVarint(state, &tail)) : Int(code))
+    }
+}

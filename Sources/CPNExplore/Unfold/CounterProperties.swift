@@ -137,17 +137,11 @@ struct CounterProperties {
         if allCounters {
             // The integers are the counters: four 2-bit codes a byte, empty bytes skipped.
             var total = 0
-            for byte in 0..<(n + 3) / 4 {
-                let codes = state[codeStart + byte]
-                if codes == 0 { continue }
-                for slot in 0..<4 {
-                    let code = (codes >> UInt8(slot << 1)) & 3
-                    if code == 0 { continue }
-                    let c = code == 3 ? Int(StateCodec.readVarint(state, &tail)) : Int(code)
-                    held[byte << 2 | slot] = c
-                    touched.append(Int32(byte << 2 | slot))
-                    total += c
-                }
+            var counters = NonzeroCounters(state, codeStart: codeStart, count: n)
+            while let (cell, c) = counters.next() {
+                held[cell] = c
+                touched.append(Int32(cell))
+                total += c
             }
             return total
         }

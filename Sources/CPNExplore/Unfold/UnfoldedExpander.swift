@@ -75,7 +75,10 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// `NetLimits.maximumTokensPerPlace`: only capacities need checking.
     private var withinTokenLimit = false
 
-    private var candidates: [Int32] = []
+    /// The enabled bindings of the marking: `candidates[..<candidateCount]`
+    /// (one slot per binding, written by index like `present`).
+    private var candidates: [Int32]
+    private var candidateCount = 0
     private var passing: [Int32] = []
     private var out: [UInt32] = []
     private var buffer: [UInt8] = []
@@ -91,6 +94,7 @@ struct UnfoldedExpander: ParallelStateExpander {
         size = Array(repeating: 0, count: unfolded.placeCount)
         ready = Array(repeating: 0, count: unfolded.cells)
         present = Array(repeating: 0, count: unfolded.cells)
+        candidates = Array(repeating: 0, count: unfolded.bindings)
         entryAt = Array(repeating: 0, count: unfolded.cells)
         maxTokens = Array(repeating: 0, count: unfolded.placeCount)
         checksCapacity = (0..<unfolded.bindings).map { b in
@@ -132,10 +136,10 @@ struct UnfoldedExpander: ParallelStateExpander {
         var expansion = Expansion()
         var decoded: Marking? = nil
         var i = 0
-        while i < candidates.count {
+        while i < candidateCount {
             let t = unfolded.transitionOf[Int(candidates[i])]
             var j = i + 1
-            while j < candidates.count, unfolded.transitionOf[Int(candidates[j])] == t { j += 1 }
+            while j < candidateCount, unfolded.transitionOf[Int(candidates[j])] == t { j += 1 }
             if selectFiring(i..<j) {
                 if !passing.isEmpty { expansion.enabled = true }
                 for b in passing {
@@ -183,20 +187,12 @@ struct UnfoldedExpander: ParallelStateExpander {
             var ready = readyArray.mutableSpan, present = presentArray.mutableSpan, size = sizeArray.mutableSpan
             for i in 0..<previous { ready[Int(present[i])] = 0 }
             for p in size.indices { size[p] = 0 }
-            var tail = codeStart + (n + 3) / 4
-            for byte in 0..<(n + 3) / 4 {
-                let codes = state[codeStart + byte]
-                if codes == 0 { continue }
-                for slot in 0..<4 {
-                    let code = (codes >> UInt8(slot << 1)) & 3
-                    if code == 0 { continue }
-                    let cell = byte << 2 | slot
-                    let c = code == 3 ? Int32(truncatingIfNeeded: StateCodec.readVarint(state, &tail)) : Int32(code)
-                    ready[cell] = c
-                    present[count] = Int32(cell)
-                    count += 1
-                    size[Int(placeOfCell[cell])] += Int(c)
-                }
+            var counters = NonzeroCounters(state, codeStart: codeStart, count: n)
+            while let (cell, c) = counters.next() {
+                ready[cell] = Int32(truncatingIfNeeded: c)
+                present[count] = Int32(cell)
+                count += 1
+                size[Int(placeOfCell[cell])] += c
             }
         }
         swap(&readyArray, &ready)
@@ -268,56 +264,70 @@ struct UnfoldedExpander: ParallelStateExpander {
 
     /// The enabled bindings (error bindings included), in enumeration order.
     private mutating func collectCandidates() throws(Interruption) {
-        var candidates: [Int32] = []
-        swap(&candidates, &self.candidates)
-        defer { swap(&candidates, &self.candidates) }
-        candidates.removeAll(keepingCapacity: true)
+        let u = unfolded
+        // The tables as locals and the outputs as spans: read from the class and
+        // appended to, each access re-loads the array or re-checks its uniqueness.
+        let bucketStart = u.bucketStart, bucketBinding = u.bucketBinding, preStart = u.preStart, preCell = u.preCell,
+            preCount = u.preCount, inhibitStart = u.inhibitStart
+        var list: [Int32] = []
+        swap(&list, &candidates)
+        var count = 0
         // Spent in batches: a call per counter costs more than the few bindings it pays for.
-        var units = unfolded.unconditional.count
-        for i in 0..<presentCount {
-            let c = present[i]
-            let bucket = Int(unfolded.bucketStart[Int(c)])..<Int(unfolded.bucketStart[Int(c) + 1])
-            units += bucket.count
-            if units >= 4_096 {
-                try spend(units)
-                units = 0
-            }
-            for k in bucket {
-                let b = Int(unfolded.bucketBinding[k])
-                if isEnabled(b) { candidates.append(Int32(b)) }
-            }
-        }
-        try spend(units)
-        for b in unfolded.unconditional where !isInhibited(Int(b)) { candidates.append(b) }
-        // A few bindings, nearly in order (buckets are visited by counter):
-        // insertion sort beats the general one.
-        if candidates.count > 16 {
-            candidates.sort()
-        } else if candidates.count > 1 {
-            for i in 1..<candidates.count {
-                let b = candidates[i]
-                var j = i
-                while j > 0, candidates[j - 1] > b {
-                    candidates[j] = candidates[j - 1]
-                    j -= 1
+        var units = u.unconditional.count
+        do {
+            var out = list.mutableSpan
+            for i in 0..<presentCount {
+                let c = Int(present[i])
+                let first = Int(bucketStart[c]), end = Int(bucketStart[c + 1])
+                units += end - first
+                if units >= 4_096 {
+                    do { try spend(units) } catch {
+                        swap(&list, &candidates)
+                        throw error
+                    }
+                    units = 0
                 }
-                candidates[j] = b
+                for k in first..<end {
+                    let b = Int(bucketBinding[k])
+                    var enabled = true
+                    for q in Int(preStart[b])..<Int(preStart[b + 1]) where ready[Int(preCell[q])] < preCount[q] {
+                        enabled = false
+                        break
+                    }
+                    if enabled, inhibitStart[b] != inhibitStart[b + 1], isInhibited(b) { enabled = false }
+                    if enabled {
+                        out[count] = Int32(b)
+                        count += 1
+                    }
+                }
+            }
+            for b in u.unconditional where !isInhibited(Int(b)) {
+                out[count] = b
+                count += 1
+            }
+            // A few bindings, nearly in order (buckets are visited by counter):
+            // insertion sort beats the general one.
+            if count > 1, count <= 16 {
+                for i in 1..<count {
+                    let b = out[i]
+                    var j = i
+                    while j > 0, out[j - 1] > b {
+                        out[j] = out[j - 1]
+                        j -= 1
+                    }
+                    out[j] = b
+                }
             }
         }
+        if count > 16 { list[..<count].sort() }
+        swap(&list, &candidates)
+        candidateCount = count
+        try spend(units)
     }
 
     @inline(__always)
     private func spend(_ units: Int) throws(Interruption) {
         do { try budget?.spend(units) } catch { throw Interruption(reason: error.message) }
-    }
-
-    @inline(__always)
-    private func isEnabled(_ b: Int) -> Bool {
-        for k in Int(unfolded.preStart[b])..<Int(unfolded.preStart[b + 1])
-        where ready[Int(unfolded.preCell[k])] < unfolded.preCount[k] {
-            return false
-        }
-        return !isInhibited(b)
     }
 
     /// Whether an `unless:` arc of binding `b` sees enough matching ready tokens.
@@ -389,19 +399,20 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// with the change applied, encoded afresh.
     private mutating func writeCounters(_ b: Int, parent state: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
         let u = unfolded
+        let deltaCell = u.deltaCell, deltaCount = u.deltaCount
         let first = Int(u.deltaStart[b]), end = Int(u.deltaStart[b + 1])
         var patchable = true
         for d in first..<end {
-            let old = ready[Int(u.deltaCell[d])]
-            if old >= 3 || old + u.deltaCount[d] >= 3 { patchable = false; break }
+            let old = ready[Int(deltaCell[d])]
+            if old >= 3 || old + deltaCount[d] >= 3 { patchable = false; break }
         }
         if patchable {
             let base = bytes.count + codeStart
             bytes.append(contentsOf: state)
             var patched = bytes.mutableSpan  // one uniqueness check, not one per write
             for d in first..<end {
-                let cell = Int(u.deltaCell[d])
-                let count = UInt8(truncatingIfNeeded: ready[cell] + u.deltaCount[d])
+                let cell = Int(deltaCell[d])
+                let count = UInt8(truncatingIfNeeded: ready[cell] + deltaCount[d])
                 let shift = UInt8((cell & 3) << 1), i = base + cell >> 2
                 patched[i] = (patched[i] & ~(3 << shift)) | count << shift
             }
