@@ -31,10 +31,14 @@ extension CounterFormula {
 
     /// For each atom, whether some step raises its linear form and whether
     /// some step lowers it. Nil when that would take more than `budget`
-    /// multiply-adds (nothing is settled then; exploring is unaffected).
+    /// units of work, a unit per counter indexed, term and multiply-add
+    /// (nothing is settled then; exploring is unaffected).
     func drifts(_ changes: CountChanges, cells: Int, budget: inout Int) -> [Drift]? {
         let atoms = atomConstant.count
         guard atoms > 0 else { return [] }
+        // The index below costs a pass over every counter, whatever the formula's size.
+        budget -= cells + atomCell.count
+        guard budget >= 0 else { return nil }
         // The atoms' terms by counter (a counting sort), so a step visits only the atoms it touches.
         var termStart = [Int32](repeating: 0, count: cells + 1)
         for c in atomCell { termStart[Int(c) + 1] += 1 }

@@ -34,7 +34,7 @@ struct CounterProperties {
 
     /// Unrolled terms a net's properties may compile to, in all.
     static let maximumTerms = 1_000_000
-    /// Multiply-adds `settle` may spend (a few tenths of a second at most).
+    /// Work `settle` may spend, in `CounterFormula.drifts`' units (a few tenths of a second at most).
     static let maximumSettlingWork = 50_000_000
 
     /// Nil when nothing compiles. Needs token numbers equal to color indexes
