@@ -116,12 +116,31 @@ spin_run() {
   mkdir -p "$d"
   "$bin" export "$f" --to promela -o "$d/net.pml" || return 0
   w=$(awk -v s="$states" 'BEGIN { w = 1; while ((2 ^ w) < s) w++; print w + 1 }')
-  (cd "$d" && spin -a net.pml >/dev/null && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -o pan pan.c 2>/dev/null && ./pan -E -w"$w" >out.txt 2>&1) || true
-  spin_states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$d/out.txt" | head -1)
-  spin_s=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$d/out.txt" | head -1)
-  local mb; mb=$(sed -n 's/^ *\([0-9.]*\)[[:space:]]*total actual memory usage.*/\1/p' "$d/out.txt" | head -1)
+  (cd "$d" && spin -a net.pml >/dev/null && gcc -O2 -DBFS -DSAFETY -DNOREDUCE -o pan pan.c 2>/dev/null) || true
+  # The fastest of $BENCH_REPEAT runs, like ours (best_verify).
+  local i t
+  for i in $(seq "${BENCH_REPEAT:-3}"); do
+    [ -x "$d/pan" ] || break
+    (cd "$d" && ./pan -E -w"$w" >try.txt 2>&1) || true
+    t=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$d/try.txt" | head -1)
+    if [ "$i" = 1 ] || awk -v a="$t" -v b="$spin_s" 'BEGIN { exit !(a + 0 < b + 0) }'; then spin_s=$t; mv "$d/try.txt" "$d/out.txt"; fi
+  done
+  spin_states=$(sed -n 's/^ *\([0-9]*\) states, stored.*/\1/p' "$d/out.txt" 2>/dev/null | head -1)
+  spin_s=$(sed -n 's/^pan: elapsed time \([0-9.e+-]*\) seconds.*/\1/p' "$d/out.txt" 2>/dev/null | head -1)
+  local mb; mb=$(sed -n 's/^ *\([0-9.]*\)[[:space:]]*total actual memory usage.*/\1/p' "$d/out.txt" 2>/dev/null | head -1)
   spin_rate=$(awk -v s="$spin_states" -v t="$spin_s" 'BEGIN { printf "%.0f", (t > 0 ? s / t : 0) }')
   spin_bps=$(awk -v s="$spin_states" -v m="$mb" 'BEGIN { printf "%.1f", (s > 0 ? m * 1048576 / s : 0) }')
+}
+# Runs `verify ARGS…` $BENCH_REPEAT times (default 3) and leaves in $1 the JSON report of
+# the fastest run (our elapsed_ms): one run on a shared machine moves by 10–30%.
+best_verify() {
+  local out=$1 i ms best=""; shift
+  for i in $(seq "${BENCH_REPEAT:-3}"); do
+    "$bin" verify "$@" --format json >"$out.try" || true
+    ms=$(json_field elapsed_ms "$out.try")
+    if [ -z "$best" ] || awk -v a="$ms" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$ms; mv "$out.try" "$out"; fi
+  done
+  rm -f "$out.try"
 }
 rate() { awk -v s="$1" -v m="$2" 'BEGIN { printf "%.0f", (m > 0 ? s / (m / 1000) : 0) }'; }
 secs() { awk -v m="$1" 'BEGIN { printf "%.3f", m / 1000 }'; }
@@ -130,7 +149,8 @@ engine_of() { sed -n 's/^ *"engine" : "\(.*\)",\{0,1\}$/\1/p' "$1" | head -1; }
 
 echo "4. verify: colored nets as written (unfolded engine) vs SPIN on \`export --to promela\` and vs our run on \`export --to pnml\`"
 echo "  ours: verify on the YAML, --workers 1 and $(nproc); pnml: verify on the PNML unfolding (P/T counters), --workers 1;"
-echo "  times are the exploration only (our elapsed_ms, pan's elapsed time); ours also checks the net's invariants, SPIN and PNML only deadlocks"
+echo "  times are the exploration only (our elapsed_ms, pan's elapsed time), each the fastest of ${BENCH_REPEAT:-3} runs;"
+echo "  ours also checks the net's invariants, SPIN and PNML only deadlocks"
 printf '  %-26s %9s %8s %8s %8s %8s %10s %10s %10s %6s %6s %6s %6s %6s\n' net states ours1_s oursN_s pnml_s spin_s ours1_st/s oursN_st/s spin_st/s ours_B spin_B ×spin ×spinN ×pnml
 colored="${BENCH_COLORED:-phil:10 phil:12 phil:14 workers:12}"
 for spec in $colored; do
@@ -140,10 +160,10 @@ for spec in $colored; do
     phil) scripts/gen-colored-philosophers.sh "$n" >"$f"; name="dining-philosophers N=$n" ;;
     workers) scripts/gen-scaled-examples.sh workers "$n" >"$f"; name="workers N=$n (3^N states)" ;;
   esac
-  "$bin" verify "$f" --format json --workers 1 >"$work/c1.json" || true
-  "$bin" verify "$f" --format json >"$work/cN.json" || true
+  best_verify "$work/c1.json" "$f" --workers 1
+  best_verify "$work/cN.json" "$f"
   "$bin" export "$f" --to pnml -o "$work/c.pnml"
-  "$bin" verify "$work/c.pnml" --format json --workers 1 >"$work/cp.json" || true
+  best_verify "$work/cp.json" "$work/c.pnml" --workers 1
   states=$(json_field states "$work/c1.json"); ms=$(json_field elapsed_ms "$work/c1.json"); nms=$(json_field elapsed_ms "$work/cN.json")
   pms=$(json_field elapsed_ms "$work/cp.json"); bps=$(json_field bytes_per_state "$work/c1.json")
   [ "$(json_field states "$work/cp.json")" = "$states" ] || { fail=1; echo "  $name: PNML unfolding has $(json_field states "$work/cp.json") states, ours $states" >&2; }

@@ -301,10 +301,31 @@ struct BreadthFirstSearch<E: StateExpander> {
             return
         }
         if !evaluated { store.withState(index) { counterProperties!.evaluate($0) } }
+        if recordDecided(index) { return }
         let known = (invariants: counterProperties!.invariantValues, final: counterProperties!.finalValue)
         let decode = net.invariants.indices.contains { known.invariants[$0] == nil && findings.invariantViolations[$0] == nil }
             || (hasFinal && known.final == nil) || !net.leadsTo.isEmpty
         visit(decode ? store.withState(index) { codec.decode($0) } : Marking(placeCount: 0), index: index, known: known)
+    }
+
+    /// Records the compiled properties' values of the state just evaluated
+    /// when they decide everything (no invariant still undecided is left to
+    /// the general evaluator, `final` is known, no leads-to): the common case,
+    /// done without a decoded marking or copies of the value arrays. False,
+    /// recording nothing, otherwise.
+    private mutating func recordDecided(_ index: Int) -> Bool {
+        guard net.leadsTo.isEmpty, !hasFinal || counterProperties!.finalValue != nil else { return false }
+        for k in findings.invariantViolations.indices
+        where findings.invariantViolations[k] == nil && counterProperties!.invariantValues[k] == nil { return false }
+        for k in findings.invariantViolations.indices
+        where findings.invariantViolations[k] == nil && counterProperties!.invariantValues[k] == false {
+            findings.invariantViolations[k] = index
+        }
+        if hasFinal { findings.isFinal.append(counterProperties!.finalValue!) }
+        if options.failFast, findings.anyViolation, findings.stopReason == nil {
+            findings.stopReason = "stopped at the first violation (--fail-fast)"
+        }
+        return true
     }
 
     /// Checks a newly found state's invariants (and `final`), once; `known`

@@ -356,3 +356,22 @@ private struct RunCandidates {
         pin(0, RunCandidates(bases: bases))
     }
 }
+
+extension OutputSpan<UInt8> {
+    /// Appends a copy of `source` (an encoded state) with one `memcpy`.
+    ///
+    /// `Array.append(contentsOf:)` on a raw buffer goes through the generic
+    /// sequence copy (about 100 instructions for a 30-byte state, as much as
+    /// the rest of writing a successor); this is the successor writer's copy of
+    /// its parent, so it sits with the explorer's other unsafe code.
+    @inline(__always)
+    mutating func appendCopy(of source: UnsafeRawBufferPointer) {
+        let n = source.count
+        withUnsafeMutableBufferPointer { buffer, initialized in
+            precondition(buffer.count - initialized >= n, "OutputSpan too small for the copy")
+            guard n > 0, let start = buffer.baseAddress, let from = source.baseAddress else { return }
+            UnsafeMutableRawPointer(start + initialized).copyMemory(from: from, byteCount: n)
+            initialized += n
+        }
+    }
+}

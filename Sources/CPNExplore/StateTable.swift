@@ -71,11 +71,17 @@ struct StateTable {
             i += 8
         }
         var last: UInt64 = 0
-        var shift: UInt64 = 0
-        while i < n {
-            last |= UInt64(bytes[i]) << shift
-            shift += 8
-            i += 1
+        if i < n, n >= 8 {
+            // The last 1–7 bytes as the top of the word that ends the state
+            // (the same value as byte by byte, without a loop).
+            last = bytes.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self).littleEndian >> UInt64((8 - (n - i)) * 8)
+        } else {
+            var shift: UInt64 = 0
+            while i < n {
+                last |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
         }
         h = (h ^ last) &* 0x94D0_49BB_1331_11EB
         h ^= h >> 29

@@ -67,6 +67,20 @@ struct UnfoldedExpander: ParallelStateExpander {
         var token: UInt32, count: UInt32 = 0, ready: UInt32 = 0
     }
 
+    /// Per binding, when every place is counters: its change as additions to
+    /// the bytes of 2-bit codes, `patchByte`/`patchAdd[patchStart[b]..<patchStart[b + 1]]`
+    /// (one per byte touched). Valid when no changed count is or becomes 3 or
+    /// more: a byte's fields then stay within 0...2, so adding `Σ change·4^field`
+    /// to the byte carries into no neighbour.
+    private let patchStart: [Int32], patchByte: [Int32], patchAdd: [UInt8]
+    /// Per binding, when every place is counters: the counters it raises, and
+    /// the largest count each may hold for the raised one to stay below 3
+    /// (`growCell`/`growLimit[growStart[b]..<growStart[b + 1]]`). In a state
+    /// whose counts are all below 3 these are the only checks a patch needs.
+    private let growStart: [Int32], growCell: [Int32], growLimit: [Int32]
+    /// The state being expanded has a varint tail: some count is 3 or more.
+    private var hasTail = false
+
     /// Per binding: whether an output place of it has a capacity.
     private let checksCapacity: [Bool]
     /// The largest net gain of a place by one binding.
@@ -79,7 +93,9 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// (one slot per binding, written by index like `present`).
     private var candidates: [Int32]
     private var candidateCount = 0
-    private var passing: [Int32] = []
+    /// The bindings of one transition that fire: `passing[..<passingCount]`.
+    private var passing: [Int32]
+    private var passingCount = 0
     private var out: [UInt32] = []
     private var buffer: [UInt8] = []
     private(set) var maxTokens: [Int]
@@ -95,12 +111,36 @@ struct UnfoldedExpander: ParallelStateExpander {
         ready = Array(repeating: 0, count: unfolded.cells)
         present = Array(repeating: 0, count: unfolded.cells)
         candidates = Array(repeating: 0, count: unfolded.bindings)
+        passing = Array(repeating: 0, count: unfolded.bindings)
         entryAt = Array(repeating: 0, count: unfolded.cells)
         maxTokens = Array(repeating: 0, count: unfolded.placeCount)
         checksCapacity = (0..<unfolded.bindings).map { b in
             (Int(unfolded.checkStart[b])..<Int(unfolded.checkStart[b + 1])).contains { unfolded.capacity[Int(unfolded.checkPlace[$0])] != .max }
         }
         largestGain = unfolded.checkNet.max() ?? 0
+        var patchStart: [Int32] = [0], patchByte: [Int32] = [], patchAdd: [UInt8] = []
+        var growStart: [Int32] = [0], growCell: [Int32] = [], growLimit: [Int32] = []
+        if unfolded.allCounters {
+            for b in 0..<unfolded.bindings {
+                var adds: [Int32: UInt8] = [:]
+                for d in Int(unfolded.deltaStart[b])..<Int(unfolded.deltaStart[b + 1]) {
+                    let cell = Int(unfolded.deltaCell[d]), change = Int(unfolded.deltaCount[d])
+                    adds[Int32(cell >> 2), default: 0] &+= UInt8(truncatingIfNeeded: change &* (1 << ((cell & 3) * 2)))
+                    if change > 0 {
+                        growCell.append(Int32(cell))
+                        growLimit.append(Int32(clamping: 2 - change))
+                    }
+                }
+                for byte in adds.keys.sorted() {
+                    patchByte.append(byte)
+                    patchAdd.append(adds[byte]!)
+                }
+                patchStart.append(Int32(patchByte.count))
+                growStart.append(Int32(growCell.count))
+            }
+        }
+        (self.patchStart, self.patchByte, self.patchAdd) = (patchStart, patchByte, patchAdd)
+        (self.growStart, self.growCell, self.growLimit) = (growStart, growCell, growLimit)
     }
 
     func workerCopy() -> UnfoldedExpander {
@@ -141,8 +181,9 @@ struct UnfoldedExpander: ParallelStateExpander {
             var j = i + 1
             while j < candidateCount, unfolded.transitionOf[Int(candidates[j])] == t { j += 1 }
             if selectFiring(i..<j) {
-                if !passing.isEmpty { expansion.enabled = true }
-                for b in passing {
+                if passingCount > 0 { expansion.enabled = true }
+                for q in 0..<passingCount {
+                    let b = passing[q]
                     if unfolded.allCounters {
                         writeCounters(Int(b), parent: state, into: &batch.bytes)
                     } else {
@@ -174,6 +215,7 @@ struct UnfoldedExpander: ParallelStateExpander {
         var cursor = 0
         let n = Int(StateCodec.readVarint(state, &cursor))
         codeStart = cursor
+        hasTail = state.count > cursor + (n + 3) / 4
         nextReady = .max
         let codeStart = cursor, placeOfCell = unfolded.placeOfCell, previous = presentCount
         var count = 0
@@ -348,7 +390,7 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// transition needs the dynamic engine here (an error binding is enabled,
     /// or a place would hold more tokens than it can count).
     private mutating func selectFiring(_ range: Range<Int>) -> Bool {
-        passing.removeAll(keepingCapacity: true)
+        passingCount = 0
         var best: Int32 = -1
         for k in range {
             let b = Int(candidates[k])
@@ -363,12 +405,18 @@ struct UnfoldedExpander: ParallelStateExpander {
                 }
             }
             if fits {
-                passing.append(Int32(b))
+                passing[passingCount] = Int32(b)
+                passingCount += 1
                 if unfolded.rank[b] > best { best = unfolded.rank[b] }
             }
         }
-        if passing.count > 1, unfolded.transitionOrdered[Int(unfolded.transitionOf[Int(passing[0])])] {
-            passing.removeAll { unfolded.rank[Int($0)] != best }
+        if passingCount > 1, unfolded.transitionOrdered[Int(unfolded.transitionOf[Int(passing[0])])] {
+            var kept = 0
+            for q in 0..<passingCount where unfolded.rank[Int(passing[q])] == best {
+                passing[kept] = passing[q]
+                kept += 1
+            }
+            passingCount = kept
         }
         return true
     }
@@ -399,22 +447,28 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// with the change applied, encoded afresh.
     private mutating func writeCounters(_ b: Int, parent state: UnsafeRawBufferPointer, into bytes: inout [UInt8]) {
         let u = unfolded
-        let deltaCell = u.deltaCell, deltaCount = u.deltaCount
         let first = Int(u.deltaStart[b]), end = Int(u.deltaStart[b + 1])
         var patchable = true
-        for d in first..<end {
-            let old = ready[Int(deltaCell[d])]
-            if old >= 3 || old + deltaCount[d] >= 3 { patchable = false; break }
+        if hasTail {
+            for d in first..<end {
+                let old = ready[Int(u.deltaCell[d])]
+                if old >= 3 || old + u.deltaCount[d] >= 3 { patchable = false; break }
+            }
+        } else {
+            // Every count is below 3 (no tail): only a raised one can reach 3.
+            for k in Int(growStart[b])..<Int(growStart[b + 1]) where ready[Int(growCell[k])] > growLimit[k] {
+                patchable = false
+                break
+            }
         }
         if patchable {
-            let base = bytes.count + codeStart
-            bytes.append(contentsOf: state)
-            var patched = bytes.mutableSpan  // one uniqueness check, not one per write
-            for d in first..<end {
-                let cell = Int(deltaCell[d])
-                let count = UInt8(truncatingIfNeeded: ready[cell] + deltaCount[d])
-                let shift = UInt8((cell & 3) << 1), i = base + cell >> 2
-                patched[i] = (patched[i] & ~(3 << shift)) | count << shift
+            let codeStart = self.codeStart, from = Int(patchStart[b]), to = Int(patchStart[b + 1])
+            // The tables are read through `self`: copied into locals, the closure
+            // would retain and release both arrays for every successor.
+            bytes.append(addingCapacity: state.count) { out in
+                out.appendCopy(of: state)
+                var patched = out.mutableSpan
+                for k in from..<to { patched[codeStart + Int(self.patchByte[k])] &+= self.patchAdd[k] }
             }
             return
         }
