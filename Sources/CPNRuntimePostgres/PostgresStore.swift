@@ -17,11 +17,16 @@ import PostgresNIO
 /// ```
 ///
 /// The API is synchronous: each call waits for postgres-nio's future on the
-/// caller's thread (a worker thread, never an event loop).
+/// caller's thread (a worker thread, never an event loop), at most the URL's
+/// `timeout=` seconds (see `run`).
 public final class PostgresStore: TokenStore {
     public let location: String
     private let connection: PostgresConnection
     private let logger: Logger
+    /// How long a query may go without its answer (`?timeout=`, default 60 s).
+    let timeout: Int
+    /// Why the store closed the connection itself, set and read on the connection's event loop.
+    private let closedBecause: NIOLoopBoundBox<String?>
 
     /// Advisory locks taken by the runtime carry this first key ("CPN").
     static let lockClass: Int32 = 0x43_504E
@@ -41,14 +46,27 @@ public final class PostgresStore: TokenStore {
                 throw StoreError("\(parsed.display): cannot set up TLS: \(error)")
             }
         }
-        let configuration = PostgresConnection.Configuration(host: parsed.host, port: parsed.port, username: parsed.user,
-                                                             password: parsed.password, database: parsed.database, tls: tls)
+        timeout = parsed.timeout
+        let loop = MultiThreadedEventLoopGroup.singleton.next()
+        let channel: any Channel
         do {
-            connection = try PostgresConnection.connect(on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration,
+            channel = try Self.keepaliveBootstrap(on: loop).connect(host: parsed.host, port: parsed.port).wait()
+        } catch {
+            throw StoreError("cannot connect to \(parsed.display): \(Self.describeConnect(error))")
+        }
+        var configuration = PostgresConnection.Configuration(establishedChannel: channel, tls: tls, username: parsed.user,
+                                                             password: parsed.password, database: parsed.database)
+        // What postgres-nio does for a host it connects to itself: the name for SNI and the
+        // certificate check, unless it is an IP address (not valid in SNI).
+        configuration.options.tlsServerName = (try? SocketAddress(ipAddress: parsed.host, port: 0)) == nil ? parsed.host : nil
+        do {
+            connection = try PostgresConnection.connect(on: loop, configuration: configuration,
                                                         id: Int.random(in: 1...Int(Int32.max)), logger: logger).wait()
         } catch {
-            throw StoreError("cannot connect to \(parsed.display): \(Self.describe(error))")
+            channel.close(promise: nil)
+            throw StoreError("cannot connect to \(parsed.display): \(Self.describeConnect(error))")
         }
+        closedBecause = NIOLoopBoundBox.makeEmptyBox(valueType: String.self, eventLoop: connection.eventLoop)
         if parsed.sync == "normal" {
             // Asynchronous commit: the server acknowledges a commit before its WAL is on disk.
             // A killed worker loses nothing; a server crash may undo the last commits, never half of one.
@@ -87,7 +105,7 @@ public final class PostgresStore: TokenStore {
             let tx = PostgresTransaction(store: self)
             do {
                 let result = try body(tx)
-                if tx.begun { try run("COMMIT") }
+                if tx.begun { try run("COMMIT", commits: true) }
                 return result
             } catch {
                 if tx.begun { _ = try? run("ROLLBACK") }
@@ -121,7 +139,7 @@ public final class PostgresStore: TokenStore {
     // postgres-nio requires a connection to be closed before it goes away.
     deinit { close() }
 
-    /// Sends one query and waits for all its rows.
+    /// Sends one query and waits for all its rows, at most `timeout` seconds.
     ///
     /// The query is written from the connection's event loop, after checking there that
     /// the channel is still active. Once the server has closed the connection, NIO takes
@@ -130,20 +148,79 @@ public final class PostgresStore: TokenStore {
     /// whose server had died). On the loop, the check and the write cannot be split by
     /// the teardown: an active channel still has the handler, which answers or fails
     /// every query it is given.
+    ///
+    /// A server that vanishes without closing the connection (a partitioned network, a
+    /// frozen host) leaves a query sent to it unanswered until TCP gives up, which takes
+    /// hours. So a timer bounds each answer: when it fires first, the caller gets an error
+    /// saying so, and the connection is closed, which fails postgres-nio's future and makes
+    /// every later query fail at once (the check above). Nothing is retried: the statement
+    /// may have run on the server. The timer is cancelled when the answer comes, so none
+    /// outlives its query. `commits` says that the statement commits if the server ran it
+    /// (`COMMIT`, or a write outside `BEGIN`): then whether it did is unknown.
     @discardableResult
-    func run(_ query: PostgresQuery) throws -> [PostgresRow] {
-        let connection = self.connection, logger = self.logger, location = self.location
+    func run(_ query: PostgresQuery, commits: Bool = false) throws -> [PostgresRow] {
+        let connection = self.connection, logger = self.logger, location = self.location, closedBecause = self.closedBecause
+        let seconds = timeout
         let answer = connection.eventLoop.flatSubmit { () -> EventLoopFuture<PostgresQueryResult> in
             guard !connection.isClosed else {
-                return connection.eventLoop.makeFailedFuture(StoreError("\(location): the connection to the server is closed (the server stopped or the network dropped it)"))
+                let why = closedBecause.value ?? "the server stopped or the network dropped it"
+                return connection.eventLoop.makeFailedFuture(StoreError("\(location): the connection to the server is closed (\(why))"))
             }
-            return connection.query(query, logger: logger)
+            let promise = connection.eventLoop.makePromise(of: PostgresQueryResult.self)
+            let timer = connection.eventLoop.scheduleTask(in: .seconds(Int64(seconds))) {
+                let outcome = commits
+                    ? "the transaction may or may not have been committed on the server — check the server, then run again: the run carries on from what the store committed"
+                    : "the transaction was not committed by this worker — check the server and run again"
+                closedBecause.value = "after no answer came in \(seconds) s"
+                promise.fail(StoreError("\(location): no answer from the server in \(seconds) s (the network may be partitioned or the server frozen); "
+                    + "the connection is closed and \(outcome)"))
+                connection.close().whenComplete { _ in }
+            }
+            // After the timer, the failure that closing brings is ignored: a promise completes once.
+            connection.query(query, logger: logger).whenComplete { result in
+                timer.cancel()
+                promise.completeWith(result)
+            }
+            return promise.futureResult
         }
         return Array(try answer.wait().rows)
     }
 
     static func sqlState(_ error: any Error) -> String? {
         (error as? PSQLError)?.serverInfo?[.sqlState]
+    }
+
+    /// TCP keepalive on the store's connection. Between queries (a worker waiting for
+    /// tokens, a handler at work) a vanished server is noticed within a minute, and the next
+    /// query fails at once rather than after its timeout. The probes are answered by the
+    /// server's kernel, so they never cut a long but live wait (an advisory lock).
+    static func keepaliveBootstrap(on loop: any EventLoop) -> ClientBootstrap {
+        #if canImport(Darwin)
+        let idle = TCP_KEEPALIVE
+        #else
+        let idle = TCP_KEEPIDLE
+        #endif
+        return ClientBootstrap(group: loop)
+            // On a channel it is given, postgres-nio times only the startup; the TCP connect
+            // gets its default, 10 s, here.
+            .connectTimeout(.seconds(10))
+            .channelOption(ChannelOptions.socketOption(.so_keepalive), value: 1)
+            .channelOption(ChannelOptions.tcpOption(NIOBSDSocket.Option(rawValue: idle)), value: 30)
+            .channelOption(ChannelOptions.tcpOption(NIOBSDSocket.Option(rawValue: TCP_KEEPINTVL)), value: 10)
+            .channelOption(ChannelOptions.tcpOption(NIOBSDSocket.Option(rawValue: TCP_KEEPCNT)), value: 3)
+    }
+
+    /// Why a connection could not be made, in one line: NIO's connection error lists every
+    /// address tried, postgres-nio's wraps it under `connectionError`.
+    static func describeConnect(_ error: any Error) -> String {
+        if let e = error as? NIOConnectionError {
+            if let failure = e.connectionErrors.first { return "\(failure.error)" }
+            if let dns = e.dnsAError ?? e.dnsAAAAError { return "cannot resolve \(e.host): \(dns)" }
+        }
+        if let e = error as? PSQLError, e.serverInfo?[.message] == nil, let underlying = e.underlying {
+            return describeConnect(underlying)
+        }
+        return describe(error)
     }
 
     static func describe(_ error: any Error) -> String {
@@ -237,12 +314,13 @@ final class PostgresTransaction: StoreTransaction {
         if w.pauseMicros > 0 { onPause?() }
         let keys = Set(w.lockPlaces.map(Self.placeKey)).sorted()
         let e = w.event
+        // Outside `BEGIN` the call is its own transaction: an unanswered one may have committed.
         let rows = try store.run("""
             SELECT cpn_fire(\(keys), \(w.inputs.map(\.place)), \(w.inputs.map(\.value)), \(w.inputs.map { Int32(clamping: $0.count) }), \(w.readyBy), \(w.now),
                             \(w.capacities.map(\.place)), \(w.capacities.map { Int64($0.atMost) }),
                             \(w.outputs.map(\.place)), \(w.outputs.map(\.value)), \(w.outputs.map(\.readyAt)),
                             \(e.transition), \(EventColumns.encode(e.binding)), \(e.worker), \(e.startedAt), \(e.at), \(e.netAt), \(e.handler), \(w.pauseMicros))
-            """)
+            """, commits: !begun)
         guard let ids = try rows.first?.decode([Int64]?.self) else { return nil }
         let taken = w.inputs.reduce(0) { $0 + $1.count }
         guard ids.count == 1 + taken + w.outputs.count else {
@@ -524,7 +602,7 @@ enum PostgresSchema {
         """
 }
 
-/// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require]`.
+/// `postgres://user[:password]@host[:port]/database[?sslmode=disable|prefer|require][&sync=full|normal][&timeout=SECONDS]`.
 /// The password may also come from `PGPASSWORD`; it never appears in messages.
 struct PostgresURL {
     var user: String
@@ -535,6 +613,12 @@ struct PostgresURL {
     var sslMode: String
     /// `full` (the server's setting) or `normal` (asynchronous commit), as `sqlite:…?sync=`.
     var sync: String
+    /// Seconds a query may wait for its answer before the store gives up on the server
+    /// (`PostgresStore.run`). 60 by default: a firing may legitimately wait that long for
+    /// another worker's advisory lock. At most a day, so it always fits NIO's nanoseconds.
+    var timeout: Int
+    static let defaultTimeout = 60
+    static let maxTimeout = 86_400
 
     init(_ text: String) throws {
         guard let components = URLComponents(string: text), ["postgres", "postgresql"].contains(components.scheme ?? ""),
@@ -555,8 +639,18 @@ struct PostgresURL {
         guard ["full", "normal"].contains(sync) else {
             throw StoreError("sync=\(sync) is not supported; use full (the default) or normal")
         }
-        if let unknown = components.queryItems?.first(where: { !["sslmode", "sync"].contains($0.name) }) {
-            throw StoreError("unknown PostgreSQL URL option `\(unknown.name)`; postgres:// takes sslmode= and sync=")
+        if let item = components.queryItems?.first(where: { $0.name == "timeout" }) {
+            let value = item.value ?? ""
+            guard value.allSatisfy({ $0.isASCII && $0.isNumber }), let seconds = Int(value), (1...Self.maxTimeout).contains(seconds) else {
+                throw StoreError("timeout=\(value) is not supported; write timeout=SECONDS, a whole number of seconds from 1 to \(Self.maxTimeout) "
+                    + "(default \(Self.defaultTimeout))")
+            }
+            timeout = seconds
+        } else {
+            timeout = Self.defaultTimeout
+        }
+        if let unknown = components.queryItems?.first(where: { !["sslmode", "sync", "timeout"].contains($0.name) }) {
+            throw StoreError("unknown PostgreSQL URL option `\(unknown.name)`; postgres:// takes sslmode=, sync= and timeout=")
         }
     }
 

@@ -3518,7 +3518,7 @@ transitions and invariants may change.
 | option | meaning |
 |---|---|
 | `--store sqlite:FILE` | the default (`sqlite:state.db`); `?sync=normal` syncs at checkpoints only (§5) |
-| `--store postgres://USER@HOST:PORT/DB` | `?sslmode=disable\|prefer\|require` (default disable); `&sync=normal` commits asynchronously (`synchronous_commit = off`: a killed worker loses nothing, a crash of the server may undo its last commits, never half of one); other options are refused; the password in the URL or `PGPASSWORD` |
+| `--store postgres://USER@HOST:PORT/DB` | `?sslmode=disable\|prefer\|require` (default disable); `&sync=normal` commits asynchronously (`synchronous_commit = off`: a killed worker loses nothing, a crash of the server may undo its last commits, never half of one); `&timeout=SECONDS` bounds the wait for each query's answer (a whole number from 1 to 86400, default 60; a server that answers nothing, as behind a partitioned network, fails the store then instead of hanging it, §5); other options are refused; the password in the URL or `PGPASSWORD` |
 | `--workers N` | worker threads in this process, each with its own connection (default 1) |
 | `--until final\|idle\|DURATION` | when to stop (below); default `final` when the net has one, else `idle` |
 | `--handlers FILE` | bind transitions to work (§4) |
@@ -3799,6 +3799,22 @@ Deadlocks and serialization failures reported by the server are retried. The clo
 changed only when the net goes from busy to idle or back, with a conditional update; a
 worker that loses that race starts its transaction over.
 
+**A server that goes away.** A query on a connection the server closed (the server stopped,
+or the network dropped the connection) fails at once. A server that vanishes without closing
+it (a partitioned network, a frozen host) answers nothing, and TCP alone would let the query
+wait for hours; so each query waits at most the URL's `timeout=` seconds (default 60: long
+enough for a firing to wait on another worker's advisory locks). Then the store closes its
+connection and the transaction fails with a store error (exit 2): `postgres://…: no answer
+from the server in 60 s (the network may be partitioned or the server frozen); the connection
+is closed and the transaction was not committed by this worker — check the server and run
+again`. Every later query on that store fails at once. Nothing is retried, because the
+statement may have run: a `COMMIT`, or a firing that is its own transaction, that got no
+answer may or may not have committed on the server, and the message says so; either way it
+is whole or not at all, and the next run carries on from what the store holds. The
+connection also has TCP keepalive (a probe after 30 s of silence, then every 10 s; three
+unanswered ones drop it), so a server lost while the connection is idle is noticed before
+the next query. The server's kernel answers the probes, so a long but live wait is never cut.
+
 ## 6. The event log
 
 Every change of the marking is an event: `init` (the initial marking), `fire` (transition,
@@ -3906,8 +3922,9 @@ shard would own its firings).
   idle, then judges `final` on the union of the shards' markings (not final: a deadlock, exit
   1). Once every shard has stopped, `final` and every invariant are judged on that union,
   the ones no shard checks included, and the report says so.
-- **Failures.** A shard whose store fails (its server killed) stops alone, with its error in
-  the report (exit 2); the other shards run to their end. Run the same command again, with
+- **Failures.** A shard whose store fails (its server killed, or silent for longer than the
+  URL's `timeout=`, §5) stops alone, with its error in the report (exit 2); the other shards
+  run to their end. Run the same command again, with
   the same stores in the same order, and the failed shard carries on from what its store
   committed: a firing is one transaction of one store, so nothing is lost or fired twice
   (`PartitionedRunTests` kills one of three PostgreSQL servers mid-run, resumes it, and folds
