@@ -302,17 +302,16 @@ struct BreadthFirstSearch<E: StateExpander> {
         }
         if !evaluated { store.withState(index) { counterProperties!.evaluate($0) } }
         if recordDecided(index) { return }
+        // Not decided on counters alone: some property needs the decoded marking.
         let known = (invariants: counterProperties!.invariantValues, final: counterProperties!.finalValue)
-        let decode = net.invariants.indices.contains { known.invariants[$0] == nil && findings.invariantViolations[$0] == nil }
-            || (hasFinal && known.final == nil) || !net.leadsTo.isEmpty
-        visit(decode ? store.withState(index) { codec.decode($0) } : Marking(placeCount: 0), index: index, known: known)
+        visit(store.withState(index) { codec.decode($0) }, index: index, known: known)
     }
 
     /// Records the compiled properties' values of the state just evaluated
     /// when they decide everything (no invariant still undecided is left to
     /// the general evaluator, `final` is known, no leads-to): the common case,
     /// done without a decoded marking or copies of the value arrays. False,
-    /// recording nothing, otherwise.
+    /// recording nothing, otherwise: then some property needs the marking.
     private mutating func recordDecided(_ index: Int) -> Bool {
         guard net.leadsTo.isEmpty, !hasFinal || counterProperties!.finalValue != nil else { return false }
         for k in findings.invariantViolations.indices
@@ -322,9 +321,7 @@ struct BreadthFirstSearch<E: StateExpander> {
             findings.invariantViolations[k] = index
         }
         if hasFinal { findings.isFinal.append(counterProperties!.finalValue!) }
-        if options.failFast, findings.anyViolation, findings.stopReason == nil {
-            findings.stopReason = "stopped at the first violation (--fail-fast)"
-        }
+        stopAtViolationIfFailFast()
         return true
     }
 
@@ -363,9 +360,7 @@ struct BreadthFirstSearch<E: StateExpander> {
             findings.leadsFrom[k].append(condition(l.from, view, leadsTo: k, state: index))
             findings.leadsTo[k].append(condition(l.to, view, leadsTo: k, state: index))
         }
-        if options.failFast, findings.anyViolation, findings.stopReason == nil {
-            findings.stopReason = "stopped at the first violation (--fail-fast)"
-        }
+        stopAtViolationIfFailFast()
     }
 
     /// One side of a leads-to property in a marking; false (and the property
@@ -422,6 +417,12 @@ struct BreadthFirstSearch<E: StateExpander> {
                 }
             }
         }
+        stopAtViolationIfFailFast()
+    }
+
+    /// With `--fail-fast`, stops the search once something is violated.
+    @inline(__always)
+    private mutating func stopAtViolationIfFailFast() {
         if options.failFast, findings.anyViolation, findings.stopReason == nil {
             findings.stopReason = "stopped at the first violation (--fail-fast)"
         }

@@ -122,18 +122,22 @@ struct UnfoldedExpander: ParallelStateExpander {
         var growStart: [Int32] = [0], growCell: [Int32] = [], growLimit: [Int32] = []
         if unfolded.allCounters {
             for b in 0..<unfolded.bindings {
-                var adds: [Int32: UInt8] = [:]
+                let first = patchByte.count
                 for d in Int(unfolded.deltaStart[b])..<Int(unfolded.deltaStart[b + 1]) {
                     let cell = Int(unfolded.deltaCell[d]), change = Int(unfolded.deltaCount[d])
-                    adds[Int32(cell >> 2), default: 0] &+= UInt8(truncatingIfNeeded: change &* (1 << ((cell & 3) * 2)))
+                    let byte = Int32(cell >> 2), add = UInt8(truncatingIfNeeded: change &* (1 << ((cell & 3) * 2)))
+                    // Changes come in counter order, so those of one byte are adjacent and
+                    // merge; additions commute, so an unmerged pair would still be right.
+                    if patchByte.count > first, patchByte[patchByte.count - 1] == byte {
+                        patchAdd[patchAdd.count - 1] &+= add
+                    } else {
+                        patchByte.append(byte)
+                        patchAdd.append(add)
+                    }
                     if change > 0 {
                         growCell.append(Int32(cell))
                         growLimit.append(Int32(clamping: 2 - change))
                     }
-                }
-                for byte in adds.keys.sorted() {
-                    patchByte.append(byte)
-                    patchAdd.append(adds[byte]!)
                 }
                 patchStart.append(Int32(patchByte.count))
                 growStart.append(Int32(growCell.count))
