@@ -118,7 +118,9 @@ struct BreadthFirstSearch<E: StateExpander> {
 
     // MARK: The loop
 
-    mutating func run(expandInParallel: ((Range<Int>, StateStore, inout E) -> [ExpandedStates])? = nil) {
+    /// Explores; `expandInParallel` expands a run of states into the shares
+    /// it is given (their storage reused from run to run).
+    mutating func run(expandInParallel: ((Range<Int>, StateStore, inout E, inout [ExpandedStates]) -> Void)? = nil) {
         var bytes: [UInt8] = []
         let initial = generator.initialMarking()
         codec.encode(initial, into: &bytes)
@@ -128,6 +130,7 @@ struct BreadthFirstSearch<E: StateExpander> {
 
         var current: [UInt8] = []
         var batch = SuccessorBatch(), hashes: [UInt64] = []
+        var shares: [ExpandedStates] = []
         while !full, findings.stopReason == nil, cursor < store.count {
             if cursor == levelEnd {
                 findings.depth += 1
@@ -141,7 +144,7 @@ struct BreadthFirstSearch<E: StateExpander> {
                 let run = cursor..<min(levelEnd, cursor + options.parallelRun)
                 // A statement of its own: the store copy handed to the workers
                 // must be gone before inserting, or the arena would be copied.
-                let shares = expandInParallel(run, store, &expander)
+                expandInParallel(run, store, &expander, &shares)
                 insertParallel(shares)
                 if store.count >= nextCoverageCheck {
                     nextCoverageCheck = store.count * 2
@@ -249,11 +252,11 @@ struct BreadthFirstSearch<E: StateExpander> {
                     while k < stateEnd {
                         if !full {
                             let b = UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]])
-                            if share.known[k] >= 0 {
-                                recordEdge(to: Int(share.known[k]))
-                            } else if let run {
+                            if let run {
                                 let index: Int
-                                if run.firstOf[g] == Int32(g) {
+                                if run.stored[g] != RunResolution.new {
+                                    index = Int(run.stored[g])
+                                } else if run.firstOf[g] == Int32(g) {
                                     index = store.appendResolved(b, parent: UInt32(cursor))
                                     indexOf[g] = Int32(index)
                                     if !evaluated.isEmpty { counterProperties!.unpackValues(evaluated, at: g * width) }

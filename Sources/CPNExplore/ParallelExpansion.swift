@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// An expander whose copies may expand different states at the same time:
 /// it shares nothing mutable between copies (the place/transition fast path
@@ -23,21 +24,20 @@ extension ParallelStateExpander {
 }
 
 /// The successors of a run of consecutive states, computed off the main
-/// thread, each already looked up in the state table as it was before the
-/// run: `known` holds the index of a state stored earlier, or -1.
+/// thread, each with its hash.
 ///
-/// The unknown ones are then inserted on every thread too: the store's
-/// shards, each owned by one thread, take a provisional entry for the first
-/// occurrence of each unknown state in candidate order (`StateStore.resolveRun`);
-/// the explorer numbers those first occurrences walking the run in state
-/// order, exactly as the serial loop would; the shards then file the numbers
-/// (`settleRun`). A state found before the run is found again (the table only
-/// grows). So state numbers, traces and every figure are the same with one
-/// worker or several.
+/// They are then looked up and inserted on every thread too: the store's
+/// shards, each owned by one thread, find each successor stored before the
+/// run or take a provisional entry for the first occurrence of each new one,
+/// in candidate order (`StateStore.resolveRun`); the explorer numbers those
+/// first occurrences walking the run in state order, exactly as the serial
+/// loop would; the shards then file the numbers (`settleRun`). So state
+/// numbers, traces and every figure are the same with one worker or several.
+/// (One lookup per successor, in the shard's thread: looking up here as well
+/// would read each new state's table lines twice.)
 struct ExpandedStates {
     var batch = SuccessorBatch()
     var hashes: [UInt64] = []
-    var known: [Int32] = []
     /// For each state, the end of its successors in `batch`.
     var stateEnds: [Int] = []
     var enabled: [Bool] = []
@@ -47,7 +47,18 @@ struct ExpandedStates {
     /// the states before it.
     var interruption: Interruption? = nil
 
-    /// Expands `states`, reading the store without changing it.
+    /// Empties the share, keeping its storage for the next run (a run's
+    /// buffers are megabytes: fresh ones cost page faults and regrowth).
+    mutating func removeAll() {
+        batch.removeAll()
+        hashes.removeAll(keepingCapacity: true)
+        stateEnds.removeAll(keepingCapacity: true)
+        enabled.removeAll(keepingCapacity: true)
+        failures.removeAll(keepingCapacity: true)
+        interruption = nil
+    }
+
+    /// Expands `states` and hashes their successors, reading the store without changing it.
     mutating func fill<E: StateExpander>(_ states: Range<Int>, from store: StateStore, expander: inout E) {
         for s in states {
             let from = batch.count
@@ -71,43 +82,59 @@ struct ExpandedStates {
                     hashes.append(StateTable.hash(UnsafeRawBufferPointer(rebasing: all[start..<batch.ends[k]])))
                     start = batch.ends[k]
                 }
-                store.prefetch(hashes, from: from)
-                start = from == 0 ? 0 : batch.ends[from - 1]
-                for k in from..<batch.count {
-                    let b = UnsafeRawBufferPointer(rebasing: all[start..<batch.ends[k]])
-                    known.append(store.find(b, hash: hashes[k]).map { Int32(truncatingIfNeeded: $0) } ?? -1)
-                    start = batch.ends[k]
-                }
             }
         }
     }
 
-    /// Expands `states` on `workers` threads, one contiguous share each, and
-    /// returns the shares in state order. `expander` absorbs the copies' statistics.
+    /// Shares per worker thread: successors per state vary (a level's last
+    /// states may enable twice the bindings of its first), so one share per
+    /// thread leaves one thread idle while the other finishes; threads take
+    /// the next share as they come free.
+    static let sharesPerWorker = 8
+    /// The fewest states in a share: below it, taking a share costs more than it balances.
+    static let smallestShare = 32
+
+    /// Expands `states` on `workers` threads in contiguous shares, each thread
+    /// taking the next share as it comes free, and leaves the shares in
+    /// `shares` in state order (so the result is the same however the threads
+    /// interleave), reusing the storage of the shares it held.
+    /// `expander` absorbs the copies' statistics.
     static func expand<E: ParallelStateExpander>(_ states: Range<Int>, store: StateStore, expander: inout E,
-                                                 workers: Int) -> [ExpandedStates] {
+                                                 workers: Int, into shares: inout [ExpandedStates]) {
         let n = max(1, min(workers, states.count))
-        let shares = UnsafeMutableBufferPointer<ExpandedStates>.allocate(capacity: n)
+        let shareCount = n == 1 ? 1 : max(n, min(n * sharesPerWorker, states.count / smallestShare))
+        if shares.count > shareCount { shares.removeLast(shares.count - shareCount) }
+        for k in shares.indices { shares[k].removeAll() }
+        while shares.count < shareCount { shares.append(ExpandedStates()) }
         let copies = UnsafeMutableBufferPointer<E>.allocate(capacity: n)
-        _ = shares.initialize(from: repeatElement(ExpandedStates(), count: n))
         _ = copies.initialize(from: (0..<n).map { _ in expander.workerCopy() })
         defer {
-            shares.deinitialize()
-            shares.deallocate()
             copies.deinitialize()
             copies.deallocate()
         }
         let size = states.count, base = states.lowerBound
-        // Each worker touches only its own share and copy; the store is only read.
-        let work = UnsafeSendable((shares, copies, store))
-        DispatchQueue.concurrentPerform(iterations: n) { w in
-            let (shares, copies, store) = work.value
-            let range = (base + size * w / n)..<(base + size * (w + 1) / n)
-            shares[w].fill(range, from: store, expander: &copies[w])
+        let next = ShareCounter()
+        shares.withUnsafeMutableBufferPointer { shares in
+            // Each worker touches only its own copy and the shares it took; the store is only read.
+            let work = UnsafeSendable((shares, copies, store))
+            DispatchQueue.concurrentPerform(iterations: n) { w in
+                let (shares, copies, store) = work.value
+                while true {
+                    let c = next.take()
+                    guard c < shareCount else { break }
+                    let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
+                    shares[c].fill(range, from: store, expander: &copies[w])
+                }
+            }
         }
         for w in 0..<n { expander.absorb(copies[w]) }
-        return Array(shares)
     }
+}
+
+/// Hands out share numbers 0, 1, 2, … to whichever thread asks first.
+private final class ShareCounter: Sendable {
+    private let value = Atomic<Int>(0)
+    func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }
 
 /// Hands values to worker threads that the caller keeps apart by construction.

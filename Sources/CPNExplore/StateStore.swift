@@ -102,7 +102,8 @@ struct StateStore {
     /// is provisional until `settleRun`). Returns its index.
     mutating func appendResolved(_ b: UnsafeRawBufferPointer, parent: UInt32) -> Int {
         let index = parents.count
-        arena.append(contentsOf: b)
+        // One memcpy (`appendCopy`), not the generic sequence copy of `append(contentsOf:)`.
+        arena.append(addingCapacity: b.count) { $0.appendCopy(of: b) }
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         parents.append(parent)
         return index
@@ -172,23 +173,30 @@ struct StateStore {
 // MARK: Inserting a run of states on several threads
 
 /// How `resolveRun` classified a run's candidates (the successors in a list
-/// of `ExpandedStates`, numbered in order across them): for each candidate
-/// not stored before the run, the number of its first occurrence in the run,
-/// itself when it is the first. The explorer then numbers the first
-/// occurrences in candidate order, exactly as inserting one at a time would.
+/// of `ExpandedStates`, numbered in order across them): the index of each
+/// candidate stored before the run, and for each other candidate the number
+/// of its first occurrence in the run, itself when it is the first. The
+/// explorer then numbers the first occurrences in candidate order, exactly
+/// as inserting one at a time would.
 struct RunResolution {
-    /// Per candidate: its first occurrence, or -1 for one stored before the run.
+    /// Per candidate: the index of the state it equals, stored before the
+    /// run, or `RunResolution.new`.
+    var stored: [UInt32]
+    /// Per candidate not stored before the run: its first occurrence (-1 for the others).
     var firstOf: [Int32]
+    static let new = UInt32.max
     /// Per shard, the run's new entries in candidate order: the candidate and its slot.
     fileprivate var entries: [[(candidate: Int32, slot: Int)]]
 }
 
 extension StateStore {
-    /// Adds a provisional table entry for the first occurrence of every
-    /// candidate the shares did not find stored, on `workers` threads, each
+    /// Looks every candidate up, and adds a provisional table entry for the
+    /// first occurrence of every one not stored, on `workers` threads, each
     /// owning whole shards and walking the candidates in order, so which
-    /// occurrence comes first is the same as in a serial walk. The arena is
-    /// only read; `settleRun` must follow before any other insertion.
+    /// occurrence comes first is the same as in a serial walk. A candidate's
+    /// one probe finds a stored state or an earlier candidate alike, its
+    /// table lines fetched a few candidates ahead. The arena is only read;
+    /// `settleRun` must follow before any other insertion.
     mutating func resolveRun(_ shares: [ExpandedStates], workers: Int,
                              limit: Int = maximumRun) -> RunResolution? {
         var none = [NoRunVisitor](repeating: NoRunVisitor(), count: Self.resolvers(workers))
@@ -209,6 +217,7 @@ extension StateStore {
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
         guard total <= min(limit, Self.maximumRun) else { return nil }
+        var stored = [UInt32](repeating: RunResolution.new, count: total)
         var firstOf = [Int32](repeating: -1, count: total)
         var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
         let n = visitors.count
@@ -220,14 +229,16 @@ extension StateStore {
             RunCandidates.with(shares, bases: bases) { candidates in
                 arena.withUnsafeBytes { arena in
                     offsets.withUnsafeBufferPointer { offsets in
-                        firstOf.withUnsafeMutableBufferPointer { firstOf in
-                            entries.withUnsafeMutableBufferPointer { entries in
-                                tables.withUnsafeMutableBufferPointer { tables in
-                                    let work = UnsafeSendable((arena, offsets, firstOf, entries, tables, candidates, visitors))
-                                    DispatchQueue.concurrentPerform(iterations: n) { w in
-                                        let (arena, offsets, firstOf, entries, tables, candidates, visitors) = work.value
-                                        Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets,
-                                                     firstOf: firstOf, entries: entries, tables: tables, visitor: &visitors[w])
+                        stored.withUnsafeMutableBufferPointer { stored in
+                            firstOf.withUnsafeMutableBufferPointer { firstOf in
+                                entries.withUnsafeMutableBufferPointer { entries in
+                                    tables.withUnsafeMutableBufferPointer { tables in
+                                        let work = UnsafeSendable((arena, offsets, stored, firstOf, entries, tables, candidates, visitors))
+                                        DispatchQueue.concurrentPerform(iterations: n) { w in
+                                            let (arena, offsets, stored, firstOf, entries, tables, candidates, visitors) = work.value
+                                            Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets, stored: stored,
+                                                         firstOf: firstOf, entries: entries, tables: tables, visitor: &visitors[w])
+                                        }
                                     }
                                 }
                             }
@@ -236,20 +247,39 @@ extension StateStore {
                 }
             }
         }
-        return RunResolution(firstOf: firstOf, entries: entries)
+        return RunResolution(stored: stored, firstOf: firstOf, entries: entries)
     }
 
+    /// How many candidates ahead `resolve` asks for table lines: enough to
+    /// cover a memory access with the work on the candidates between.
+    private static let lookahead = 16
+
     /// One thread's part of `resolveRun`: the shards `s` with `s % n == w`.
+    /// Writes `stored` and `firstOf` at its own candidates only.
     private static func resolve<V: RunVisitor>(worker w: Int, of n: Int, _ candidates: RunCandidates,
                                 arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>,
+                                stored: UnsafeMutableBufferPointer<UInt32>,
                                 firstOf: UnsafeMutableBufferPointer<Int32>,
                                 entries: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
                                 tables: UnsafeMutableBufferPointer<StateTable>, visitor: inout V) {
+        // Shards as bits (no division per candidate); each entry's bytes kept
+        // beside it, so comparing with an earlier candidate needs no search.
+        var mine = 0
+        for s in stride(from: w, to: shardCount, by: n) { mine |= 1 << s }
+        var entryBytes = [[UnsafeRawBufferPointer]](repeating: [], count: shardCount)
         for j in candidates.shares.indices {
             let share = candidates.shares[j], base = candidates.bases[j]
-            for k in 0..<share.ends.count where share.known[k] < 0 {
+            let count = share.ends.count
+            var ahead = 0
+            for k in 0..<count {
                 let hash = share.hashes[k], s = shard(hash)
-                guard s % n == w else { continue }
+                guard mine & (1 << s) != 0 else { continue }
+                // Ask for the table lines of the next few of this thread's candidates.
+                while ahead < count, ahead <= k + lookahead {
+                    let h = share.hashes[ahead], t = shard(h)
+                    if mine & (1 << t) != 0 { tables[t].prefetch(hash: h) }
+                    ahead += 1
+                }
                 let g = base + k
                 if tables[s].isFull {
                     tables[s].grow({ hashOfStored($0, arena: arena, offsets: offsets) },
@@ -257,13 +287,21 @@ extension StateStore {
                                    moved: { l, slot in entries[s][l].slot = slot })
                 }
                 let bytes = share.bytes(k)
-                let (found, slot) = tables[s].findOrAddProvisional(hash: hash, entry: entries[s].count) { l in
-                    StateTable.equal(candidates.bytes(Int(entries[s][l].candidate)), bytes)
+                let lookup = entryBytes.withUnsafeBufferPointer { entryBytes in
+                    tables[s].lookUpOrAddProvisional(hash: hash, entry: entries[s].count, stored: { index in
+                        StateTable.equal(UnsafeRawBufferPointer(rebasing: arena[Int(offsets[index])..<Int(offsets[index + 1])]), bytes)
+                    }, provisional: { l in
+                        StateTable.equal(entryBytes[s][l], bytes)
+                    })
                 }
-                if let found {
-                    firstOf[g] = entries[s][found].candidate
-                } else {
+                switch lookup {
+                case .stored(let index):
+                    stored[g] = UInt32(truncatingIfNeeded: index)
+                case .provisional(let l):
+                    firstOf[g] = entries[s][l].candidate
+                case .added(let slot):
                     entries[s].append((Int32(g), slot))
+                    entryBytes[s].append(bytes)
                     firstOf[g] = Int32(g)
                     visitor.visit(candidate: g, bytes: bytes)
                 }
@@ -310,13 +348,12 @@ private final class TableOwner {
 }
 
 /// The candidates of a run, read through pointers pinned for the duration of
-/// `with`: each share's successor bytes, ends, hashes and lookups.
+/// `with`: each share's successor bytes, ends and hashes.
 private struct RunCandidates {
     struct Share {
         var bytesBase: UnsafeRawBufferPointer
         var ends: UnsafeBufferPointer<Int>
         var hashes: UnsafeBufferPointer<UInt64>
-        var known: UnsafeBufferPointer<Int32>
 
         @inline(__always)
         func bytes(_ k: Int) -> UnsafeRawBufferPointer {
@@ -344,11 +381,9 @@ private struct RunCandidates {
             shares[j].batch.bytes.withUnsafeBytes { bytes in
                 shares[j].batch.ends.withUnsafeBufferPointer { ends in
                     shares[j].hashes.withUnsafeBufferPointer { hashes in
-                        shares[j].known.withUnsafeBufferPointer { known in
-                            var next = pinned
-                            next.shares.append(Share(bytesBase: bytes, ends: ends, hashes: hashes, known: known))
-                            pin(j + 1, next)
-                        }
+                        var next = pinned
+                        next.shares.append(Share(bytesBase: bytes, ends: ends, hashes: hashes))
+                        pin(j + 1, next)
                     }
                 }
             }

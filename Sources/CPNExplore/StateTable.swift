@@ -188,29 +188,45 @@ struct StateTable {
 
     // MARK: Provisional entries (parallel insertion)
 
-    /// Finds the provisional entry that `matches` among those with this
-    /// hash's tag, or else adds provisional entry `l` where the probe ended.
-    /// Stored states are skipped unread: the caller knows the candidate is
-    /// none of them. Returns the entry found, or nil and the new entry's slot.
-    /// The caller grows the table first when `isFull`.
-    mutating func findOrAddProvisional(hash: UInt64, entry l: Int, _ matches: (Int) -> Bool) -> (found: Int?, slot: Int) {
+    /// What `lookUpOrAddProvisional` found for a candidate of a run.
+    enum RunLookup {
+        /// A state stored before the run: its index.
+        case stored(Int)
+        /// An earlier candidate of the run: its provisional entry.
+        case provisional(Int)
+        /// Neither: provisional entry `l` now sits in this slot.
+        case added(slot: Int)
+    }
+
+    /// Finds, among the entries with this hash's tag, the stored state that
+    /// `stored` matches or the provisional entry that `provisional` matches,
+    /// or else adds provisional entry `l` where the probe ended: one probe
+    /// per candidate whether it is old or new. The caller grows the table
+    /// first when `isFull`.
+    @inline(__always)
+    mutating func lookUpOrAddProvisional(hash: UInt64, entry l: Int, stored: (Int) -> Bool,
+                                         provisional: (Int) -> Bool) -> RunLookup {
         let tag = Self.tag(hash)
         let mask = slots.count - 1
         var i = Int(truncatingIfNeeded: hash) & mask
         while true {
             let t = tags[i]
             if t == 0 { break }
-            let v = slots[i]
-            if t == tag, v >= Self.provisionalBit, v != Self.dead {
-                let other = Int(v & ~Self.provisionalBit)
-                if matches(other) { return (other, i) }
+            if t == tag {
+                let v = slots[i]
+                if v < Self.provisionalBit {
+                    if stored(Int(v) - 1) { return .stored(Int(v) - 1) }
+                } else if v != Self.dead {
+                    let other = Int(v & ~Self.provisionalBit)
+                    if provisional(other) { return .provisional(other) }
+                }
             }
             i = (i + 1) & mask
         }
         slots[i] = Self.provisionalBit | UInt32(l)
         tags[i] = tag
         used += 1
-        return (nil, i)
+        return .added(slot: i)
     }
 
     /// Turns the entry in `slot` into stored state `index`, or into a dead entry (nil).

@@ -8,14 +8,14 @@ import Testing
 /// same order, same edges, depth, deadlocks, traces, bounds.
 @Suite struct ParallelExplorationTests {
     private func run(_ yaml: String, workers: Int, maxStates: Int = 1_000_000,
-                     maximumProvisionalRun: Int? = nil) throws -> Data {
+                     maximumProvisionalRun: Int? = nil, parallelRun: Int = 7) throws -> Data {
         let net = try #require(checked(yaml))
         var options = ExplorationOptions()
         options.workers = workers
         options.maxStates = maxStates
         // Tiny thresholds so even small levels go through the parallel path.
         options.parallelThreshold = 1
-        options.parallelRun = 7
+        options.parallelRun = parallelRun
         if let maximumProvisionalRun { options.maximumProvisionalRun = maximumProvisionalRun }
         var result = Explorer(net: net, options: options).run(file: "test.yaml")
         // Time, and allocated capacity (which malloc rounds differently run to run), vary anyway.
@@ -31,6 +31,20 @@ import Testing
         let nets = [philosophers(8), philosophers(6, eitherFirst: true)]
         for yaml in nets {
             #expect(try run(yaml, workers: workers) == run(yaml, workers: 1))
+        }
+    }
+
+    /// Runs long enough to be cut into several shares per worker
+    /// (`ExpandedStates.sharesPerWorker`), which threads take as they come
+    /// free: the result still does not depend on which thread took which.
+    @Test(arguments: [2, 3])
+    func sameResultWithManySharesPerWorker(workers: Int) throws {
+        let nets = [philosophers(9), RandomColoredNet.philosophers(7)]
+        for yaml in nets {
+            let one = try run(yaml, workers: 1)
+            #expect(try run(yaml, workers: workers, parallelRun: 4_000) == one)
+            #expect(try run(yaml, workers: workers, maxStates: 3_000, parallelRun: 4_000)
+                == run(yaml, workers: 1, maxStates: 3_000))
         }
     }
 
