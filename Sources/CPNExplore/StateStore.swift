@@ -102,8 +102,7 @@ struct StateStore {
     /// is provisional until `settleRun`). Returns its index.
     mutating func appendResolved(_ b: UnsafeRawBufferPointer, parent: UInt32) -> Int {
         let index = parents.count
-        // One memcpy (`appendCopy`), not the generic sequence copy of `append(contentsOf:)`.
-        arena.append(addingCapacity: b.count) { $0.appendCopy(of: b) }
+        arena.append(contentsOf: b)
         offsets.append(UInt32(truncatingIfNeeded: arena.count))
         parents.append(parent)
         return index

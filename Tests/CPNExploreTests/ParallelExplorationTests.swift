@@ -8,7 +8,7 @@ import Testing
 /// same order, same edges, depth, deadlocks, traces, bounds.
 @Suite struct ParallelExplorationTests {
     private func run(_ yaml: String, workers: Int, maxStates: Int = 1_000_000,
-                     maximumProvisionalRun: Int? = nil, parallelRun: Int = 7) throws -> Data {
+                     maximumProvisionalRun: Int? = nil, parallelRun: Int = 7, failFast: Bool = false) throws -> Data {
         let net = try #require(checked(yaml))
         var options = ExplorationOptions()
         options.workers = workers
@@ -16,6 +16,7 @@ import Testing
         // Tiny thresholds so even small levels go through the parallel path.
         options.parallelThreshold = 1
         options.parallelRun = parallelRun
+        options.failFast = failFast
         if let maximumProvisionalRun { options.maximumProvisionalRun = maximumProvisionalRun }
         var result = Explorer(net: net, options: options).run(file: "test.yaml")
         // Time, and allocated capacity (which malloc rounds differently run to run), vary anyway.
@@ -46,6 +47,12 @@ import Testing
             #expect(try run(yaml, workers: workers, maxStates: 3_000, parallelRun: 4_000)
                 == run(yaml, workers: 1, maxStates: 3_000))
         }
+        // Stopping at the first violation in the middle of a run: the states
+        // expanded and numbered after it are dropped, on every thread.
+        let violated = RandomColoredNet.philosophers(7) + "\n  at_most_two_eat: { expr: \"size(eating) <= 2\" }\n"
+        let serial = try run(violated, workers: 1, failFast: true)
+        #expect(String(decoding: serial, as: UTF8.self).contains("stopped at the first violation"))
+        #expect(try run(violated, workers: workers, parallelRun: 4_000, failFast: true) == serial)
     }
 
     @Test func sameResultOnRandomNetsAndAtTheStateLimit() throws {
