@@ -53,11 +53,11 @@ struct StateStore {
         bytes.withUnsafeBytes { b in insert(b, hash: StateTable.hash(b), parent: parent) }
     }
 
-    /// Starts loading what lookups of `hashes[from...]` will read (see `StateTable.prefetch`).
-    func prefetch(_ hashes: [UInt64], from: Int = 0) {
+    /// Starts loading what lookups of `hashes` will read (see `StateTable.prefetch`).
+    func prefetch(_ hashes: [UInt64]) {
         tables.withUnsafeBufferPointer { tables in
             hashes.withUnsafeBufferPointer { hashes in
-                for k in from..<hashes.count { tables[Self.shard(hashes[k])].prefetch(hash: hashes[k]) }
+                for h in hashes { tables[Self.shard(h)].prefetch(hash: h) }
             }
         }
     }
@@ -68,7 +68,7 @@ struct StateStore {
         arena.withUnsafeBytes { a in
             offsets.withUnsafeBufferPointer { o in
                 tables[Self.shard(hash)].find(hash: hash) { index in
-                    StateTable.equal(UnsafeRawBufferPointer(rebasing: a[Int(o[index])..<Int(o[index + 1])]), b)
+                    StateTable.equal(Self.storedBytes(index, arena: a, offsets: o), b)
                 }
             }
         }
@@ -108,10 +108,17 @@ struct StateStore {
         return index
     }
 
+    /// The bytes of stored state `i`, read through pinned arena and offsets.
+    @inline(__always)
+    private static func storedBytes(_ i: Int, arena: UnsafeRawBufferPointer,
+                                    offsets: UnsafeBufferPointer<UInt32>) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(rebasing: arena[Int(offsets[i])..<Int(offsets[i + 1])])
+    }
+
     /// The hash of stored state `i`, read through pinned arena and offsets (for growing a table).
     @inline(__always)
     private static func hashOfStored(_ i: Int, arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>) -> UInt64 {
-        StateTable.hash(UnsafeRawBufferPointer(rebasing: arena[Int(offsets[i])..<Int(offsets[i + 1])]))
+        StateTable.hash(storedBytes(i, arena: arena, offsets: offsets))
     }
 
     /// Offsets and indices are 32-bit: stop well before they would wrap.
@@ -288,7 +295,7 @@ extension StateStore {
                 let bytes = share.bytes(k)
                 let lookup = entryBytes.withUnsafeBufferPointer { entryBytes in
                     tables[s].lookUpOrAddProvisional(hash: hash, entry: entries[s].count, stored: { index in
-                        StateTable.equal(UnsafeRawBufferPointer(rebasing: arena[Int(offsets[index])..<Int(offsets[index + 1])]), bytes)
+                        StateTable.equal(storedBytes(index, arena: arena, offsets: offsets), bytes)
                     }, provisional: { l in
                         StateTable.equal(entryBytes[s][l], bytes)
                     })
@@ -370,7 +377,6 @@ private struct RunCandidates {
         return (shares[j], g - bases[j])
     }
 
-    func bytes(_ g: Int) -> UnsafeRawBufferPointer { let (share, k) = locate(g); return share.bytes(k) }
     func hash(_ g: Int) -> UInt64 { let (share, k) = locate(g); return share.hashes[k] }
 
     /// Calls `body` with every share pinned (nested, one share at a time).
