@@ -77,6 +77,8 @@ struct BreadthFirstSearch<E: StateExpander> {
     /// Invariants and `final` compiled to counters: evaluated on a new state's
     /// encoding, the rest on its decoded marking.
     var counterProperties: CounterProperties? = nil
+    /// The compiled properties' evaluators of the parallel insertion, one per thread.
+    private var runEvaluators: [RunPropertyEvaluator] = []
 
     private let hasFinal: Bool
     private let recordsEdges: Bool
@@ -119,8 +121,9 @@ struct BreadthFirstSearch<E: StateExpander> {
     // MARK: The loop
 
     /// Explores; `expandInParallel` expands a run of states into the shares
-    /// it is given (their storage reused from run to run).
-    mutating func run(expandInParallel: ((Range<Int>, StateStore, inout E, inout [ExpandedStates]) -> Void)? = nil) {
+    /// it is given (their storage reused from run to run), with the worker
+    /// copies of the expander it is given (made on the first run, then kept).
+    mutating func run(expandInParallel: ((Range<Int>, StateStore, inout E, inout [ExpandedStates], inout [E?]) -> Void)? = nil) {
         var bytes: [UInt8] = []
         let initial = generator.initialMarking()
         codec.encode(initial, into: &bytes)
@@ -131,6 +134,7 @@ struct BreadthFirstSearch<E: StateExpander> {
         var current: [UInt8] = []
         var batch = SuccessorBatch(), hashes: [UInt64] = []
         var shares: [ExpandedStates] = []
+        var workerCopies: [E?] = []
         while !full, findings.stopReason == nil, cursor < store.count {
             if cursor == levelEnd {
                 findings.depth += 1
@@ -144,7 +148,7 @@ struct BreadthFirstSearch<E: StateExpander> {
                 let run = cursor..<min(levelEnd, cursor + options.parallelRun)
                 // A statement of its own: the store copy handed to the workers
                 // must be gone before inserting, or the arena would be copied.
-                expandInParallel(run, store, &expander, &shares)
+                expandInParallel(run, store, &expander, &shares, &workerCopies)
                 insertParallel(shares)
                 if store.count >= nextCoverageCheck {
                     nextCoverageCheck = store.count * 2
@@ -233,13 +237,17 @@ struct BreadthFirstSearch<E: StateExpander> {
         var evaluated: [UInt8] = []
         let width = counterProperties?.packedWidth ?? 0
         if needsMarking, let properties = counterProperties {
-            var evaluators = Array(repeating: RunPropertyEvaluator(properties), count: StateStore.resolvers(options.workers))
-            run = store.resolveRun(shares, visitors: &evaluators, limit: options.maximumProvisionalRun)
-            if let run { evaluated = RunPropertyEvaluator.merge(evaluators, candidates: run.firstOf.count, width: width) }
+            // Kept from run to run: each takes a copy of the properties of its own once.
+            if runEvaluators.isEmpty {
+                runEvaluators = Array(repeating: RunPropertyEvaluator(properties), count: StateStore.resolvers(options.workers))
+            }
+            for k in runEvaluators.indices { runEvaluators[k].removeAll() }
+            run = store.resolveRun(shares, visitors: &runEvaluators, limit: options.maximumProvisionalRun)
+            if let run { evaluated = RunPropertyEvaluator.merge(runEvaluators, candidates: run.count, width: width) }
         } else {
             run = store.resolveRun(shares, workers: options.workers, limit: options.maximumProvisionalRun)
         }
-        var indexOf = [Int32](repeating: -1, count: run?.firstOf.count ?? 0)
+        var indexOf = [Int32](repeating: -1, count: run?.count ?? 0)
         var g = 0
         defer { if let run { store.settleRun(run, indexOf: indexOf, workers: options.workers) } }
         for share in shares {
@@ -254,15 +262,16 @@ struct BreadthFirstSearch<E: StateExpander> {
                             let b = UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]])
                             if let run {
                                 let index: Int
-                                if run.stored[g] != RunResolution.new {
-                                    index = Int(run.stored[g])
-                                } else if run.firstOf[g] == Int32(g) {
+                                switch run.candidate(g, hash: share.hashes[k]) {
+                                case .stored(let i):
+                                    index = i
+                                case .first:
                                     index = store.appendResolved(b, parent: UInt32(cursor))
                                     indexOf[g] = Int32(index)
                                     if !evaluated.isEmpty { counterProperties!.unpackValues(evaluated, at: g * width) }
                                     stored(index, evaluated: !evaluated.isEmpty)
-                                } else {
-                                    index = Int(indexOf[Int(run.firstOf[g])])
+                                case .duplicate(let first):
+                                    index = Int(indexOf[first])
                                 }
                                 recordEdge(to: index)
                             } else {

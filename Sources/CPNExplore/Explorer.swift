@@ -68,8 +68,8 @@ public final class Explorer {
         }
         let workers = options.workers
         if workers > 1 {
-            search.run { states, store, expander, shares in
-                ExpandedStates.expand(states, store: store, expander: &expander, workers: workers, into: &shares)
+            search.run { states, store, expander, shares, copies in
+                ExpandedStates.expand(states, store: store, expander: &expander, workers: workers, into: &shares, copies: &copies)
             }
         } else {
             search.run()

@@ -98,36 +98,42 @@ struct ExpandedStates {
     /// taking the next share as it comes free, and leaves the shares in
     /// `shares` in state order (so the result is the same however the threads
     /// interleave), reusing the storage of the shares it held.
-    /// `expander` absorbs the copies' statistics.
+    /// `copies` holds each thread's copy of `expander` from run to run: each
+    /// thread makes its own (`workerCopy`) on the first run. `expander`
+    /// absorbs the copies' statistics.
     static func expand<E: ParallelStateExpander>(_ states: Range<Int>, store: StateStore, expander: inout E,
-                                                 workers: Int, into shares: inout [ExpandedStates]) {
+                                                 workers: Int, into shares: inout [ExpandedStates], copies: inout [E?]) {
         let n = max(1, min(workers, states.count))
         let shareCount = n == 1 ? 1 : max(n, min(n * sharesPerWorker, states.count / smallestShare))
         if shares.count > shareCount { shares.removeLast(shares.count - shareCount) }
         for k in shares.indices { shares[k].removeAll() }
         while shares.count < shareCount { shares.append(ExpandedStates()) }
-        let copies = UnsafeMutableBufferPointer<E>.allocate(capacity: n)
-        _ = copies.initialize(from: (0..<n).map { _ in expander.workerCopy() })
-        defer {
-            copies.deinitialize()
-            copies.deallocate()
-        }
+        while copies.count < n { copies.append(nil) }
         let size = states.count, base = states.lowerBound
         let next = ShareCounter()
         shares.withUnsafeMutableBufferPointer { shares in
-            // Each worker touches only its own copy and the shares it took; the store is only read.
-            let work = UnsafeSendable((shares, copies, store))
-            DispatchQueue.concurrentPerform(iterations: n) { w in
-                let (shares, copies, store) = work.value
-                while true {
-                    let c = next.take()
-                    guard c < shareCount else { break }
-                    let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
-                    shares[c].fill(range, from: store, expander: &copies[w])
+            copies.withUnsafeMutableBufferPointer { copies in
+                // Each worker touches only its own copy and the shares it took; the store is only read.
+                // Both are worked on as locals on the worker's stack: side by side in a buffer, two
+                // threads' values share cache lines, and each write to such a line stalls the other.
+                let work = UnsafeSendable((shares, copies, store, expander))
+                DispatchQueue.concurrentPerform(iterations: n) { w in
+                    let (shares, copies, store, template) = work.value
+                    var mine = copies[w].take() ?? template.workerCopy()
+                    var share = ExpandedStates()
+                    while true {
+                        let c = next.take()
+                        guard c < shareCount else { break }
+                        let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
+                        swap(&share, &shares[c])
+                        share.fill(range, from: store, expander: &mine)
+                        swap(&share, &shares[c])
+                    }
+                    copies[w] = mine
                 }
             }
         }
-        for w in 0..<n { expander.absorb(copies[w]) }
+        for w in 0..<n { expander.absorb(copies[w]!) }
     }
 }
 

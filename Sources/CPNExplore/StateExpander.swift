@@ -95,14 +95,14 @@ struct ColoredExpander: StateExpander {
 struct CounterExpander: ParallelStateExpander {
     /// Arcs of transition t: `arcPlace[arcStart[t] ..< inputEnd[t]]` are its
     /// inputs, `arcPlace[inputEnd[t] ..< arcStart[t + 1]]` its outputs.
-    private let arcStart: [Int]
-    private let inputEnd: [Int]
-    private let arcPlace: [Int]
-    private let arcWeight: [Int32]
+    private var arcStart: [Int]
+    private var inputEnd: [Int]
+    private var arcPlace: [Int]
+    private var arcWeight: [Int32]
     /// Where each arc is written, for the error when an output overflows a count.
     private let arcSpan: [SourceSpan]
     private let placeNames: [String]
-    private let capacity: [Int32]  // Int32.max when unlimited
+    private var capacity: [Int32]  // Int32.max when unlimited
     private var counts: [Int32]
     private var scratch: [Int32]
     private var bytes: [UInt8] = []
@@ -226,6 +226,14 @@ struct CounterExpander: ParallelStateExpander {
             })
         }
         return changes
+    }
+
+    /// A copy with tables of its own (see `Array.inStorageOfItsOwn`).
+    func workerCopy() -> CounterExpander {
+        var copy = self
+        (copy.arcStart, copy.inputEnd, copy.arcPlace) = (arcStart.inStorageOfItsOwn(), inputEnd.inStorageOfItsOwn(), arcPlace.inStorageOfItsOwn())
+        (copy.arcWeight, copy.capacity) = (arcWeight.inStorageOfItsOwn(), capacity.inStorageOfItsOwn())
+        return copy
     }
 
     mutating func absorb(_ other: CounterExpander) {

@@ -179,20 +179,47 @@ struct StateStore {
 // MARK: Inserting a run of states on several threads
 
 /// How `resolveRun` classified a run's candidates (the successors in a list
-/// of `ExpandedStates`, numbered in order across them): the index of each
-/// candidate stored before the run, and for each other candidate the number
-/// of its first occurrence in the run, itself when it is the first. The
-/// explorer then numbers the first occurrences in candidate order, exactly
-/// as inserting one at a time would.
+/// of `ExpandedStates`, numbered in order across them): each is a state
+/// stored before the run, the first occurrence of a new state, or a later
+/// occurrence of one. The explorer then numbers the first occurrences in
+/// candidate order, exactly as inserting one at a time would.
 struct RunResolution {
-    /// Per candidate: the index of the state it equals, stored before the
-    /// run, or `RunResolution.new`.
-    var stored: [UInt32]
-    /// Per candidate not stored before the run: its first occurrence (-1 for the others).
-    var firstOf: [Int32]
-    static let new = UInt32.max
+    enum Candidate: Equatable {
+        /// Equal to the state of this index, stored before the run.
+        case stored(Int)
+        /// The first occurrence of a state not stored before the run.
+        case first
+        /// Equal to the earlier candidate `of`, a first occurrence.
+        case duplicate(of: Int)
+    }
+
+    /// Candidates in the run.
+    let count: Int
+    /// Per thread, per candidate, written only at the candidates of that
+    /// thread's shards (the rest is never read): a stored state's index, or
+    /// `~first` (negative) for a candidate whose first occurrence is `first`.
+    /// One array per thread: a candidate's neighbours belong to other
+    /// threads' shards, and two threads writing one cache line stall each other.
+    fileprivate var found: [[Int64]]
     /// Per shard, the run's new entries in candidate order: the candidate and its slot.
     fileprivate var entries: [[(candidate: Int32, slot: Int)]]
+    /// Byte `s` is the thread that owns shard `s` (`s % threads`, without a division per candidate).
+    private let owners: UInt64
+
+    fileprivate init(count: Int, found: [[Int64]], entries: [[(candidate: Int32, slot: Int)]]) {
+        self.count = count
+        self.found = found
+        self.entries = entries
+        owners = (0..<StateStore.shardCount).reduce(0) { $0 | UInt64($1 % found.count) << ($1 * 8) }
+    }
+
+    /// What candidate `g` is; `hash` is its hash (which says whose shard it is in).
+    @inline(__always)
+    func candidate(_ g: Int, hash: UInt64) -> Candidate {
+        let v = found[Int(truncatingIfNeeded: owners >> (StateStore.shard(hash) * 8)) & 0xFF][g]
+        if v >= 0 { return .stored(Int(v)) }
+        return ~v == Int64(g) ? .first : .duplicate(of: Int(~v))
+    }
 }
 
 extension StateStore {
@@ -223,11 +250,10 @@ extension StateStore {
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
         guard total <= min(limit, Self.maximumRun) else { return nil }
-        var stored = [UInt32](repeating: RunResolution.new, count: total)
-        var firstOf = [Int32](repeating: -1, count: total)
         var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
         let n = visitors.count
         precondition(n >= 1 && n <= Self.shardCount)
+        var found = [[Int64]](repeating: [], count: n)
         let arena = self.arena, offsets = self.offsets
         uniqueTables()
         defer { owner.tables = tables }
@@ -235,16 +261,15 @@ extension StateStore {
             RunCandidates.with(shares, bases: bases) { candidates in
                 arena.withUnsafeBytes { arena in
                     offsets.withUnsafeBufferPointer { offsets in
-                        stored.withUnsafeMutableBufferPointer { stored in
-                            firstOf.withUnsafeMutableBufferPointer { firstOf in
-                                entries.withUnsafeMutableBufferPointer { entries in
-                                    tables.withUnsafeMutableBufferPointer { tables in
-                                        let work = UnsafeSendable((arena, offsets, stored, firstOf, entries, tables, candidates, visitors))
-                                        DispatchQueue.concurrentPerform(iterations: n) { w in
-                                            let (arena, offsets, stored, firstOf, entries, tables, candidates, visitors) = work.value
-                                            Self.resolve(worker: w, of: n, candidates, arena: arena, offsets: offsets, stored: stored,
-                                                         firstOf: firstOf, entries: entries, tables: tables, visitor: &visitors[w])
-                                        }
+                        found.withUnsafeMutableBufferPointer { found in
+                            entries.withUnsafeMutableBufferPointer { entries in
+                                tables.withUnsafeMutableBufferPointer { tables in
+                                    let work = UnsafeSendable((arena, offsets, found, entries, tables, candidates, visitors))
+                                    DispatchQueue.concurrentPerform(iterations: n) { w in
+                                        let (arena, offsets, found, entries, tables, candidates, visitors) = work.value
+                                        found[w] = Self.resolve(worker: w, of: n, candidates, total: total, arena: arena,
+                                                                offsets: offsets, entries: entries, tables: tables,
+                                                                visitor: visitors.baseAddress! + w)
                                     }
                                 }
                             }
@@ -253,7 +278,7 @@ extension StateStore {
                 }
             }
         }
-        return RunResolution(stored: stored, firstOf: firstOf, entries: entries)
+        return RunResolution(count: total, found: found, entries: entries)
     }
 
     /// How many candidates ahead `resolve` asks for table lines: enough to
@@ -261,18 +286,28 @@ extension StateStore {
     private static let lookahead = 16
 
     /// One thread's part of `resolveRun`: the shards `s` with `s % n == w`.
-    /// Writes `stored` and `firstOf` at its own candidates only.
-    private static func resolve<V: RunVisitor>(worker w: Int, of n: Int, _ candidates: RunCandidates,
+    /// Returns its `RunResolution.found`, `total` long, written at its own
+    /// candidates only. It works on copies of its shards' tables and entry
+    /// lists, and of its visitor, and puts them back at the end: their
+    /// neighbours in memory are other threads'.
+    private static func resolve<V: RunVisitor>(worker w: Int, of n: Int, _ candidates: RunCandidates, total: Int,
                                 arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>,
-                                stored: UnsafeMutableBufferPointer<UInt32>,
-                                firstOf: UnsafeMutableBufferPointer<Int32>,
-                                entries: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
-                                tables: UnsafeMutableBufferPointer<StateTable>, visitor: inout V) {
+                                entries entriesOut: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
+                                tables tablesOut: UnsafeMutableBufferPointer<StateTable>,
+                                visitor visitorOut: UnsafeMutablePointer<V>) -> [Int64] {
         // Shards as bits (no division per candidate); each entry's bytes kept
         // beside it, so comparing with an earlier candidate needs no search.
         var mine = 0
         for s in stride(from: w, to: shardCount, by: n) { mine |= 1 << s }
+        // Left uninitialized where other threads' candidates are: never read there.
+        var foundArray = [Int64](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+        var tablesArray = Array(tablesOut)
+        var entries = [[(candidate: Int32, slot: Int)]](repeating: [], count: shardCount)
+        var visitor = visitorOut.move()
+        visitor.prepare()
         var entryBytes = [[UnsafeRawBufferPointer]](repeating: [], count: shardCount)
+        foundArray.withUnsafeMutableBufferPointer { found in
+        tablesArray.withUnsafeMutableBufferPointer { tables in
         for j in candidates.shares.indices {
             let share = candidates.shares[j], base = candidates.bases[j]
             let count = share.ends.count
@@ -302,17 +337,25 @@ extension StateStore {
                 }
                 switch lookup {
                 case .stored(let index):
-                    stored[g] = UInt32(truncatingIfNeeded: index)
+                    found[g] = Int64(index)
                 case .provisional(let l):
-                    firstOf[g] = entries[s][l].candidate
+                    found[g] = ~Int64(entries[s][l].candidate)
                 case .added(let slot):
                     entries[s].append((Int32(g), slot))
                     entryBytes[s].append(bytes)
-                    firstOf[g] = Int32(g)
+                    found[g] = ~Int64(g)
                     visitor.visit(candidate: g, bytes: bytes)
                 }
             }
         }
+        }
+        }
+        for s in 0..<shardCount where mine & (1 << s) != 0 {
+            tablesOut[s] = tablesArray[s]
+            entriesOut[s] = entries[s]
+        }
+        visitorOut.initialize(to: visitor)
+        return foundArray
     }
 
     /// Turns the provisional entries of `run` into stored states, `indexOf`
@@ -338,10 +381,13 @@ extension StateStore {
 
 /// Sees each new state of a run on the thread that files it (`StateStore.resolveRun`).
 protocol RunVisitor {
+    /// Called on the visitor's thread before its first candidate of a run.
+    mutating func prepare()
     mutating func visit(candidate: Int, bytes: UnsafeRawBufferPointer)
 }
 
 struct NoRunVisitor: RunVisitor {
+    func prepare() {}
     @inline(__always)
     func visit(candidate: Int, bytes: UnsafeRawBufferPointer) {}
 }

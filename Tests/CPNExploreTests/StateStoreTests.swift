@@ -87,14 +87,16 @@ import Testing
                     guard flat < cut else { continue }
                     let expected = serial.insert(all[flat], parent: 0).index
                     let got: Int
-                    if run.stored[flat] != RunResolution.new {
-                        got = Int(run.stored[flat])
+                    switch run.candidate(flat, hash: share.hashes[k]) {
+                    case .stored(let index):
+                        got = index
                         #expect(all[flat].withUnsafeBytes { parallel.find($0, hash: StateTable.hash($0)) } == got)
-                    } else if run.firstOf[flat] == Int32(flat) {
+                    case .first:
                         got = all[flat].withUnsafeBytes { parallel.appendResolved($0, parent: 0) }
                         indexOf[flat] = Int32(got)
-                    } else {
-                        got = Int(indexOf[Int(run.firstOf[flat])])
+                    case .duplicate(let first):
+                        #expect(first < flat)
+                        got = Int(indexOf[first])
                     }
                     #expect(got == expected)
                 }

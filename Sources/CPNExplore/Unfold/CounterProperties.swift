@@ -21,8 +21,8 @@ struct CounterProperties {
     /// Per invariant in `CheckedNet.invariants` order; nil when it did not compile.
     private(set) var invariants: [CounterFormula?]
     private(set) var final: CounterFormula?
-    private let cellStart: [Int32]
-    private let counterLayout: [Bool]
+    private var cellStart: [Int32]
+    private var counterLayout: [Bool]
     /// Every place is stored as counters: a state is the vector of all of them.
     private let allCounters: Bool
     private let timed: Bool
@@ -66,6 +66,18 @@ struct CounterProperties {
     /// evaluator must decide. Kept between states, so evaluating allocates nothing.
     private(set) var invariantValues: [Bool?]
     private(set) var finalValue: Bool? = nil
+
+    /// A copy whose formulas and tables are its own, for one worker thread
+    /// (see `Array.inStorageOfItsOwn`).
+    func workerCopy() -> CounterProperties {
+        var copy = self
+        copy.invariants = invariants.map { $0?.workerCopy() }
+        copy.final = final?.workerCopy()
+        (copy.cellStart, copy.counterLayout) = (cellStart.inStorageOfItsOwn(), counterLayout.inStorageOfItsOwn())
+        (copy.fields, copy.held, copy.touched) = (fields.inStorageOfItsOwn(), held.inStorageOfItsOwn(), touched.inStorageOfItsOwn())
+        (copy.stack, copy.invariantValues) = (stack.inStorageOfItsOwn(), invariantValues.inStorageOfItsOwn())
+        return copy
+    }
 
     /// Evaluates the compiled properties in `state` (`invariantValues`, `finalValue`).
     mutating func evaluate(_ state: UnsafeRawBufferPointer) {
@@ -270,6 +282,13 @@ final class CounterFormula: Sendable {
         self.atomComparison = atomComparison
         self.tokenLimit = tokenLimit
         self.isConjunction = isConjunction
+    }
+
+    /// A copy in storage of its own, for one worker thread (see `Array.inStorageOfItsOwn`).
+    func workerCopy() -> CounterFormula {
+        CounterFormula(ops: ops.inStorageOfItsOwn(), atomStart: atomStart.inStorageOfItsOwn(), atomCell: atomCell.inStorageOfItsOwn(),
+                       atomCoefficient: atomCoefficient.inStorageOfItsOwn(), atomConstant: atomConstant.inStorageOfItsOwn(),
+                       atomComparison: atomComparison.inStorageOfItsOwn(), tokenLimit: tokenLimit, isConjunction: isConjunction)
     }
 
     func evaluate<Counts: CounterReading>(_ held: Counts, _ stack: inout [Bool]) -> Bool {
@@ -726,8 +745,23 @@ struct RunPropertyEvaluator: RunVisitor {
     var properties: CounterProperties
     private(set) var candidates: [Int32] = []
     private(set) var values: [UInt8] = []
+    /// `properties` is this evaluator's own copy, made on its thread.
+    private var ownsProperties = false
 
     init(_ properties: CounterProperties) { self.properties = properties }
+
+    /// Takes a copy of the properties of its own, on the thread that will use it, once.
+    mutating func prepare() {
+        guard !ownsProperties else { return }
+        properties = properties.workerCopy()
+        ownsProperties = true
+    }
+
+    /// Forgets the last run's candidates, keeping the storage and the properties.
+    mutating func removeAll() {
+        candidates.removeAll(keepingCapacity: true)
+        values.removeAll(keepingCapacity: true)
+    }
 
     mutating func visit(candidate g: Int, bytes: UnsafeRawBufferPointer) {
         properties.evaluate(bytes)

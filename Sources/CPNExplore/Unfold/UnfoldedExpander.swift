@@ -20,7 +20,7 @@ import CPNModel
 /// were all assigned before exploring), so they may expand states on
 /// different threads; each copy gets its own budget.
 struct UnfoldedExpander: ParallelStateExpander {
-    private let unfolded: UnfoldedNet
+    private var unfolded: UnfoldedNet
     private let generator: SuccessorGenerator
     private let codec: StateCodec
     /// Spent per binding considered, polled for time, Ctrl-C and memory.
@@ -72,17 +72,17 @@ struct UnfoldedExpander: ParallelStateExpander {
     /// (one per byte touched). Valid when no changed count is or becomes 3 or
     /// more: a byte's fields then stay within 0...2, so adding `Σ change·4^field`
     /// to the byte carries into no neighbour.
-    private let patchStart: [Int32], patchByte: [Int32], patchAdd: [UInt8]
+    private var patchStart: [Int32], patchByte: [Int32], patchAdd: [UInt8]
     /// Per binding, when every place is counters: the counters it raises, and
     /// the largest count each may hold for the raised one to stay below 3
     /// (`growCell`/`growLimit[growStart[b]..<growStart[b + 1]]`). In a state
     /// whose counts are all below 3 these are the only checks a patch needs.
-    private let growStart: [Int32], growCell: [Int32], growLimit: [Int32]
+    private var growStart: [Int32], growCell: [Int32], growLimit: [Int32]
     /// The state being expanded has a varint tail: some count is 3 or more.
     private var hasTail = false
 
     /// Per binding: whether an output place of it has a capacity.
-    private let checksCapacity: [Bool]
+    private var checksCapacity: [Bool]
     /// The largest net gain of a place by one binding.
     private let largestGain: Int
     /// In the marking being expanded, no binding can push a place past
@@ -150,6 +150,10 @@ struct UnfoldedExpander: ParallelStateExpander {
     func workerCopy() -> UnfoldedExpander {
         var copy = self
         copy.budget = budget?.copy()
+        copy.unfolded = UnfoldedNet(privateCopyOf: unfolded)
+        (copy.patchStart, copy.patchByte, copy.patchAdd) = (patchStart.inStorageOfItsOwn(), patchByte.inStorageOfItsOwn(), patchAdd.inStorageOfItsOwn())
+        (copy.growStart, copy.growCell, copy.growLimit) = (growStart.inStorageOfItsOwn(), growCell.inStorageOfItsOwn(), growLimit.inStorageOfItsOwn())
+        copy.checksCapacity = checksCapacity.inStorageOfItsOwn()
         return copy
     }
 

@@ -123,6 +123,41 @@ final class UnfoldedNet: Sendable {
     /// color), or when `shouldStop` (the exploration's time, Ctrl-C and memory
     /// rule) answered: the dynamic engine then runs, and stops at once for the
     /// same reason.
+    /// A copy whose tables are arrays of its own, for one worker thread
+    /// (see `Array.inStorageOfItsOwn`).
+    init(privateCopyOf other: UnfoldedNet) {
+        placeCount = other.placeCount
+        timed = other.timed
+        cellStart = other.cellStart.inStorageOfItsOwn()
+        counterLayout = other.counterLayout.inStorageOfItsOwn()
+        allCounters = other.allCounters
+        capacity = other.capacity.inStorageOfItsOwn()
+        placeOfCell = other.placeOfCell.inStorageOfItsOwn()
+        transitionOf = other.transitionOf.inStorageOfItsOwn()
+        isError = other.isError.inStorageOfItsOwn()
+        rank = other.rank.inStorageOfItsOwn()
+        preStart = other.preStart.inStorageOfItsOwn()
+        preCell = other.preCell.inStorageOfItsOwn()
+        preCount = other.preCount.inStorageOfItsOwn()
+        deltaStart = other.deltaStart.inStorageOfItsOwn()
+        deltaPlace = other.deltaPlace.inStorageOfItsOwn()
+        deltaToken = other.deltaToken.inStorageOfItsOwn()
+        deltaCell = other.deltaCell.inStorageOfItsOwn()
+        deltaReady = other.deltaReady.inStorageOfItsOwn()
+        deltaCount = other.deltaCount.inStorageOfItsOwn()
+        checkStart = other.checkStart.inStorageOfItsOwn()
+        checkPlace = other.checkPlace.inStorageOfItsOwn()
+        checkNet = other.checkNet.inStorageOfItsOwn()
+        transitionOrdered = other.transitionOrdered.inStorageOfItsOwn()
+        inhibitStart = other.inhibitStart.inStorageOfItsOwn()
+        inhibitCellStart = other.inhibitCellStart.inStorageOfItsOwn()
+        inhibitCell = other.inhibitCell.inStorageOfItsOwn()
+        inhibitLimit = other.inhibitLimit.inStorageOfItsOwn()
+        bucketStart = other.bucketStart.inStorageOfItsOwn()
+        bucketBinding = other.bucketBinding.inStorageOfItsOwn()
+        unconditional = other.unconditional.inStorageOfItsOwn()
+    }
+
     init?(net: CheckedNet, codec: StateCodec, timed: Bool, limits: Limits = limits,
           shouldStop: @escaping @Sendable () -> String? = { nil }) {
         guard Self.numbersTokensByColor(net, limits: limits) else { return nil }
