@@ -46,6 +46,12 @@ struct ExpandedStates {
     /// Set when a bound stopped the work inside a state: `stateEnds` covers
     /// the states before it.
     var interruption: Interruption? = nil
+    /// The successors grouped by the thread that will look them up
+    /// (`StateStore.owner`), in order within each group: thread `w`'s are
+    /// `order[orderStart[w]..<orderStart[w + 1]]`. Each thread then walks its
+    /// own, instead of every successor to pick out its own.
+    var order: [Int32] = []
+    var orderStart: [Int32] = []
 
     /// Empties the share, keeping its storage for the next run (a run's
     /// buffers are megabytes: fresh ones cost page faults and regrowth).
@@ -56,6 +62,28 @@ struct ExpandedStates {
         enabled.removeAll(keepingCapacity: true)
         failures.removeAll(keepingCapacity: true)
         interruption = nil
+        order.removeAll(keepingCapacity: true)
+        orderStart.removeAll(keepingCapacity: true)
+    }
+
+    /// Whether `order` groups every successor for `resolvers` threads.
+    func isGrouped(resolvers: Int) -> Bool { orderStart.count == resolvers + 1 && order.count == hashes.count }
+
+    /// Fills `order` and `orderStart` for `resolvers` threads (a counting sort by owner).
+    mutating func groupByResolver(_ resolvers: Int) {
+        let owners = StateStore.shardOwners(threads: resolvers)
+        var start = [Int32](repeating: 0, count: resolvers + 1)
+        for h in hashes { start[StateStore.owner(h, owners: owners) + 1] += 1 }
+        for w in 0..<resolvers { start[w + 1] += start[w] }
+        var next = start
+        order.removeAll(keepingCapacity: true)
+        order.append(contentsOf: repeatElement(0, count: hashes.count))
+        for (k, h) in hashes.enumerated() {
+            let w = StateStore.owner(h, owners: owners)
+            order[Int(next[w])] = Int32(k)
+            next[w] += 1
+        }
+        orderStart = start
     }
 
     /// Expands `states` and hashes their successors, reading the store without changing it.
@@ -109,6 +137,7 @@ struct ExpandedStates {
         for k in shares.indices { shares[k].removeAll() }
         while shares.count < shareCount { shares.append(ExpandedStates()) }
         while copies.count < n { copies.append(nil) }
+        let resolvers = StateStore.resolvers(workers)
         let size = states.count, base = states.lowerBound
         let next = ShareCounter()
         shares.withUnsafeMutableBufferPointer { shares in
@@ -127,6 +156,7 @@ struct ExpandedStates {
                         let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
                         swap(&share, &shares[c])
                         share.fill(range, from: store, expander: &mine)
+                        share.groupByResolver(resolvers)
                         swap(&share, &shares[c])
                     }
                     copies[w] = mine

@@ -203,20 +203,20 @@ struct RunResolution {
     fileprivate var found: [[Int64]]
     /// Per shard, the run's new entries in candidate order: the candidate and its slot.
     fileprivate var entries: [[(candidate: Int32, slot: Int)]]
-    /// Byte `s` is the thread that owns shard `s` (`s % threads`, without a division per candidate).
+    /// `StateStore.shardOwners` of the resolving threads.
     private let owners: UInt64
 
     fileprivate init(count: Int, found: [[Int64]], entries: [[(candidate: Int32, slot: Int)]]) {
         self.count = count
         self.found = found
         self.entries = entries
-        owners = (0..<StateStore.shardCount).reduce(0) { $0 | UInt64($1 % found.count) << ($1 * 8) }
+        owners = StateStore.shardOwners(threads: found.count)
     }
 
     /// What candidate `g` is; `hash` is its hash (which says whose shard it is in).
     @inline(__always)
     func candidate(_ g: Int, hash: UInt64) -> Candidate {
-        let v = found[Int(truncatingIfNeeded: owners >> (StateStore.shard(hash) * 8)) & 0xFF][g]
+        let v = found[StateStore.owner(hash, owners: owners)][g]
         if v >= 0 { return .stored(Int(v)) }
         return ~v == Int64(g) ? .first : .duplicate(of: Int(~v))
     }
@@ -239,6 +239,18 @@ extension StateStore {
     /// How many threads `resolveRun` uses for `workers` workers.
     static func resolvers(_ workers: Int) -> Int { max(1, min(workers, shardCount)) }
 
+    /// Byte `s` is the thread, of `threads` resolving, that owns shard `s`
+    /// (`s % threads`, read without a division per candidate).
+    static func shardOwners(threads: Int) -> UInt64 {
+        (0..<shardCount).reduce(0) { $0 | UInt64($1 % threads) << ($1 * 8) }
+    }
+
+    /// The resolving thread that owns the shard of `hash` (`shardOwners`).
+    @inline(__always)
+    static func owner(_ hash: UInt64, owners: UInt64) -> Int {
+        Int(truncatingIfNeeded: owners >> (shard(hash) * 8)) & 0xFF
+    }
+
     /// `resolveRun` on `visitors.count` threads, thread `w` showing each new
     /// state it files (its first occurrence's candidate number and bytes) to
     /// `visitors[w]`.
@@ -246,6 +258,10 @@ extension StateStore {
     /// (at most `maximumRun`): the caller then inserts them one at a time.
     mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V],
                                             limit: Int = maximumRun) -> RunResolution? {
+        var shares = shares
+        for j in shares.indices where !shares[j].isGrouped(resolvers: visitors.count) {
+            shares[j].groupByResolver(visitors.count)
+        }
         var bases: [Int] = [0]
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
@@ -297,8 +313,6 @@ extension StateStore {
                                 visitor visitorOut: UnsafeMutablePointer<V>) -> [Int64] {
         // Shards as bits (no division per candidate); each entry's bytes kept
         // beside it, so comparing with an earlier candidate needs no search.
-        var mine = 0
-        for s in stride(from: w, to: shardCount, by: n) { mine |= 1 << s }
         // Left uninitialized where other threads' candidates are: never read there.
         var foundArray = [Int64](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         var tablesArray = Array(tablesOut)
@@ -310,15 +324,14 @@ extension StateStore {
         tablesArray.withUnsafeMutableBufferPointer { tables in
         for j in candidates.shares.indices {
             let share = candidates.shares[j], base = candidates.bases[j]
-            let count = share.ends.count
+            // This thread's candidates of the share, in order (`ExpandedStates.groupByResolver`).
+            let own = UnsafeBufferPointer(rebasing: share.order[Int(share.orderStart[w])..<Int(share.orderStart[w + 1])])
             var ahead = 0
-            for k in 0..<count {
-                let hash = share.hashes[k], s = shard(hash)
-                guard mine & (1 << s) != 0 else { continue }
+            for position in own.indices {
+                let k = Int(own[position]), hash = share.hashes[k], s = shard(hash)
                 // Ask for the table lines of the next few of this thread's candidates.
-                while ahead < count, ahead <= k + lookahead {
-                    let h = share.hashes[ahead], t = shard(h)
-                    if mine & (1 << t) != 0 { tables[t].prefetch(hash: h) }
+                while ahead < own.count, ahead <= position + lookahead {
+                    tables[shard(share.hashes[Int(own[ahead])])].prefetch(hash: share.hashes[Int(own[ahead])])
                     ahead += 1
                 }
                 let g = base + k
@@ -350,7 +363,7 @@ extension StateStore {
         }
         }
         }
-        for s in 0..<shardCount where mine & (1 << s) != 0 {
+        for s in stride(from: w, to: shardCount, by: n) {
             tablesOut[s] = tablesArray[s]
             entriesOut[s] = entries[s]
         }
@@ -406,6 +419,9 @@ private struct RunCandidates {
         var bytesBase: UnsafeRawBufferPointer
         var ends: UnsafeBufferPointer<Int>
         var hashes: UnsafeBufferPointer<UInt64>
+        /// `ExpandedStates.order` and `orderStart`.
+        var order: UnsafeBufferPointer<Int32>
+        var orderStart: UnsafeBufferPointer<Int32>
 
         @inline(__always)
         func bytes(_ k: Int) -> UnsafeRawBufferPointer {
@@ -432,9 +448,13 @@ private struct RunCandidates {
             shares[j].batch.bytes.withUnsafeBytes { bytes in
                 shares[j].batch.ends.withUnsafeBufferPointer { ends in
                     shares[j].hashes.withUnsafeBufferPointer { hashes in
-                        var next = pinned
-                        next.shares.append(Share(bytesBase: bytes, ends: ends, hashes: hashes))
-                        pin(j + 1, next)
+                        shares[j].order.withUnsafeBufferPointer { order in
+                            shares[j].orderStart.withUnsafeBufferPointer { orderStart in
+                                var next = pinned
+                                next.shares.append(Share(bytesBase: bytes, ends: ends, hashes: hashes, order: order, orderStart: orderStart))
+                                pin(j + 1, next)
+                            }
+                        }
                     }
                 }
             }
