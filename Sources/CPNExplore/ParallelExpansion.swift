@@ -86,14 +86,12 @@ struct ExpandedStates {
         orderStart = start
     }
 
-    /// Expands `states` and hashes their successors, reading the store without changing it.
-    mutating func fill<E: StateExpander>(_ states: Range<Int>, from store: StateStore, expander: inout E) {
+    /// Expands `states` and hashes their successors, reading the stored states.
+    mutating func fill<E: StateExpander>(_ states: Range<Int>, from stored: StoredStates, expander: inout E) {
         for s in states {
             let from = batch.count
             var expansion = Expansion(), cut: Interruption? = nil
-            store.withState(s) { state in
-                do throws(Interruption) { expansion = try expander.expand(state, into: &batch) } catch { cut = error }
-            }
+            do throws(Interruption) { expansion = try expander.expand(stored[s], into: &batch) } catch { cut = error }
             if let cut {
                 // The state was cut short: the explorer stops before it, so
                 // its partial successors are dropped with it.
@@ -150,14 +148,18 @@ struct ExpandedStates {
                     let (shares, copies, store, template) = work.value
                     var mine = copies[w].take() ?? template.workerCopy()
                     var share = ExpandedStates()
-                    while true {
-                        let c = next.take()
-                        guard c < shareCount else { break }
-                        let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
-                        swap(&share, &shares[c])
-                        share.fill(range, from: store, expander: &mine)
-                        share.groupByResolver(resolvers)
-                        swap(&share, &shares[c])
+                    // Pinned once per thread: pinned per state, the arena's buffer would be
+                    // retained and released by both threads for every state.
+                    store.withStoredStates { stored in
+                        while true {
+                            let c = next.take()
+                            guard c < shareCount else { break }
+                            let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
+                            swap(&share, &shares[c])
+                            share.fill(range, from: stored, expander: &mine)
+                            share.groupByResolver(resolvers)
+                            swap(&share, &shares[c])
+                        }
                     }
                     copies[w] = mine
                 }

@@ -110,7 +110,7 @@ struct StateStore {
 
     /// The bytes of stored state `i`, read through pinned arena and offsets.
     @inline(__always)
-    private static func storedBytes(_ i: Int, arena: UnsafeRawBufferPointer,
+    fileprivate static func storedBytes(_ i: Int, arena: UnsafeRawBufferPointer,
                                     offsets: UnsafeBufferPointer<UInt32>) -> UnsafeRawBufferPointer {
         UnsafeRawBufferPointer(rebasing: arena[Int(offsets[i])..<Int(offsets[i + 1])])
     }
@@ -132,6 +132,12 @@ struct StateStore {
     func withState<R>(_ index: Int, _ body: (UnsafeRawBufferPointer) -> R) -> R {
         let start = Int(offsets[index]), end = Int(offsets[index + 1])
         return arena.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[start..<end])) }
+    }
+
+    /// Calls `body` with every stored state readable through the arena and
+    /// offsets pinned once (for a worker expanding many states).
+    func withStoredStates<R>(_ body: (StoredStates) -> R) -> R {
+        arena.withUnsafeBytes { a in offsets.withUnsafeBufferPointer { o in body(StoredStates(arena: a, offsets: o)) } }
     }
 
     /// Copies a state's encoding into `buffer` (reusing its storage), so it
@@ -173,6 +179,17 @@ struct StateStore {
         (0..<count).allSatisfy { i in
             withState(i) { b in let h = StateTable.hash(b); return tables[Self.shard(h)].find(hash: h) { j in withState(j) { $0.elementsEqual(b) } } == i }
         }
+    }
+}
+
+/// The stored states, read through pinned memory (`StateStore.withStoredStates`);
+/// valid only inside that call, while nothing is inserted.
+struct StoredStates {
+    fileprivate let arena: UnsafeRawBufferPointer
+    fileprivate let offsets: UnsafeBufferPointer<UInt32>
+
+    subscript(index: Int) -> UnsafeRawBufferPointer {
+        @inline(__always) get { StateStore.storedBytes(index, arena: arena, offsets: offsets) }
     }
 }
 
