@@ -27,7 +27,7 @@ extension ParallelStateExpander {
 /// thread, each with its hash.
 ///
 /// They are then looked up and inserted on every thread too: the store's
-/// shards, each owned by one thread, find each successor stored before the
+/// shards, each taken by one thread, find each successor stored before the
 /// run or take a provisional entry for the first occurrence of each new one,
 /// in candidate order (`StateStore.resolveRun`); the explorer numbers those
 /// first occurrences walking the run in state order, exactly as the serial
@@ -46,10 +46,10 @@ struct ExpandedStates {
     /// Set when a bound stopped the work inside a state: `stateEnds` covers
     /// the states before it.
     var interruption: Interruption? = nil
-    /// The successors grouped by the thread that will look them up
-    /// (`StateStore.owner`), in order within each group: thread `w`'s are
-    /// `order[orderStart[w]..<orderStart[w + 1]]`. Each thread then walks its
-    /// own, instead of every successor to pick out its own.
+    /// The successors grouped by the store's shard of their hash, in order
+    /// within each group: shard `s`'s are `order[orderStart[s]..<orderStart[s + 1]]`.
+    /// The thread that takes a shard then walks its own successors, instead
+    /// of every successor to pick out its own (`StateStore.resolveRun`).
     var order: [Int32] = []
     var orderStart: [Int32] = []
 
@@ -66,22 +66,21 @@ struct ExpandedStates {
         orderStart.removeAll(keepingCapacity: true)
     }
 
-    /// Whether `order` groups every successor for `resolvers` threads.
-    func isGrouped(resolvers: Int) -> Bool { orderStart.count == resolvers + 1 && order.count == hashes.count }
+    /// Whether `order` groups every successor by shard.
+    var isGrouped: Bool { orderStart.count == StateStore.shardCount + 1 && order.count == hashes.count }
 
-    /// Fills `order` and `orderStart` for `resolvers` threads (a counting sort by owner).
-    mutating func groupByResolver(_ resolvers: Int) {
-        let owners = StateStore.shardOwners(threads: resolvers)
-        var start = [Int32](repeating: 0, count: resolvers + 1)
-        for h in hashes { start[StateStore.owner(h, owners: owners) + 1] += 1 }
-        for w in 0..<resolvers { start[w + 1] += start[w] }
+    /// Fills `order` and `orderStart` (a counting sort by shard).
+    mutating func groupByShard() {
+        var start = [Int32](repeating: 0, count: StateStore.shardCount + 1)
+        for h in hashes { start[StateStore.shard(h) + 1] += 1 }
+        for s in 0..<StateStore.shardCount { start[s + 1] += start[s] }
         var next = start
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: repeatElement(0, count: hashes.count))
         for (k, h) in hashes.enumerated() {
-            let w = StateStore.owner(h, owners: owners)
-            order[Int(next[w])] = Int32(k)
-            next[w] += 1
+            let s = StateStore.shard(h)
+            order[Int(next[s])] = Int32(k)
+            next[s] += 1
         }
         orderStart = start
     }
@@ -135,9 +134,8 @@ struct ExpandedStates {
         for k in shares.indices { shares[k].removeAll() }
         while shares.count < shareCount { shares.append(ExpandedStates()) }
         while copies.count < n { copies.append(nil) }
-        let resolvers = StateStore.resolvers(workers)
         let size = states.count, base = states.lowerBound
-        let next = ShareCounter()
+        let next = TicketDispenser()
         shares.withUnsafeMutableBufferPointer { shares in
             copies.withUnsafeMutableBufferPointer { copies in
                 // Each worker touches only its own copy and the shares it took; the store is only read.
@@ -157,7 +155,7 @@ struct ExpandedStates {
                             let range = (base + size * c / shareCount)..<(base + size * (c + 1) / shareCount)
                             swap(&share, &shares[c])
                             share.fill(range, from: stored, expander: &mine)
-                            share.groupByResolver(resolvers)
+                            share.groupByShard()
                             swap(&share, &shares[c])
                         }
                     }
@@ -169,8 +167,8 @@ struct ExpandedStates {
     }
 }
 
-/// Hands out share numbers 0, 1, 2, … to whichever thread asks first.
-private final class ShareCounter: Sendable {
+/// Hands out numbers 0, 1, 2, … (shares, shards) to whichever thread asks first.
+final class TicketDispenser: Sendable {
     private let value = Atomic<Int>(0)
     func take() -> Int { value.wrappingAdd(1, ordering: .relaxed).oldValue }
 }

@@ -220,20 +220,20 @@ struct RunResolution {
     fileprivate var found: [[Int64]]
     /// Per shard, the run's new entries in candidate order: the candidate and its slot.
     fileprivate var entries: [[(candidate: Int32, slot: Int)]]
-    /// `StateStore.shardOwners` of the resolving threads.
+    /// Byte `s` is the thread that took shard `s` (read without an array access per candidate).
     private let owners: UInt64
 
-    fileprivate init(count: Int, found: [[Int64]], entries: [[(candidate: Int32, slot: Int)]]) {
+    fileprivate init(count: Int, found: [[Int64]], entries: [[(candidate: Int32, slot: Int)]], ownerOfShard: [UInt8]) {
         self.count = count
         self.found = found
         self.entries = entries
-        owners = StateStore.shardOwners(threads: found.count)
+        owners = ownerOfShard.indices.reduce(0) { $0 | UInt64(ownerOfShard[$1]) << ($1 * 8) }
     }
 
     /// What candidate `g` is; `hash` is its hash (which says whose shard it is in).
     @inline(__always)
     func candidate(_ g: Int, hash: UInt64) -> Candidate {
-        let v = found[StateStore.owner(hash, owners: owners)][g]
+        let v = found[Int(truncatingIfNeeded: owners >> (StateStore.shard(hash) * 8)) & 0xFF][g]
         if v >= 0 { return .stored(Int(v)) }
         return ~v == Int64(g) ? .first : .duplicate(of: Int(~v))
     }
@@ -242,8 +242,8 @@ struct RunResolution {
 extension StateStore {
     /// Looks every candidate up, and adds a provisional table entry for the
     /// first occurrence of every one not stored, on `workers` threads, each
-    /// owning whole shards and walking the candidates in order, so which
-    /// occurrence comes first is the same as in a serial walk. A candidate's
+    /// taking whole shards as it comes free and walking a shard's candidates
+    /// in order, so which occurrence comes first is the same as in a serial walk. A candidate's
     /// one probe finds a stored state or an earlier candidate alike, its
     /// table lines fetched a few candidates ahead. The arena is only read;
     /// `settleRun` must follow before any other insertion.
@@ -256,18 +256,6 @@ extension StateStore {
     /// How many threads `resolveRun` uses for `workers` workers.
     static func resolvers(_ workers: Int) -> Int { max(1, min(workers, shardCount)) }
 
-    /// Byte `s` is the thread, of `threads` resolving, that owns shard `s`
-    /// (`s % threads`, read without a division per candidate).
-    static func shardOwners(threads: Int) -> UInt64 {
-        (0..<shardCount).reduce(0) { $0 | UInt64($1 % threads) << ($1 * 8) }
-    }
-
-    /// The resolving thread that owns the shard of `hash` (`shardOwners`).
-    @inline(__always)
-    static func owner(_ hash: UInt64, owners: UInt64) -> Int {
-        Int(truncatingIfNeeded: owners >> (shard(hash) * 8)) & 0xFF
-    }
-
     /// `resolveRun` on `visitors.count` threads, thread `w` showing each new
     /// state it files (its first occurrence's candidate number and bytes) to
     /// `visitors[w]`.
@@ -276,9 +264,7 @@ extension StateStore {
     mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V],
                                             limit: Int = maximumRun) -> RunResolution? {
         var shares = shares
-        for j in shares.indices where !shares[j].isGrouped(resolvers: visitors.count) {
-            shares[j].groupByResolver(visitors.count)
-        }
+        for j in shares.indices where !shares[j].isGrouped { shares[j].groupByShard() }
         var bases: [Int] = [0]
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
@@ -287,6 +273,8 @@ extension StateStore {
         let n = visitors.count
         precondition(n >= 1 && n <= Self.shardCount)
         var found = [[Int64]](repeating: [], count: n)
+        var ownerOfShard = [UInt8](repeating: 0, count: Self.shardCount)
+        let nextShard = TicketDispenser()
         let arena = self.arena, offsets = self.offsets
         uniqueTables()
         defer { owner.tables = tables }
@@ -297,12 +285,14 @@ extension StateStore {
                         found.withUnsafeMutableBufferPointer { found in
                             entries.withUnsafeMutableBufferPointer { entries in
                                 tables.withUnsafeMutableBufferPointer { tables in
-                                    let work = UnsafeSendable((arena, offsets, found, entries, tables, candidates, visitors))
-                                    DispatchQueue.concurrentPerform(iterations: n) { w in
-                                        let (arena, offsets, found, entries, tables, candidates, visitors) = work.value
-                                        found[w] = Self.resolve(worker: w, of: n, candidates, total: total, arena: arena,
-                                                                offsets: offsets, entries: entries, tables: tables,
-                                                                visitor: visitors.baseAddress! + w)
+                                    ownerOfShard.withUnsafeMutableBufferPointer { ownerOfShard in
+                                        let work = UnsafeSendable((arena, offsets, found, entries, tables, candidates, visitors, ownerOfShard))
+                                        DispatchQueue.concurrentPerform(iterations: n) { w in
+                                            let (arena, offsets, found, entries, tables, candidates, visitors, ownerOfShard) = work.value
+                                            found[w] = Self.resolve(worker: w, candidates, total: total, nextShard: nextShard,
+                                                                    arena: arena, offsets: offsets, entries: entries, tables: tables,
+                                                                    ownerOfShard: ownerOfShard, visitor: visitors.baseAddress! + w)
+                                        }
                                     }
                                 }
                             }
@@ -311,76 +301,85 @@ extension StateStore {
                 }
             }
         }
-        return RunResolution(count: total, found: found, entries: entries)
+        return RunResolution(count: total, found: found, entries: entries, ownerOfShard: ownerOfShard)
     }
 
     /// How many candidates ahead `resolve` asks for table lines: enough to
     /// cover a memory access with the work on the candidates between.
     private static let lookahead = 16
 
-    /// One thread's part of `resolveRun`: the shards `s` with `s % n == w`.
-    /// Returns its `RunResolution.found`, `total` long, written at its own
-    /// candidates only. It works on copies of its shards' tables and entry
-    /// lists, and of its visitor, and puts them back at the end: their
-    /// neighbours in memory are other threads'.
-    private static func resolve<V: RunVisitor>(worker w: Int, of n: Int, _ candidates: RunCandidates, total: Int,
+    /// One thread's part of `resolveRun`: whole shards, taken as the thread
+    /// comes free (a shard's lookups depend on no other shard's), each
+    /// walked in candidate order across the shares. Returns its
+    /// `RunResolution.found`, `total` long, written at its shards' candidates
+    /// only, and marks the shards it took in `ownerOfShard`. It works on
+    /// copies of its shards' tables and entry lists, and of its visitor, and
+    /// puts them back at the end: their neighbours in memory are other threads'.
+    private static func resolve<V: RunVisitor>(worker w: Int, _ candidates: RunCandidates, total: Int,
+                                nextShard: TicketDispenser,
                                 arena: UnsafeRawBufferPointer, offsets: UnsafeBufferPointer<UInt32>,
                                 entries entriesOut: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
                                 tables tablesOut: UnsafeMutableBufferPointer<StateTable>,
+                                ownerOfShard: UnsafeMutableBufferPointer<UInt8>,
                                 visitor visitorOut: UnsafeMutablePointer<V>) -> [Int64] {
-        // Shards as bits (no division per candidate); each entry's bytes kept
-        // beside it, so comparing with an earlier candidate needs no search.
         // Left uninitialized where other threads' candidates are: never read there.
         var foundArray = [Int64](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         var tablesArray = Array(tablesOut)
         var entries = [[(candidate: Int32, slot: Int)]](repeating: [], count: shardCount)
         var visitor = visitorOut.move()
         visitor.prepare()
+        // Each entry's bytes kept beside it, so comparing with an earlier candidate needs no search.
         var entryBytes = [[UnsafeRawBufferPointer]](repeating: [], count: shardCount)
+        var taken: [Int] = []
         foundArray.withUnsafeMutableBufferPointer { found in
-        tablesArray.withUnsafeMutableBufferPointer { tables in
-        for j in candidates.shares.indices {
-            let share = candidates.shares[j], base = candidates.bases[j]
-            // This thread's candidates of the share, in order (`ExpandedStates.groupByResolver`).
-            let own = UnsafeBufferPointer(rebasing: share.order[Int(share.orderStart[w])..<Int(share.orderStart[w + 1])])
-            var ahead = 0
-            for position in own.indices {
-                let k = Int(own[position]), hash = share.hashes[k], s = shard(hash)
-                // Ask for the table lines of the next few of this thread's candidates.
-                while ahead < own.count, ahead <= position + lookahead {
-                    tables[shard(share.hashes[Int(own[ahead])])].prefetch(hash: share.hashes[Int(own[ahead])])
-                    ahead += 1
-                }
-                let g = base + k
-                if tables[s].isFull {
-                    tables[s].grow({ hashOfStored($0, arena: arena, offsets: offsets) },
-                                   provisional: { l in candidates.hash(Int(entries[s][l].candidate)) },
-                                   moved: { l, slot in entries[s][l].slot = slot })
-                }
-                let bytes = share.bytes(k)
-                let lookup = entryBytes.withUnsafeBufferPointer { entryBytes in
-                    tables[s].lookUpOrAddProvisional(hash: hash, entry: entries[s].count, stored: { index in
-                        StateTable.equal(storedBytes(index, arena: arena, offsets: offsets), bytes)
-                    }, provisional: { l in
-                        StateTable.equal(entryBytes[s][l], bytes)
-                    })
-                }
-                switch lookup {
-                case .stored(let index):
-                    found[g] = Int64(index)
-                case .provisional(let l):
-                    found[g] = ~Int64(entries[s][l].candidate)
-                case .added(let slot):
-                    entries[s].append((Int32(g), slot))
-                    entryBytes[s].append(bytes)
-                    found[g] = ~Int64(g)
-                    visitor.visit(candidate: g, bytes: bytes)
+            tablesArray.withUnsafeMutableBufferPointer { tables in
+                while true {
+                    let s = nextShard.take()
+                    guard s < shardCount else { break }
+                    taken.append(s)
+                    for j in candidates.shares.indices {
+                        let share = candidates.shares[j], base = candidates.bases[j]
+                        // The share's candidates in shard `s`, in order (`ExpandedStates.groupByShard`).
+                        let own = UnsafeBufferPointer(rebasing: share.order[Int(share.orderStart[s])..<Int(share.orderStart[s + 1])])
+                        var ahead = 0
+                        for position in own.indices {
+                            let k = Int(own[position]), hash = share.hashes[k], g = base + k
+                            // Ask for the table lines of the next few candidates.
+                            while ahead < own.count, ahead <= position + lookahead {
+                                tables[s].prefetch(hash: share.hashes[Int(own[ahead])])
+                                ahead += 1
+                            }
+                            if tables[s].isFull {
+                                tables[s].grow({ hashOfStored($0, arena: arena, offsets: offsets) },
+                                               provisional: { l in candidates.hash(Int(entries[s][l].candidate)) },
+                                               moved: { l, slot in entries[s][l].slot = slot })
+                            }
+                            let bytes = share.bytes(k)
+                            let lookup = entryBytes.withUnsafeBufferPointer { entryBytes in
+                                tables[s].lookUpOrAddProvisional(hash: hash, entry: entries[s].count, stored: { index in
+                                    StateTable.equal(storedBytes(index, arena: arena, offsets: offsets), bytes)
+                                }, provisional: { l in
+                                    StateTable.equal(entryBytes[s][l], bytes)
+                                })
+                            }
+                            switch lookup {
+                            case .stored(let index):
+                                found[g] = Int64(index)
+                            case .provisional(let l):
+                                found[g] = ~Int64(entries[s][l].candidate)
+                            case .added(let slot):
+                                entries[s].append((Int32(g), slot))
+                                entryBytes[s].append(bytes)
+                                found[g] = ~Int64(g)
+                                visitor.visit(candidate: g, bytes: bytes)
+                            }
+                        }
+                    }
                 }
             }
         }
-        }
-        }
-        for s in stride(from: w, to: shardCount, by: n) {
+        for s in taken {
+            ownerOfShard[s] = UInt8(w)
             tablesOut[s] = tablesArray[s]
             entriesOut[s] = entries[s]
         }
