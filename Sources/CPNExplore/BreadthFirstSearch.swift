@@ -87,6 +87,8 @@ struct BreadthFirstSearch<E: StateExpander> {
     private let needsMarking: Bool
     private let budget: WorkBudget
     private var cursor = 0
+    /// Transitions not yet fired: once every one has, successors need not be looked at for it.
+    private var unfired: Int
     private var levelEnd = 1
     private var full = false
     private var lastProgress = 0.0
@@ -111,6 +113,7 @@ struct BreadthFirstSearch<E: StateExpander> {
                                   invariantUndecided: Array(repeating: false, count: net.invariants.count),
                                   fired: Array(repeating: false, count: net.transitions.count))
         findings.firstEnabled = Array(repeating: -1, count: net.transitions.count)
+        unfired = net.transitions.count
         findings.leadsFrom = Array(repeating: [], count: net.leadsTo.count)
         findings.leadsTo = Array(repeating: [], count: net.leadsTo.count)
         findings.leadsToUndecided = Array(repeating: false, count: net.leadsTo.count)
@@ -206,7 +209,7 @@ struct BreadthFirstSearch<E: StateExpander> {
             return
         }
         findings.edges += batch.count
-        for t in batch.transitions where t >= 0 { markFired(Int(t)) }
+        if unfired > 0 { for t in batch.transitions where t >= 0 { markFired(Int(t)) } }
         batch.bytes.withUnsafeBytes { all in
             var start = 0
             for end in batch.ends {
@@ -256,7 +259,7 @@ struct BreadthFirstSearch<E: StateExpander> {
                 for (offset, stateEnd) in share.stateEnds.enumerated() {
                     guard keepGoing(cost: 0) else { return }
                     findings.edges += stateEnd - k
-                    for t in share.batch.transitions[k..<stateEnd] where t >= 0 { markFired(Int(t)) }
+                    if unfired > 0 { for t in share.batch.transitions[k..<stateEnd] where t >= 0 { markFired(Int(t)) } }
                     while k < stateEnd {
                         if !full {
                             let b = UnsafeRawBufferPointer(rebasing: all[start..<share.batch.ends[k]])
@@ -282,7 +285,8 @@ struct BreadthFirstSearch<E: StateExpander> {
                         k += 1
                         g += 1
                     }
-                    finish(Expansion(enabled: share.enabled[offset], failure: share.failures[offset]))
+                    // Failures are rare: no dictionary lookup per state when there are none.
+                    finish(Expansion(enabled: share.enabled[offset], failure: share.failures.isEmpty ? nil : share.failures[offset]))
                     cursor += 1
                     if full || findings.stopReason != nil { return }
                 }
@@ -298,6 +302,7 @@ struct BreadthFirstSearch<E: StateExpander> {
     private mutating func markFired(_ t: Int) {
         guard !findings.fired[t] else { return }
         findings.fired[t] = true
+        unfired -= 1
         findings.firstEnabled[t] = cursor
         if net.transitions[t].expectDead, options.failFast, findings.stopReason == nil {
             findings.stopReason = "stopped at the first violation (--fail-fast)"
