@@ -214,16 +214,18 @@ struct RunResolution {
     let count: Int
     /// Per thread, per candidate, written only at the candidates of that
     /// thread's shards (the rest is never read): a stored state's index, or
-    /// `~first` (negative) for a candidate whose first occurrence is `first`.
+    /// `firstBit | first` for a candidate whose first occurrence is `first`
+    /// (`resolveRun` runs only while indices fit 31 bits).
     /// One array per thread: a candidate's neighbours belong to other
     /// threads' shards, and two threads writing one cache line stall each other.
-    fileprivate var found: [[Int64]]
+    fileprivate var found: [[UInt32]]
+    fileprivate static let firstBit: UInt32 = 0x8000_0000
     /// Per shard, the run's new entries in candidate order: the candidate and its slot.
     fileprivate var entries: [[(candidate: Int32, slot: Int)]]
     /// Byte `s` is the thread that took shard `s` (read without an array access per candidate).
     private let owners: UInt64
 
-    fileprivate init(count: Int, found: [[Int64]], entries: [[(candidate: Int32, slot: Int)]], ownerOfShard: [UInt8]) {
+    fileprivate init(count: Int, found: [[UInt32]], entries: [[(candidate: Int32, slot: Int)]], ownerOfShard: [UInt8]) {
         self.count = count
         self.found = found
         self.entries = entries
@@ -234,8 +236,9 @@ struct RunResolution {
     @inline(__always)
     func candidate(_ g: Int, hash: UInt64) -> Candidate {
         let v = found[Int(truncatingIfNeeded: owners >> (StateStore.shard(hash) * 8)) & 0xFF][g]
-        if v >= 0 { return .stored(Int(v)) }
-        return ~v == Int64(g) ? .first : .duplicate(of: Int(~v))
+        if v < Self.firstBit { return .stored(Int(v)) }
+        let first = Int(v & ~Self.firstBit)
+        return first == g ? .first : .duplicate(of: first)
     }
 }
 
@@ -260,7 +263,8 @@ extension StateStore {
     /// state it files (its first occurrence's candidate number and bytes) to
     /// `visitors[w]`.
     /// Nil, changing nothing, when the run has more than `limit` successors
-    /// (at most `maximumRun`): the caller then inserts them one at a time.
+    /// (at most `maximumRun`), or the store 2^31 states or more (its findings
+    /// are 31-bit numbers): the caller then inserts them one at a time.
     mutating func resolveRun<V: RunVisitor>(_ shares: [ExpandedStates], visitors: inout [V],
                                             limit: Int = maximumRun) -> RunResolution? {
         var shares = shares
@@ -268,11 +272,11 @@ extension StateStore {
         var bases: [Int] = [0]
         for share in shares { bases.append(bases.last! + share.batch.count) }
         let total = bases.last!
-        guard total <= min(limit, Self.maximumRun) else { return nil }
+        guard total <= min(limit, Self.maximumRun), count < Int(RunResolution.firstBit) else { return nil }
         var entries = Array(repeating: [(candidate: Int32, slot: Int)](), count: Self.shardCount)
         let n = visitors.count
         precondition(n >= 1 && n <= Self.shardCount)
-        var found = [[Int64]](repeating: [], count: n)
+        var found = [[UInt32]](repeating: [], count: n)
         var ownerOfShard = [UInt8](repeating: 0, count: Self.shardCount)
         let nextShard = TicketDispenser()
         let arena = self.arena, offsets = self.offsets
@@ -321,9 +325,9 @@ extension StateStore {
                                 entries entriesOut: UnsafeMutableBufferPointer<[(candidate: Int32, slot: Int)]>,
                                 tables tablesOut: UnsafeMutableBufferPointer<StateTable>,
                                 ownerOfShard: UnsafeMutableBufferPointer<UInt8>,
-                                visitor visitorOut: UnsafeMutablePointer<V>) -> [Int64] {
+                                visitor visitorOut: UnsafeMutablePointer<V>) -> [UInt32] {
         // Left uninitialized where other threads' candidates are: never read there.
-        var foundArray = [Int64](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
+        var foundArray = [UInt32](unsafeUninitializedCapacity: total) { _, initialized in initialized = total }
         var tablesArray = Array(tablesOut)
         var entries = [[(candidate: Int32, slot: Int)]](repeating: [], count: shardCount)
         var visitor = visitorOut.move()
@@ -364,13 +368,13 @@ extension StateStore {
                             }
                             switch lookup {
                             case .stored(let index):
-                                found[g] = Int64(index)
+                                found[g] = UInt32(truncatingIfNeeded: index)
                             case .provisional(let l):
-                                found[g] = ~Int64(entries[s][l].candidate)
+                                found[g] = RunResolution.firstBit | UInt32(entries[s][l].candidate)
                             case .added(let slot):
                                 entries[s].append((Int32(g), slot))
                                 entryBytes[s].append(bytes)
-                                found[g] = ~Int64(g)
+                                found[g] = RunResolution.firstBit | UInt32(g)
                                 visitor.visit(candidate: g, bytes: bytes)
                             }
                         }

@@ -119,10 +119,15 @@ final class UnfoldedNet: Sendable {
             + (errors > 0 ? " (\(errors) failing to evaluate)" : "") + " over \(cells) counter\(cells == 1 ? "" : "s")"
     }
 
-    /// Nil when the net exceeds `limits` or cannot be unfolded (an unbounded
-    /// color), or when `shouldStop` (the exploration's time, Ctrl-C and memory
-    /// rule) answered: the dynamic engine then runs, and stops at once for the
-    /// same reason.
+    /// The tables' size in bytes, about (the per-binding and per-counter arrays).
+    var tableBytes: Int {
+        4 * (cellStart.count + placeOfCell.count + transitionOf.count + rank.count + preStart.count + preCell.count
+             + preCount.count + deltaStart.count + deltaPlace.count + deltaToken.count + deltaCell.count + deltaReady.count
+             + deltaCount.count + checkStart.count + checkPlace.count + inhibitStart.count + inhibitCellStart.count
+             + inhibitCell.count + inhibitLimit.count + bucketStart.count + bucketBinding.count + unconditional.count)
+            + 8 * (capacity.count + checkNet.count) + counterLayout.count + isError.count + transitionOrdered.count
+    }
+
     /// A copy whose tables are arrays of its own, for one worker thread
     /// (see `Array.inStorageOfItsOwn`).
     init(privateCopyOf other: UnfoldedNet) {
@@ -158,6 +163,10 @@ final class UnfoldedNet: Sendable {
         unconditional = other.unconditional.inStorageOfItsOwn()
     }
 
+    /// Nil when the net exceeds `limits` or cannot be unfolded (an unbounded
+    /// color), or when `shouldStop` (the exploration's time, Ctrl-C and memory
+    /// rule) answered: the dynamic engine then runs, and stops at once for the
+    /// same reason.
     init?(net: CheckedNet, codec: StateCodec, timed: Bool, limits: Limits = limits,
           shouldStop: @escaping @Sendable () -> String? = { nil }) {
         guard Self.numbersTokensByColor(net, limits: limits) else { return nil }
