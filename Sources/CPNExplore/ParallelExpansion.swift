@@ -72,15 +72,24 @@ struct ExpandedStates {
     /// Fills `order` and `orderStart` (a counting sort by shard).
     mutating func groupByShard() {
         var start = [Int32](repeating: 0, count: StateStore.shardCount + 1)
-        for h in hashes { start[StateStore.shard(h) + 1] += 1 }
-        for s in 0..<StateStore.shardCount { start[s + 1] += start[s] }
-        var next = start
         order.removeAll(keepingCapacity: true)
         order.append(contentsOf: repeatElement(0, count: hashes.count))
-        for (k, h) in hashes.enumerated() {
-            let s = StateStore.shard(h)
-            order[Int(next[s])] = Int32(k)
-            next[s] += 1
+        // Through buffers: an array written in the loop re-checks its uniqueness per successor.
+        hashes.withUnsafeBufferPointer { hashes in
+            start.withUnsafeMutableBufferPointer { start in
+                for h in hashes { start[StateStore.shard(h) + 1] += 1 }
+                for s in 0..<StateStore.shardCount { start[s + 1] += start[s] }
+                var next = Array(start)
+                next.withUnsafeMutableBufferPointer { next in
+                    order.withUnsafeMutableBufferPointer { order in
+                        for (k, h) in hashes.enumerated() {
+                            let s = StateStore.shard(h)
+                            order[Int(next[s])] = Int32(k)
+                            next[s] += 1
+                        }
+                    }
+                }
+            }
         }
         orderStart = start
     }
