@@ -147,16 +147,17 @@ struct UnfoldedExpander: ParallelStateExpander {
         (self.growStart, self.growCell, self.growLimit) = (growStart, growCell, growLimit)
     }
 
-    /// Unfoldings up to this size get a copy of their tables per worker thread
-    /// (`UnfoldedNet(privateCopyOf:)`); larger ones share them: copies would
-    /// cost memory per thread, and each of their states does more work, so the
-    /// shared reference counts weigh less.
-    static let privateTablesLimit = 8 << 20
+    /// Unfoldings up to this many bindings (about 5 MB of tables, at the 100
+    /// bytes per binding `UnfoldedNet.Limits` measured) get a copy of their
+    /// tables per worker thread (`UnfoldedNet(privateCopyOf:)`); larger ones
+    /// share them: copies would cost memory per thread, and each of their
+    /// states does more work, so the shared reference counts weigh less.
+    static let privateTablesBindings = 50_000
 
     func workerCopy() -> UnfoldedExpander {
         var copy = self
         copy.budget = budget?.copy()
-        if unfolded.tableBytes <= Self.privateTablesLimit { copy.unfolded = UnfoldedNet(privateCopyOf: unfolded) }
+        if unfolded.bindings <= Self.privateTablesBindings { copy.unfolded = UnfoldedNet(privateCopyOf: unfolded) }
         (copy.patchStart, copy.patchByte, copy.patchAdd) = (patchStart.inStorageOfItsOwn(), patchByte.inStorageOfItsOwn(), patchAdd.inStorageOfItsOwn())
         (copy.growStart, copy.growCell, copy.growLimit) = (growStart.inStorageOfItsOwn(), growCell.inStorageOfItsOwn(), growLimit.inStorageOfItsOwn())
         copy.checksCapacity = checksCapacity.inStorageOfItsOwn()

@@ -119,15 +119,6 @@ final class UnfoldedNet: Sendable {
             + (errors > 0 ? " (\(errors) failing to evaluate)" : "") + " over \(cells) counter\(cells == 1 ? "" : "s")"
     }
 
-    /// The tables' size in bytes, about (the per-binding and per-counter arrays).
-    var tableBytes: Int {
-        4 * (cellStart.count + placeOfCell.count + transitionOf.count + rank.count + preStart.count + preCell.count
-             + preCount.count + deltaStart.count + deltaPlace.count + deltaToken.count + deltaCell.count + deltaReady.count
-             + deltaCount.count + checkStart.count + checkPlace.count + inhibitStart.count + inhibitCellStart.count
-             + inhibitCell.count + inhibitLimit.count + bucketStart.count + bucketBinding.count + unconditional.count)
-            + 8 * (capacity.count + checkNet.count) + counterLayout.count + isError.count + transitionOrdered.count
-    }
-
     /// A copy whose tables are arrays of its own, for one worker thread
     /// (see `Array.inStorageOfItsOwn`).
     init(privateCopyOf other: UnfoldedNet) {
